@@ -1,0 +1,43 @@
+/*
+ * The spool writer of smtpgate-spool(5), one code path for smtpd,
+ * mailer and bounces.  A message exists once its N.WRK exists:
+ *   create in/N.CMD and in/N.TMP (O_EXCL); write; fsync both;
+ *   rename N.TMP -> N.TXT; rename N.CMD -> N.WRK; fsync in/.
+ * Only after spool_commit() returns 0 may anyone say yes.
+ */
+#ifndef SMTPGATE_SPOOL_H
+#define SMTPGATE_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "envelope.h"
+
+struct spool_msg {
+	char		 dir[1024];	/* SPOOL/in */
+	uint32_t	 id;
+	FILE		*text;		/* N.TMP */
+	int		 cmd_fd;	/* N.CMD */
+	int		 failed;	/* a write failed: commit will refuse */
+	int		 saved_errno;
+};
+
+/* Allocates a number and creates in/N.CMD and in/N.TMP. */
+int	spool_open(struct spool_msg *msg, const char *spool, char *err,
+	    size_t errlen);
+/* Appends message text (already dot-unstuffed, LF line ends). */
+int	spool_write(struct spool_msg *msg, const void *data, size_t len);
+/* Writes env (its id set to msg->id) and makes the message durable. */
+int	spool_commit(struct spool_msg *msg, struct envelope *env, char *err,
+	    size_t errlen);
+/* Removes both files; safe after any failure. */
+void	spool_abort(struct spool_msg *msg);
+
+/* Paths of a message's files: SPOOL/SUBDIR/N.EXT */
+void	spool_path(char *out, size_t outlen, const char *spool,
+	    const char *subdir, uint32_t id, const char *ext);
+/* Next number from SPOOL/seq, under flock; 0 on failure (errno set). */
+uint32_t spool_next_id(const char *spool);
+
+#endif
