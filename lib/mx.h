@@ -1,0 +1,41 @@
+/*
+ * Where mail for a domain goes (RFC 5321 section 5, RFC 7505): the MX
+ * resolver on ldns that mxlookup and mailer share.
+ */
+#ifndef SMTPGATE_MX_H
+#define SMTPGATE_MX_H
+
+#include <stddef.h>
+
+enum mx_status {
+	MX_OK = 0,	/* hosts found */
+	MX_NOHOST,	/* NXDOMAIN, or no address at all: permanent */
+	MX_NULLMX,	/* RFC 7505 "0 .": the domain takes no mail */
+	MX_TEMPFAIL,	/* SERVFAIL, timeout, truncation TCP could not fix */
+	MX_BADNAME	/* not a valid domain name: no query was sent */
+};
+
+struct mx_host {
+	int	 preference;
+	char	 name[256];	/* exchanger, without the trailing dot */
+	char	 address[64];	/* textual IPv4 or IPv6 address */
+};
+
+struct mx_list {
+	struct mx_host	*hosts;		/* in the order to try them */
+	size_t		 count;
+};
+
+struct mx_options {
+	const char	*server;	/* "ADDR[@PORT]", NULL: resolv.conf */
+	int		 timeout;	/* seconds for the whole look-up */
+	int		 prefer_ipv4;	/* IPv4 addresses of a host first */
+	void		(*note)(const char *text);	/* -v notes, or NULL */
+};
+
+/* Fills list; on failure a reason in err.  "[1.2.3.4]" needs no query. */
+enum mx_status mx_lookup(const char *domain, const struct mx_options *opt,
+	    struct mx_list *list, char *err, size_t errlen);
+void	mx_list_free(struct mx_list *list);
+
+#endif

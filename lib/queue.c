@@ -1,0 +1,172 @@
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+
+#include "queue.h"
+#include "spool.h"
+
+static const char *const state_names[] = {
+	"pending", "deferred", "done", "failed", "bounced"
+};
+
+const char *
+queue_state_name(enum rcpt_state state)
+{
+	return state_names[state];
+}
+
+int
+queue_lock(const char *path, int wait)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		int	 saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* The State line's value for addr: "<addr> ..." */
+static struct extra_line *
+find_state(const struct envelope *env, const char *addr)
+{
+	size_t	 len = strlen(addr);
+
+	for (size_t i = 0; i < env->nextra; i++) {
+		const char	*v = env->extra[i].value;
+
+		if (strcmp(env->extra[i].key, "State") == 0 && v[0] == '<' &&
+		    strncmp(v + 1, addr, len) == 0 && v[len + 1] == '>')
+			return &env->extra[i];
+	}
+	return NULL;
+}
+
+void
+queue_get_state(const struct envelope *env, const char *addr,
+    struct rcpt_status *st)
+{
+	struct extra_line	*line = find_state(env, addr);
+	char			 word[16];
+	long long		 last, next;
+	int			 tries, used = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (line == NULL)
+		return;
+	if (sscanf(line->value + strlen(addr) + 2, " %15s %lld %d %lld %n",
+	    word, &last, &tries, &next, &used) < 4)
+		return;
+	for (size_t i = 0; i < sizeof(state_names) / sizeof(*state_names); i++)
+		if (strcmp(word, state_names[i]) == 0)
+			st->state = (enum rcpt_state)i;
+	st->last = (time_t)last;
+	st->tries = tries;
+	st->next = (time_t)next;
+	strlcpy(st->reply, line->value + strlen(addr) + 2 + used,
+	    sizeof(st->reply));
+}
+
+int
+queue_set_state(struct envelope *env, const char *addr,
+    const struct rcpt_status *st)
+{
+	struct extra_line	*line = find_state(env, addr);
+	char			 value[1024], *copy;
+
+	snprintf(value, sizeof(value), "<%s> %s %lld %d %lld %s", addr,
+	    state_names[st->state], (long long)st->last, st->tries,
+	    (long long)st->next, st->reply);
+	if (line == NULL)
+		return envelope_add_extra(env, "State", value);
+	if ((copy = strdup(value)) == NULL)
+		return -1;
+	free(line->value);
+	line->value = copy;
+	return 0;
+}
+
+int
+queue_all_final(const struct envelope *env)
+{
+	struct rcpt_status	 st;
+
+	for (size_t i = 0; i < env->nrcpts; i++) {
+		queue_get_state(env, env->rcpts[i].addr, &st);
+		if (st.state != RCPT_DONE && st.state != RCPT_BOUNCED)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+fsync_parent(const char *path)
+{
+	char	 copy[PATH_MAX];
+	int	 fd, rc;
+
+	strlcpy(copy, path, sizeof(copy));
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+queue_rewrite(const char *path, const struct envelope *env)
+{
+	char	 tmp[PATH_MAX], *text;
+	size_t	 len;
+	int	 fd, rc = -1;
+
+	if ((text = envelope_format(env, &len)) == NULL)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd != -1) {
+		if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
+			rc = 0;
+		if (close(fd) == -1)
+			rc = -1;
+		if (rc == 0)
+			rc = rename(tmp, path);
+		if (rc == 0)
+			rc = fsync_parent(path);
+		else
+			unlink(tmp);
+	}
+	free(text);
+	return rc;
+}
+
+int
+queue_remove(const char *spool, const char *subdir, uint32_t id)
+{
+	char	 path[PATH_MAX];
+	int	 rc = 0;
+
+	spool_path(path, sizeof(path), spool, subdir, id, "WRK");
+	if (unlink(path) == -1 && errno != ENOENT)
+		rc = -1;
+	spool_path(path, sizeof(path), spool, subdir, id, "TXT");
+	if (rc == 0 && unlink(path) == -1 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
