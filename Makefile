@@ -92,7 +92,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
-	sh bench/run.sh
+	bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
