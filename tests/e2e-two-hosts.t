@@ -88,7 +88,7 @@ is "$?" 0 "spoolmgr run on A exits 0"
 is "$(find "$T/A/spool/in" "$T/A/spool/out" -name '*.WRK' | wc -l | tr -d ' ')" 0 \
     "A's spool is empty: the message went out"
 is "$(ls "$T/B/spool/in" | grep -c 'WRK$')" 1 "B's smtpd accepted it into B's spool"
-like "$(cat "$T/B/spool/in/"*.TXT)" "^Received: from [^\n]*mx\.a\.test" \
+like "$(cat "$T/B/spool/in/"*.TXT)" "^Received: from .*mx\.a\.test" \
     "B's copy begins with B's Received: header naming A"
 
 "$TOP/spoolmgr/spoolmgr" -C "$T/B/smtpgate.conf" run
