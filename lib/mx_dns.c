@@ -135,6 +135,7 @@ budget_question(struct mx_dns *dns)
 	per = left / (long long)(tries * servers);
 	if (per < MIN_TRY_MS)
 		per = MIN_TRY_MS;
+	dns->try_ms = per;
 	tv.tv_sec = per / 1000;
 	tv.tv_usec = (per % 1000) * 1000;
 	ldns_resolver_set_timeout(dns->res, tv);
@@ -161,11 +162,17 @@ static ldns_status
 send_query(struct mx_dns *dns, ldns_pkt *query, ldns_pkt **reply)
 {
 	ldns_status	 s;
+	long long	 before;
 
 	*reply = NULL;
+	dns->timed_out = 1;
 	if (budget_question(dns) == -1)
 		return LDNS_STATUS_NETWORK_ERR;
+	before = ms_left(dns);
 	s = ldns_resolver_send_pkt(reply, dns->res, query);
+	/* ldns says NETWORK_ERR both for silence and for a closed TCP. */
+	dns->timed_out = s == LDNS_STATUS_NETWORK_ERR &&
+	    before - ms_left(dns) + 20 >= dns->try_ms;
 	if (s == LDNS_STATUS_OK && *reply == NULL)
 		s = LDNS_STATUS_ERR;
 	dns->mismatch = (s == LDNS_STATUS_OK && (!ldns_pkt_qr(*reply) ||
@@ -190,11 +197,12 @@ send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
 	if (dns->mismatch)
 		snprintf(err, errlen, "%sDNS reply did not match the query "
 		    "(%s)", via, question);
-	else if (ms_left(dns) < MIN_TRY_MS || s == LDNS_STATUS_NETWORK_ERR)
+	else if (dns->timed_out)
 		snprintf(err, errlen, "%sno DNS reply within %d seconds (%s)",
 		    via, dns->timeout, question);
 	else
-		snprintf(err, errlen, "%sDNS query failed: %s (%s)", via,
+		snprintf(err, errlen, "%s%s%s (%s)", via,
+		    over_tcp ? "" : "DNS query failed: ",
 		    ldns_get_errorstr_by_id(s), question);
 }
 

@@ -16,7 +16,9 @@ struct mx_dns {
 	ldns_resolver	*res;
 	struct timespec	 deadline;	/* CLOCK_MONOTONIC */
 	int		 timeout;	/* seconds, for messages */
+	long long	 try_ms;	/* how long one send may wait */
 	int		 mismatch;	/* the last reply had the wrong id */
+	int		 timed_out;	/* the last send got no reply in time */
 };
 
 /* A resolver from opt->server or /etc/resolv.conf; MX_TEMPFAIL if none. */
