@@ -90,13 +90,13 @@ make_options(const struct args *a, const struct config *cf,
 	const char	*why;
 	uint16_t	 port;
 
-	memset(opt, 0, sizeof(*opt));
-	opt->server = a->server ? a->server : cf->resolver;
-	if (a->server == NULL && cf->resolver != NULL &&
-	    (why = mx_parse_server(cf->resolver, addr, sizeof(addr),
-	    &port)) != NULL)
+	/* A bad value is a bad config, even when -s overrides it. */
+	if (cf->resolver != NULL && (why = mx_parse_server(cf->resolver,
+	    addr, sizeof(addr), &port)) != NULL)
 		errx(EX_CONFIG, "%s: resolver: %s: %s", cf->path,
 		    cf->resolver, why);
+	memset(opt, 0, sizeof(*opt));
+	opt->server = a->server ? a->server : cf->resolver;
 	opt->timeout = a->timeout ? a->timeout : (int)cf->dnstimeout;
 	opt->prefer_ipv4 = cf->prefer != NULL &&
 	    strcmp(cf->prefer, "ipv4") == 0;
