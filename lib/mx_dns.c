@@ -240,6 +240,7 @@ ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 	char		 question[MX_NAME_MAX + 16];
 	ldns_pkt	*query = NULL;
 	ldns_status	 s;
+	enum mx_status	 st;
 	int		 over_tcp = 0;
 
 	describe(question, sizeof(question), type, qname);
@@ -270,7 +271,11 @@ ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 		*reply = NULL;
 		return MX_TEMPFAIL;
 	}
-	return judge_rcode(*reply, question, err, errlen);
+	if ((st = judge_rcode(*reply, question, err, errlen)) != MX_OK) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+	}
+	return st;
 }
 
 /*

@@ -3,7 +3,7 @@
 # zone on a free loopback port, started and stopped by this test.
 . "$(dirname "$0")/lib.sh"
 
-MX=$TOP/mxlookup/mxlookup
+MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 Z=example.test
 plan 48
 
