@@ -15,7 +15,8 @@
 #include "mx_dns.h"
 #include "mx_impl.h"
 
-#define TRIES		2	/* sends of a question to a server, time allowing */
+#define TRY_MS		3000	/* wait for one reply about this long, */
+#define MAX_TRIES	20	/* but send a question at most this often */
 #define MIN_TRY_MS	100	/* shorter waits are not worth a packet */
 #define EDNS_SIZE	1232	/* UDP payload that avoids fragments (DNS flag day 2020) */
 
@@ -117,29 +118,33 @@ mx_dns_close(struct mx_dns *dns)
 
 /*
  * Shares the time left among the sends ldns may make (tries times
- * servers), and forgets that a server failed a previous question: ldns
- * would otherwise skip it for good.  -1 when no time is left.
+ * servers), about TRY_MS each, and forgets that a server failed a
+ * previous question: ldns would otherwise skip it for good.  -1 when no
+ * time is left.
  */
 static int
 budget_question(struct mx_dns *dns)
 {
-	long long	 left = ms_left(dns), per;
+	long long	 left = ms_left(dns), per, tries;
 	size_t		 i, servers = ldns_resolver_nameserver_count(dns->res);
-	uint8_t		 tries = TRIES;
 	struct timeval	 tv;
 
-	if (left < MIN_TRY_MS)
+	if (left < MIN_TRY_MS || servers == 0)
 		return -1;
-	if (left / (long long)(tries * servers) < MIN_TRY_MS)
+	tries = left / ((long long)servers * TRY_MS);
+	tries = tries < 2 ? 2 : tries > MAX_TRIES ? MAX_TRIES : tries;
+	per = left / (tries * (long long)servers);
+	if (per < MIN_TRY_MS) {
 		tries = 1;
-	per = left / (long long)(tries * servers);
+		per = left / (long long)servers;
+	}
 	if (per < MIN_TRY_MS)
 		per = MIN_TRY_MS;
 	dns->try_ms = per;
 	tv.tv_sec = per / 1000;
 	tv.tv_usec = (per % 1000) * 1000;
 	ldns_resolver_set_timeout(dns->res, tv);
-	ldns_resolver_set_retry(dns->res, tries);
+	ldns_resolver_set_retry(dns->res, (uint8_t)tries);
 	for (i = 0; i < servers; i++)
 		ldns_resolver_set_nameserver_rtt(dns->res, i,
 		    LDNS_RESOLV_RTT_MIN);

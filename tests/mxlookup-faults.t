@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
-plan 28
+plan 31
 
 # A port free for both UDP and TCP on 127.0.0.1.
 dns_port() {
@@ -63,6 +63,8 @@ entry() {
 	entry "" SERVFAIL nomx.test. A
 	# the MX is answered, the exchanger's addresses never are
 	entry "" NOERROR slow.test. MX "slow.test. 300 IN MX 10 mx.silent.test."
+	# an MX that is an address: one question only
+	entry "" NOERROR lossy.test. MX "lossy.test. 300 IN MX 10 192.0.2.77."
 	# a reply whose id is not the query's (spoofed, or stray)
 	entry "" "NOID NOERROR" badid.test. MX "badid.test. 300 IN MX 10 mx.ok.test."
 } >"$T/testns.data"
@@ -86,6 +88,28 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 while True:
     s.recvfrom(4096)' "$SILENT"
+
+# A UDP relay to ldns-testns that loses the first packet of every query.
+LOSSY=$(dns_port)
+bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+up = ("127.0.0.1", int(sys.argv[2]))
+seen = set()
+while True:
+    data, client = s.recvfrom(4096)
+    if data[:2] not in seen:
+        seen.add(data[:2])
+        continue
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(2)
+    u.sendto(data, up)
+    try:
+        s.sendto(u.recvfrom(4096)[0], client)
+    except socket.timeout:
+        pass
+    u.close()' "$LOSSY" "$PORT"
 sleep 0.3
 
 # look SERVER-PORT DOMAIN [ARGS...]: sets $out, $errout, $rc, $ms.
@@ -138,6 +162,13 @@ is "$out" "" "silent server: no lines"
 like "$errout" "^mxlookup: example.test: no DNS reply within 2 seconds" "silent server: said so"
 ok $([ "$ms" -ge 1500 ] && [ "$ms" -lt 3500 ]; echo $?) \
     "silent server: -t 2 waited about 2 s (${ms} ms)"
+
+# a lost packet is sent again, within the bound
+look "$LOSSY" lossy.test -t 4
+is "$rc" 0 "first packet lost: the question is sent again"
+is "$out" "10 192.0.2.77 192.0.2.77" "first packet lost: the answer of the retry"
+ok $([ "$ms" -ge 1500 ] && [ "$ms" -lt 4500 ]; echo $?) \
+    "first packet lost: retried after about half of -t 4 (${ms} ms)"
 
 # dnstimeout= in the config bounds it when -t is absent
 printf 'dnstimeout=1\n' >"$T/t1.conf"
