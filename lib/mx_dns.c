@@ -299,6 +299,10 @@ follow_aliases(const ldns_pkt *reply, ldns_rdf **name, int *hops)
 		    LDNS_RR_TYPE_CNAME, LDNS_SECTION_ANSWER);
 		if (cnames == NULL)
 			return 0;
+		if (ldns_rr_list_rr_count(cnames) == 0) {
+			ldns_rr_list_deep_free(cnames);
+			return 0;
+		}
 		target = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cnames,
 		    0), 0));
 		ldns_rr_list_deep_free(cnames);
