@@ -4,8 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
+# Defaults only: the machine's own smtpgate.conf must not matter.
+: >"$T/base.conf"
 Z=example.test
-plan 48
+plan 53
 
 # A port free for both UDP and TCP on 127.0.0.1.
 dns_port() {
@@ -81,6 +83,12 @@ broken		MX	10 noaddr
 empty		TXT	"nothing"
 ; an MX that is an address
 literal		MX	10 192.0.2.77.
+; a null MX beside a real one: the null MX is ignored
+halfnull	MX	0 .
+		MX	10 mx-c
+; aliases in a loop
+loop1		CNAME	loop2
+loop2		CNAME	loop1
 ; two names for one address: tried once
 twice		MX	10 mx-b
 		MX	20 mx-b2
@@ -104,7 +112,7 @@ fi
 look() {
 	local domain=$1
 	shift
-	out=$("$MX" -s "127.0.0.1@$PORT" -t 5 "$@" "$domain" 2>"$T/err")
+	out=$("$MX" -C "$T/base.conf" -s "127.0.0.1@$PORT" -t 5 "$@" "$domain" 2>"$T/err")
 	rc=$?
 	errout=$(cat "$T/err")
 }
@@ -164,7 +172,7 @@ like "$errout" "implicit MX" "implicit MX: noted with -v"
 # the domain is a CNAME
 look alias.$Z -v
 is "$rc" 0 "CNAME domain: exit 0"
-is "$(printf '%s\n' "$out" | sort)" "$("$MX" -s 127.0.0.1@$PORT multi.$Z | sort)" \
+is "$(printf '%s\n' "$out" | sort)" "$("$MX" -C "$T/base.conf" -s 127.0.0.1@$PORT multi.$Z | sort)" \
     "CNAME domain: the MX of the alias's target"
 like "$errout" "alias.$Z is an alias for multi.$Z" "CNAME domain: noted with -v"
 look aliashost.$Z
@@ -189,6 +197,19 @@ is "$rc" 68 "null MX: EX_NOHOST"
 is "$out" "" "null MX: no lines (the A record is not used)"
 like "$errout" "^mxlookup: nullmx.$Z: accepts no mail \(null MX, RFC 7505\)$" \
     "null MX: says the domain accepts no mail"
+
+# a null MX beside other MX records is ignored (RFC 7505 section 3)
+look halfnull.$Z -v
+is "$rc/$out" "0/10 mx-c.$Z 192.0.2.3" "null MX beside another MX: the other is used"
+like "$errout" "null MX listed beside other MX records" "null MX beside another MX: noted with -v"
+
+# aliases in a loop: given up, temporarily, at once
+start=$(date +%s%N)
+look loop1.$Z
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+is "$rc" 75 "CNAME loop: EX_TEMPFAIL"
+like "$errout" "more than 8 CNAMEs" "CNAME loop: said so"
+ok $([ "$elapsed" -lt 3000 ]; echo $?) "CNAME loop: no waiting (${elapsed} ms)"
 
 # NXDOMAIN
 look nosuch.$Z
@@ -221,23 +242,23 @@ look MULTI.Example.TEST.
 is "$rc/$(printf '%s\n' "$out" | wc -l)" "0/5" "trailing dot and upper case: same answer"
 
 # address literals need no query: the resolver here is a closed port
-out=$("$MX" -s 127.0.0.1@1 -t 2 '[192.0.2.5]' 2>/dev/null); rc=$?
+out=$("$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 2 '[192.0.2.5]' 2>/dev/null); rc=$?
 is "$rc" 0 "IPv4 literal: exit 0 with no DNS server"
 is "$out" "0 192.0.2.5 192.0.2.5" "IPv4 literal: its address"
-out=$("$MX" -s 127.0.0.1@1 -t 2 '[IPv6:2001:DB8:0::5]' 2>/dev/null); rc=$?
+out=$("$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 2 '[IPv6:2001:DB8:0::5]' 2>/dev/null); rc=$?
 is "$rc/$out" "0/0 2001:db8::5 2001:db8::5" "IPv6 literal: its address, normalized"
-"$MX" -s 127.0.0.1@1 -t 2 '[2001:db8::5]' >/dev/null 2>&1
+"$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 2 '[2001:db8::5]' >/dev/null 2>&1
 is "$?" 65 "literal without IPv6: tag: EX_DATAERR"
 
 # invalid names: EX_DATAERR at once, no query
 start=$(date +%s%N)
-errout=$("$MX" -s 127.0.0.1@1 -t 5 'a..example.test' 2>&1 >/dev/null); rc=$?
+errout=$("$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 5 'a..example.test' 2>&1 >/dev/null); rc=$?
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 is "$rc" 65 "empty label: EX_DATAERR"
 like "$errout" "^mxlookup: a..example.test: empty label in domain name$" "empty label: said so"
 ok $([ "$elapsed" -lt 1000 ]; echo $?) "empty label: no query was waited for (${elapsed} ms)"
 long=$(printf 'a%.0s' $(seq 1 64)).test
-"$MX" -s 127.0.0.1@1 -t 5 "$long" >/dev/null 2>&1
+"$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 5 "$long" >/dev/null 2>&1
 is "$?" 65 "64-octet label: EX_DATAERR"
-"$MX" -s 127.0.0.1@1 -t 5 'bad_name.test' >/dev/null 2>&1
+"$MX" -C "$T/base.conf" -s 127.0.0.1@1 -t 5 'bad_name.test' >/dev/null 2>&1
 is "$?" 65 "underscore: EX_DATAERR"
