@@ -25,7 +25,7 @@ struct lookup {
 	struct mx_list		*list;
 	const char		*domain;
 	int			 out_of_memory;
-	char			 why[512];	/* last failure of an exchanger */
+	char			 why[512];	/* last temporary failure */
 };
 
 static void
@@ -155,7 +155,7 @@ add_addresses(struct lookup *lk, const struct mx_exchanger *ex,
 static enum mx_status
 resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 {
-	char		 canon[MX_NAME_MAX + 1];
+	char		 canon[MX_NAME_MAX + 1], why[512];
 	ldns_rr_type	 order[2] = { LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_A };
 	ldns_rr_list	*rrs;
 	enum mx_status	 st;
@@ -176,11 +176,13 @@ resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 	}
 	for (i = 0; i < 2; i++) {
 		st = mx_dns_records(&lk->dns, ex->name, order[i], &rrs, canon,
-		    sizeof(canon), lk->why, sizeof(lk->why));
-		if (st == MX_TEMPFAIL)
+		    sizeof(canon), why, sizeof(why));
+		if (st == MX_TEMPFAIL) {
 			failed = 1;
+			strlcpy(lk->why, why, sizeof(lk->why));
+		}
 		if (st != MX_OK)
-			note(lk, "%s: %s", ex->name, lk->why);
+			note(lk, "%s: %s", ex->name, why);
 		if (st == MX_NOHOST)
 			break;		/* no such name, in any family */
 		if (st != MX_OK || rrs == NULL)

@@ -7,7 +7,7 @@
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 # Defaults only: the machine's own smtpgate.conf must not matter.
 : >"$T/base.conf"
-plan 31
+plan 33
 
 # A port free for both UDP and TCP on 127.0.0.1.
 dns_port() {
@@ -59,6 +59,10 @@ entry() {
 	entry "" SERVFAIL mx.fail.test. A
 	entry "" NOERROR mx.ok.test. AAAA
 	entry "" NOERROR mx.ok.test. A "mx.ok.test. 300 IN A 192.0.2.60"
+	# one exchanger fails for now, the other does not exist: temporary
+	entry "" NOERROR allbad.test. MX "allbad.test. 300 IN MX 10 mx.fail.test." \
+	    "allbad.test. 300 IN MX 20 mx.nx.test."
+	entry "" NXDOMAIN mx.nx.test. AAAA
 	# no MX, and the address look-ups fail: temporary, not "no host"
 	entry "" NOERROR nomx.test. MX
 	entry "" SERVFAIL nomx.test. AAAA
@@ -149,6 +153,11 @@ look "$PORT" mixed.test -t 5 -v
 is "$rc" 0 "an exchanger's SERVFAIL, another resolves: exit 0"
 is "$out" "20 mx.ok.test 192.0.2.60" "the failing exchanger is skipped"
 like "$errout" "mx.fail.test: temporary DNS failure" "the skipped exchanger is noted with -v"
+
+look "$PORT" allbad.test -t 5
+is "$rc" 75 "one exchanger SERVFAIL, the other NXDOMAIN: EX_TEMPFAIL"
+like "$errout" "^mxlookup: allbad.test: temporary DNS failure \(SERVFAIL for A+ mx.fail.test\)$" \
+    "one exchanger SERVFAIL, the other NXDOMAIN: the temporary failure is the reason"
 
 look "$PORT" nomx.test -t 5
 is "$rc" 75 "no MX and SERVFAIL for the address: EX_TEMPFAIL, not EX_NOHOST"
