@@ -257,6 +257,33 @@ test_name_is_address(void **state)
 	assert_false(mx_name_is_address("2001:db8::1"));
 }
 
+/* mx_lookup() itself, on input that must never reach the DNS. */
+static void
+test_lookup_without_queries(void **state)
+{
+	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL };
+	struct mx_list		 list;
+	char			 err[256];
+
+	(void)state;
+	assert_int_equal(mx_lookup("[IPv6:2001:db8::25]", &opt, &list, err,
+	    sizeof(err)), MX_OK);
+	assert_int_equal(list.count, 1);
+	assert_int_equal(list.hosts[0].preference, 0);
+	assert_string_equal(list.hosts[0].address, "2001:db8::25");
+	mx_list_free(&list);
+
+	assert_int_equal(mx_lookup("[2001:db8::25]", &opt, &list, err,
+	    sizeof(err)), MX_BADNAME);
+	assert_int_equal(list.count, 0);
+	assert_int_equal(mx_lookup("a..example.test", &opt, &list, err,
+	    sizeof(err)), MX_BADNAME);
+	assert_string_equal(err, "empty label in domain name");
+	assert_int_equal(mx_lookup("", &opt, &list, err, sizeof(err)),
+	    MX_BADNAME);
+	assert_null(list.hosts);
+}
+
 int
 main(void)
 {
@@ -270,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_parse_literal),
 		cmocka_unit_test(test_check_domain),
 		cmocka_unit_test(test_name_is_address),
+		cmocka_unit_test(test_lookup_without_queries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
