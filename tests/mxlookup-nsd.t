@@ -7,7 +7,7 @@ MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 # Defaults only: the machine's own smtpgate.conf must not matter.
 : >"$T/base.conf"
 Z=example.test
-plan 53
+plan 54
 
 # A port free for both UDP and TCP on 127.0.0.1.
 dns_port() {
@@ -25,10 +25,17 @@ while True:
 }
 
 PORT=$(dns_port)
+# NSD listens on ::1 too where the machine has IPv6.
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	V6="  ip-address: ::1"
+else
+	V6=""
+fi
 mkdir -p "$T/nsd"
 cat > "$T/nsd/nsd.conf" <<EOF
 server:
   ip-address: 127.0.0.1
+$V6
   port: $PORT
   username: ""
   zonesdir: "$T/nsd"
@@ -156,6 +163,14 @@ like "$(printf '%s\n' "$out" | grep mx-a | head -1)" '192\.0\.2\.1$' \
 printf 'resolver=127.0.0.1@%s\ndnstimeout=5\n' "$PORT" >"$T/res.conf"
 out=$("$MX" -C "$T/res.conf" implicit.$Z 2>/dev/null); rc=$?
 is "$rc/$(printf '%s\n' "$out" | wc -l)" "0/2" "resolver= in the config is used"
+
+# a resolver on an IPv6 address
+if [ -n "$V6" ]; then
+	out=$("$MX" -C "$T/base.conf" -s "::1@$PORT" -t 5 sixonly.$Z 2>/dev/null)
+	is "$?/$out" "0/10 mx-six.$Z 2001:db8::6" "-s ::1@PORT: an IPv6 resolver is asked"
+else
+	echo "ok $((_n += 1)) # skip no IPv6 loopback on this machine"
+fi
 
 # the IPv6-only exchanger
 look sixonly.$Z
