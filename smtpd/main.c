@@ -142,6 +142,7 @@ start(int argc, char **argv, struct config *cf, struct aliases *al)
 	char		 err[1024];
 	int		 ch;
 
+	opterr = 0;	/* getopt must not write to fd 2, the client */
 	while ((ch = getopt(argc, argv, "C:")) != -1) {
 		if (ch != 'C')
 			refuse(EX_USAGE, "usage: smtpd [-C conf]");
