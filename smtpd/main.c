@@ -155,13 +155,13 @@ start(int argc, char **argv, struct config *cf, struct aliases *al)
 		refuse(EX_CONFIG, err);
 	}
 	log_open("smtpd", cf->logfile);
+	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
+		refuse(EX_CONFIG, err);
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, err);
 	if (getuid() == 0 || geteuid() == 0)
 		refuse(EX_CONFIG, "refusing to run as root: set user= in the "
 		    "configuration");
-	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
-		refuse(EX_CONFIG, err);
 }
 
 int

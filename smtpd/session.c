@@ -39,16 +39,6 @@ static const struct verb {
 	{ "HELP", COMMAND_STATES, NULL, cmd_help, CMD_LINE_MAX },
 };
 
-const char *
-session_state_name(enum state state)
-{
-	static const char *const names[] = {
-		"fresh", "ready", "mail", "rcpt", "data", "closed"
-	};
-
-	return names[state];
-}
-
 void
 set_state(struct session *s, enum state next)
 {

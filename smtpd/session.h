@@ -101,6 +101,5 @@ void	session_timeout(struct session *s, int whole);
 /* The client closed the connection: any message being read is dropped. */
 void	session_eof(struct session *s);
 int	session_closed(const struct session *s);
-const char *session_state_name(enum state state);
 
 #endif

@@ -106,7 +106,7 @@ bare_postmaster(const char *path, char *canon, size_t canonlen,
 
 /*
  * Parses RCPT's path into mb (or canon for <postmaster>) and finds its
- * parameters; -1 for bad syntax, -2 when the reply was given.
+ * parameters; -1 when the reply was given.
  */
 static int
 parse_rcpt(struct session *s, char *path, struct mailbox *mb, char *canon,
@@ -118,16 +118,24 @@ parse_rcpt(struct session *s, char *path, struct mailbox *mb, char *canon,
 
 	if ((len = bare_postmaster(path, canon, canonlen, s->cf)) > 0) {
 		mb->is_null = 1;	/* nothing to check: always taken */
-		*params = params_after(path + len);
-		return *params ? 0 : -1;
+		if ((*params = params_after(path + len)) != NULL)
+			return 0;
+		reply_error(s, 501, "5.1.3", "bad recipient address: %s",
+		    addr_strerror(ADDR_SYNTAX));
+		return -1;
 	}
 	st = addr_parse_path(path, &used, mb, s->env.smtputf8 ? ADDR_UTF8 : 0);
 	if (st == ADDR_NEEDS_UTF8) {
 		reply(s, 553, "5.6.7", "a UTF-8 address needs SMTPUTF8");
-		return -2;
-	}
-	if (st != ADDR_OK || (*params = params_after(path + used)) == NULL)
 		return -1;
+	}
+	if (st == ADDR_OK && (*params = params_after(path + used)) == NULL)
+		st = ADDR_SYNTAX;
+	if (st != ADDR_OK) {
+		reply_error(s, 501, "5.1.3", "bad recipient address: %s",
+		    addr_strerror(st));
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,16 +145,13 @@ cmd_rcpt(struct session *s, char *arg)
 	struct rcpt_params rp;
 	struct mailbox	 mb;
 	char		*path, *params = NULL, canon[ADDR_PATH_MAX + 1];
-	int		 rc;
 
 	if ((path = after_keyword(arg, "TO:")) == NULL) {
 		reply_error(s, 501, "5.5.4", "syntax: RCPT TO:<address>");
 		return;
 	}
-	rc = parse_rcpt(s, path, &mb, canon, sizeof(canon), &params);
-	if (rc == -1)
-		reply_error(s, 501, "5.1.3", "bad recipient address syntax");
-	if (rc != 0 || rcpt_params(s, params, &rp) != 0)
+	if (parse_rcpt(s, path, &mb, canon, sizeof(canon), &params) != 0 ||
+	    rcpt_params(s, params, &rp) != 0)
 		return;
 	if (!mb.is_null && rcpt_check(s, &mb, canon, sizeof(canon)) != 0)
 		return;

@@ -561,8 +561,8 @@ test_no_relaying(void **state)
 	      "<bob@example.test> ok\r\n" },
 	    { "<\"bob\"@example.test>", "250 2.1.5 recipient "
 	      "<bob@example.test> ok (duplicate)\r\n" },
-	    { "<../bob@example.test>", "501 5.1.3 bad recipient address "
-	      "syntax\r\n" },
+	    { "<../bob@example.test>", "501 5.1.3 bad recipient address: "
+	      "syntax error in address\r\n" },
 	    { "<\"../../etc\"@example.test>", "550 5.1.1 <../../etc@example.test>: "
 	      "no such user\r\n" },
 	    { "<PostMaster@OTHER.example>", "250 2.1.5 recipient "
