@@ -120,6 +120,8 @@ talk_in_steps(struct fixture *f, const char *input, size_t len, size_t step)
 	buf_consume(&f->out, f->out.len);
 	while (off < len) {
 		n = len - off < step ? len - off : step;
+		/* as main.c does: the client has sent more than this piece */
+		f->s.more_input = off + n < len;
 		off += session_input(&f->s, input + off, n);
 		f->s.flush_now = 0;
 	}
@@ -640,6 +642,77 @@ test_hangup_in_data_leaves_nothing(void **state)
 	assert_int_equal(count_files(f), 0);
 }
 
+/* Replaces the number after "queued as " with '#': ids differ by run. */
+static void
+mask_ids(char *text)
+{
+	char	*p;
+	size_t	 digits;
+
+	for (p = strstr(text, "queued as "); p; p = strstr(p, "queued as ")) {
+		p += 10;
+		digits = strspn(p, "0123456789");
+		*p = '#';
+		memmove(p + 1, p + digits, strlen(p + digits) + 1);
+	}
+}
+
+/* However the bytes are cut into reads, the replies are the same. */
+static void
+test_chunking_does_not_matter(void **state)
+{
+	static const char session[] = "EHLO c.test\r\n"
+	    "MAIL FROM:<a@remote.test> SIZE=50\r\nRCPT TO:<bob@example.test>\r\n"
+	    "RCPT TO:<x@remote.test>\r\nDATA\r\n..a\r\nb\rc\r\n.\r\n"
+	    "MAIL FROM:<a@remote.test>\r\nRCPT TO:<x@remote.test>\r\nDATA\r\n"
+	    "text\r\n.\r\nRSET\r\nMAIL FROM:<b@remote.test>\r\n"
+	    "RCPT TO:<sales@example.test>\r\nDATA\r\nok\r\n.\r\nQUIT\r\n";
+	static const size_t steps[] = { 1, 2, 3, 7, 64, sizeof(session) };
+	struct fixture	*f = *state;
+	char		 first[2048];
+
+	snprintf(first, sizeof(first), "%s", talk(f, session));
+	assert_non_null(strstr(first, "554 5.6.0 bare CR"));
+	assert_non_null(strstr(first, "554 5.5.0 message text discarded"));
+	assert_non_null(strstr(first, "250 2.0.0 queued as 2\r\n221 "));
+	mask_ids(first);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		session_free(&f->s);
+		session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
+		talk_in_steps(f, session, sizeof(session) - 1, steps[i]);
+		mask_ids(f->out.data);
+		assert_string_equal(f->out.data, first);
+	}
+}
+
+/* Random bytes in random pieces: no crash, no leak, nothing spooled. */
+static void
+test_random_input(void **state)
+{
+	struct fixture	*f = *state;
+	char		 noise[4096];
+	size_t		 off, n;
+
+	srand(5321);
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(noise); i++)
+			noise[i] = "HELOMAILRCPTDATA:<>@. \r\n\0x\xff"[rand() % 27];
+		session_free(&f->s);
+		session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
+		for (off = 0; off < sizeof(noise) &&
+		    !session_closed(&f->s); off += n) {
+			n = (size_t)(rand() % 300) + 1;
+			if (n > sizeof(noise) - off)
+				n = sizeof(noise) - off;
+			n = session_input(&f->s, noise + off, n);
+			f->s.flush_now = 0;
+			buf_consume(&f->out, f->out.len);
+		}
+		session_eof(&f->s);
+	}
+	assert_int_equal(count_files(f), 0);
+}
+
 int
 main(void)
 {
@@ -682,6 +755,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_hangup_in_data_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_input, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
