@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,9 @@ main(int argc, char **argv)
 	char		 client[INET6_ADDRSTRLEN + 8];
 	int		 status;
 
+	/* A client gone away is an EPIPE to handle, not a death with the
+	 * message's files left in the spool. */
+	signal(SIGPIPE, SIG_IGN);
 	start(argc, argv, &cf, &al);
 	client_address(client, sizeof(client));
 	session_init(&s, &cf, &al, client, &out);
