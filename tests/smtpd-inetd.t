@@ -3,13 +3,14 @@
 # before the session, spools what swaks and smtplib send (20 clients at
 # once), and answers 421 on a bad configuration or when it would be root.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 17
 
 SMTPD=$TOP/smtpd/smtpd
 ADDR=127.0.2.1
 PORT=$(free_port)
 BADPORT=$(free_port)
 ROOTPORT=$(free_port)
+V6PORT=$(free_port)
 make_spool "$T/spool"
 mkdir -p "$T/mail/example.test/bob"
 conf() {	# conf USER
@@ -25,11 +26,13 @@ EOF
 }
 conf nobody > "$T/smtpgate.conf"
 conf root > "$T/root.conf"
+conf nobody | sed 's|^relayclients=.*|relayclients=::1/128|' > "$T/v6.conf"
 printf 'hostname=mx.example.test\nlogfile=%s/smtpd.log\ncolour=blue\n' "$T" > "$T/bad.conf"
 cat > "$T/inetd.conf" <<EOF
 $ADDR:$PORT stream tcp nowait.1000 root $SMTPD smtpd -C $T/smtpgate.conf
 $ADDR:$BADPORT stream tcp nowait.1000 root $SMTPD smtpd -C $T/bad.conf
 $ADDR:$ROOTPORT stream tcp nowait.1000 root $SMTPD smtpd -C $T/root.conf
+::1:$V6PORT stream tcp6 nowait.1000 root $SMTPD smtpd -C $T/v6.conf
 EOF
 unset TCPREMOTEIP
 bg inetd -i -E "$T/inetd.conf"
@@ -129,3 +132,16 @@ like "$(cat "$T/smtpd.log")" "bad\.conf:3: colour: unknown key" \
 out=$(raw "$ROOTPORT" < /dev/null)
 like "$out$(grep -c 'refusing to run as root' "$T/smtpd.log")" '^421 4\.3\.0 .*1$' \
     "user=root: refused with 421 and logged"
+
+# 15-17: IPv6: the client ::1 is in relayclients=::1/128
+python3 - "$V6PORT" > "$T/v6.out" 2>&1 <<'EOF'
+import smtplib, sys
+s = smtplib.SMTP("::1", int(sys.argv[1]), timeout=10)
+print("refused", s.sendmail("a@remote.test", ["x@elsewhere.test"], b"Subject: v6\r\n\r\nhi\r\n"))
+s.quit()
+EOF
+is "$(cat "$T/v6.out")" "refused {}" "IPv6 relay client: mail for another domain accepted"
+w=$(grep -l '^To: <x@elsewhere.test>' "$T"/spool/in/*.WRK)
+is "$(grep '^Client:' "$w")" "Client: ::1" "IPv6 client address from getpeername"
+like "$(head -1 "${w%.WRK}.TXT")" '^Received: from [^ ]+ \(\[IPv6:::1\]\)$' \
+    "Received: names the client as an IPv6 address literal"
