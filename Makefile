@@ -36,7 +36,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
 
-.PHONY: all deps check unit-check asan-check integration-check lint-man \
+.PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
         demo bench install clean $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
@@ -73,6 +73,9 @@ unit-check: $(UNIT_BINS)
 asan-check:
 	$(MAKE) O=build-asan/ CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit-check
 
+clang-check:
+	$(MAKE) O=build-clang/ CC=clang all
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
@@ -81,6 +84,7 @@ integration-check: all
 
 check: deps
 	$(MAKE) all
+	$(MAKE) clang-check
 	$(MAKE) unit-check
 	$(MAKE) asan-check
 	$(MAKE) lint-man
@@ -92,7 +96,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
-	sh bench/run.sh
+	bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -108,6 +112,6 @@ install: all
 	    install -m 644 smtpgate.conf.sample $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf
 
 clean:
-	rm -rf build-asan
+	rm -rf build-asan build-clang demo
 	rm -f lib/*.o lib/*.a $(foreach p,$(PROGRAMS),$(p)/*.o $(p)/$(p)) \
 	    $(patsubst %.c,%,$(UNIT_SRCS))

@@ -137,10 +137,14 @@ envelope_format(const struct envelope *env, size_t *len)
 	text_add(&t, "From", "%s: <%s>\n", env->sender ? env->sender : "");
 	for (size_t i = 0; i < env->nrcpts; i++)
 		text_add(&t, "To", "%s: <%s>\n", env->rcpts[i].addr);
-	snprintf(num, sizeof(num), "%lu", (unsigned long)env->id);
-	text_add(&t, "Id", "%s: %s\n", num);
-	snprintf(num, sizeof(num), "%lld", (long long)env->date);
-	text_add(&t, "Date", "%s: %s\n", num);
+	if (env->id != 0) {
+		snprintf(num, sizeof(num), "%lu", (unsigned long)env->id);
+		text_add(&t, "Id", "%s: %s\n", num);
+	}
+	if (env->date != 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)env->date);
+		text_add(&t, "Date", "%s: %s\n", num);
+	}
 	if (env->client)
 		text_add(&t, "Client", "%s: %s\n", env->client);
 	if (env->helo)
