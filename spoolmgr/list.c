@@ -124,6 +124,7 @@ each_message(struct runner *r, void (*fn)(struct runner *, const char *,
 			    ids[i], "WRK");
 			if (envelope_read(&env, path, err, sizeof(err)) != 0)
 				continue;	/* gone, or for the runner to judge */
+			msg_fix_date(r->cf->spool, dirs[d], ids[i], &env);
 			fn(r, dirs[d], &env, text_size(r->cf->spool, dirs[d],
 			    ids[i]));
 			envelope_free(&env);

@@ -238,6 +238,10 @@ check_maildir(const char *dir, int is_postmaster, char *reply, size_t len)
 	snprintf(path, sizeof(path), "%s/new", dir);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return OUT_DONE;
+	if (errno != ENOENT && errno != ENOTDIR) {
+		say(reply, len, "451 4.3.0 Maildir %s: %s", dir, strerror(errno));
+		return OUT_SYSFAIL;
+	}
 	strlcpy(parent, dir, sizeof(parent));
 	if ((slash = strrchr(parent, '/')) != NULL)
 		*slash = '\0';

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/stdlib.h>
@@ -88,6 +89,20 @@ finish_half_move(struct runner *r, struct msg *m)
 	return 0;
 }
 
+/* An envelope without Date (it is optional): the text file's time. */
+void
+msg_fix_date(const char *spool, const char *subdir, uint32_t id,
+    struct envelope *env)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+
+	if (env->date != 0)
+		return;
+	spool_path(path, sizeof(path), spool, subdir, id, "TXT");
+	env->date = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+}
+
 static void
 read_msgid(struct runner *r, struct msg *m)
 {
@@ -131,6 +146,7 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		msg_close(m);
 		return -1;
 	}
+	msg_fix_date(r->cf->spool, subdir, id, &m->env);
 	m->notified = calloc(m->env.nrcpts + 1, 1);
 	read_msgid(r, m);
 	*out = m;

@@ -57,6 +57,8 @@ int	msg_save(struct runner *r, struct msg *m);
 int	msg_move_out(struct runner *r, struct msg *m);
 void	msg_to_bad(const char *spool, const char *subdir, uint32_t id,
 	    const char *why);
+void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
+	    struct envelope *env);
 int	msg_header(const char *txtpath, const char *name, char *out,
 	    size_t outlen);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,

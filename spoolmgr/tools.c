@@ -179,6 +179,7 @@ count_dir(struct runner *r, const char *subdir, int *messages,
 		    "WRK");
 		if (c == NULL || envelope_read(&env, path, err, sizeof(err)))
 			continue;
+		msg_fix_date(r->cf->spool, subdir, ids[i], &env);
 		if (c->oldest == 0 || env.date < c->oldest)
 			c->oldest = env.date;
 		for (size_t k = 0; k < env.nrcpts; k++) {

@@ -40,7 +40,8 @@ setup() {
 
 queue_msg() { $HELPER queue "$T/spool" "$@"; }
 run() { "$SPOOLMGR" -C "$CONF" run; }
-# files USER@DOMAIN: the number of messages in the Maildir's new/
-files() { ls "$T/mail/${1#*@}/${1%@*}/new" | wc -l; }
-newest() { ls -t "$T/mail/${1#*@}/${1%@*}/new/"* | head -1; }
+# files USER@DOMAIN: the number of messages in the Maildir (new/ and cur/:
+# Dovecot moves what it has shown into cur/)
+files() { ls "$T/mail/${1#*@}/${1%@*}/new" "$T/mail/${1#*@}/${1%@*}/cur" | grep -c '^[0-9]'; }
+newest() { ls -t "$T/mail/${1#*@}/${1%@*}/new/"* "$T/mail/${1#*@}/${1%@*}/cur/"* 2>/dev/null | head -1; }
 spool_count() { ls "$T/spool/in" "$T/spool/out" | grep -c '\.WRK$'; }
