@@ -190,6 +190,8 @@ job_child(struct runner *r, struct job *j, FILE *report)
 	add_arg(argv, &argc, max, "-x");
 	add_arg(argv, &argc, max, "-f");
 	add_arg(argv, &argc, max, j->m->env.sender);
+	if (j->m->env.smtputf8)
+		add_arg(argv, &argc, max, "-U");
 	if (first->notify) {
 		add_arg(argv, &argc, max, "-N");
 		add_arg(argv, &argc, max, first->notify);

@@ -30,8 +30,8 @@ setup() {
 		echo "user=nobody"
 		echo "aliases=$T/aliases"
 		echo "logfile=$T/spoolmgr.log"
-		echo "mxlookup=$TOP/mxlookup/mxlookup"
-		echo "mailer=$TOP/mailer/mailer"
+		echo "mxlookup=${MXLOOKUP:-$TOP/mxlookup/mxlookup}"
+		echo "mailer=${MAILER:-$TOP/mailer/mailer}"
 		for line in "$@"; do echo "$line"; done
 	} > "$CONF"
 	touch "$T/spoolmgr.log"
