@@ -30,16 +30,15 @@ json_string(struct buf *b, const char *s)
 void
 format_age(long long secs, char *out, size_t len)
 {
+	static const struct { long long size; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	size_t	 i = 0;
+
 	if (secs < 0)
 		secs = 0;
-	if (secs < 60)
-		snprintf(out, len, "%llds", secs);
-	else if (secs < 3600)
-		snprintf(out, len, "%lldm", secs / 60);
-	else if (secs < 86400)
-		snprintf(out, len, "%lldh", secs / 3600);
-	else
-		snprintf(out, len, "%lldd", secs / 86400);
+	while (i < 3 && secs < units[i].size)
+		i++;
+	say(out, len, "%lld%c", secs / units[i].size, units[i].unit);
 }
 
 static long long

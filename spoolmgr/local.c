@@ -61,7 +61,7 @@ expand(const struct runner *r, const char *local, const char *domain,
 	char *const	*targets = aliases_lookup(&r->aliases, local, domain);
 	char		 full[PATH_MAX];
 
-	snprintf(full, sizeof(full), "%s@%s", local, domain);
+	say(full, sizeof(full), "%s@%s", local, domain);
 	if (targets == NULL) {
 		add_target(x, T_MAILBOX, full);
 		return;
@@ -200,8 +200,12 @@ maildir_deliver(struct runner *r, const char *dir, const char *txt,
 	if (maildir_name(name, sizeof(name), tv.tv_sec, (long)tv.tv_usec,
 	    getpid(), ++r->maildir_seq, r->cf->hostname) != 0)
 		return OUT_SYSFAIL;
-	snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name);
-	snprintf(new, sizeof(new), "%s/new/%s", dir, name);
+	if (snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name) >=
+	    (int)sizeof(tmp) || snprintf(new, sizeof(new), "%s/new/%s", dir,
+	    name) >= (int)sizeof(new)) {
+		errno = ENAMETOOLONG;
+		return write_failure(dir, reply, len);
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return write_failure(dir, reply, len);
@@ -216,7 +220,7 @@ maildir_deliver(struct runner *r, const char *dir, const char *txt,
 		unlink(tmp);
 		return out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/new", dir);
+	say(tmp, sizeof(tmp), "%s/new", dir);
 	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if (fsync(dfd) == -1) {
 			close(dfd);

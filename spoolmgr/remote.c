@@ -78,17 +78,40 @@ remote_queue(struct runner *r, struct msg *m, const char *domain,
 	*tail = j;
 }
 
-/* Runs argv with stdin from in_fd; its stdout into out; its exit status. */
+/* The first line a child wrote on stderr, from its temporary file. */
+static void
+first_line(FILE *fp, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (fp == NULL)
+		return;
+	rewind(fp);
+	if (fgets(out, (int)len, fp) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	fclose(fp);
+}
+
+/*
+ * Runs argv with stdin from in_fd; its stdout into out, the first line of
+ * its stderr into errtext (not to our stderr: cron would mail it); its
+ * exit status.
+ */
 static int
-run_capture(char *const argv[], int in_fd, struct buf *out)
+run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
+    size_t errlen)
 {
 	int	 p[2], status;
 	pid_t	 pid;
 	char	 chunk[4096];
 	ssize_t	 n;
+	FILE	*errfp = tmpfile();
 
-	if (pipe(p) == -1)
+	errtext[0] = '\0';
+	if (pipe(p) == -1) {
+		first_line(errfp, errtext, errlen);
 		return EX_OSERR;
+	}
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	if ((pid = fork()) == -1)
@@ -96,10 +119,10 @@ run_capture(char *const argv[], int in_fd, struct buf *out)
 	if (pid == 0) {
 		dup2(in_fd, 0);
 		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
+		if (errfp)
+			dup2(fileno(errfp), 2);
 		execv(argv[0], argv);
-		fprintf(stderr, "spoolmgr: %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(EX_OSFILE);
 	}
 	close(p[1]);
@@ -112,8 +135,11 @@ run_capture(char *const argv[], int in_fd, struct buf *out)
 	}
 	close(p[0]);
 	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return EX_OSERR;
+		if (errno != EINTR) {
+			status = EX_OSERR << 8;
+			break;
+		}
+	first_line(errfp, errtext, errlen);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -154,7 +180,7 @@ job_child(struct runner *r, struct job *j, FILE *report)
 {
 	struct buf	 mx = { NULL, 0, 0 }, out = { NULL, 0, 0 };
 	static char	 hosts[HOSTS_MAX][300];
-	char		*argv[2 * HOSTS_MAX + 1100], txt[PATH_MAX];
+	char		*argv[2 * HOSTS_MAX + 1100], txt[PATH_MAX], errtext[300];
 	size_t		 argc = 0, nhosts = 0, max = sizeof(argv) / sizeof(*argv);
 	const struct recipient *first = &j->m->env.rcpts[j->rcpts[0]];
 	int		 status, devnull, in;
@@ -170,8 +196,11 @@ job_child(struct runner *r, struct job *j, FILE *report)
 		}
 		add_arg(argv, &argc, max, j->domain);
 		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		status = run_capture(argv, devnull, &mx);
+		status = run_capture(argv, devnull, &mx, errtext,
+		    sizeof(errtext));
 		close(devnull);
+		if (errtext[0])
+			fprintf(report, "mxerr %s\n", errtext);
 		fprintf(report, "mx %d\n", status);
 		if (status != 0)
 			return 0;
@@ -215,7 +244,9 @@ job_child(struct runner *r, struct job *j, FILE *report)
 	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) == -1)
 		status = EX_IOERR;
 	else
-		status = run_capture(argv, in, &out);
+		status = run_capture(argv, in, &out, errtext, sizeof(errtext));
+	if (errtext[0])
+		fprintf(report, "mailererr %s\n", errtext);
 	fprintf(report, "mailer %d\n", status);
 	for (char *rest = out.data, *line; rest &&
 	    (line = strsep(&rest, "\n")) != NULL;)
@@ -287,6 +318,22 @@ report_number(struct buf *out, const char *key, int *value)
 	return -1;
 }
 
+/* The text of the report's line "key TEXT", or "" */
+static void
+report_text(struct buf *out, const char *key, char *text, size_t len)
+{
+	size_t	 klen = strlen(key);
+
+	text[0] = '\0';
+	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
+	    strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			strlcpy(text, p + klen + 1, len);
+			text[strcspn(text, "\n")] = '\0';
+			return;
+		}
+}
+
 /* The hosts the job tried, "name[addr] ..." for the journal. */
 static void
 hosts_tried(struct buf *out, char *hosts, size_t len)
@@ -320,29 +367,31 @@ static enum outcome
 job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 {
 	int	 mx = -1, mailer = -1;
-	char	 text[300];
+	char	 why[300], text[700];
 
 	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0) {
+		report_text(&j->out, "mxerr", why, sizeof(why));
 		if (mx == EX_NOHOST || mx == EX_DATAERR) {
-			snprintf(reply, len, "550 5.1.2 %s: no such domain, "
-			    "or it accepts no mail (mxlookup %d)", j->domain, mx);
+			say(reply, len, "550 5.1.2 %s: no such domain, or it "
+			    "accepts no mail (%s)", j->domain, why);
 			return OUT_FAIL;
 		}
-		snprintf(reply, len, "451 4.4.3 %s: MX lookup failed (%s %d)",
-		    j->domain, r->cf->mxlookup, mx);
-		if (mx != EX_TEMPFAIL) {
-			snprintf(text, sizeof(text), "%s exits %d", r->cf->mxlookup,
-			    mx);
-			alert_postmaster(r, "mxlookup", text);
-			return OUT_SYSFAIL;
-		}
-		return OUT_DEFER;
+		say(reply, len, "451 4.4.3 %s: MX lookup failed (exit %d: %s)",
+		    j->domain, mx, why);
+		if (mx == EX_TEMPFAIL)
+			return OUT_DEFER;
+		say(text, sizeof(text), "%s exits %d: %s", r->cf->mxlookup, mx,
+		    why);
+		alert_postmaster(r, "mxlookup", text);
+		return OUT_SYSFAIL;
 	}
 	report_number(&j->out, "mailer", &mailer);
-	snprintf(reply, len, "451 4.3.0 %s gave no result (exit %d)",
-	    r->cf->mailer, mailer);
+	report_text(&j->out, "mailererr", why, sizeof(why));
+	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
+	    why);
 	if (mailer == -1 || system_status(mailer)) {
-		snprintf(text, sizeof(text), "%s exits %d", r->cf->mailer, mailer);
+		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
+		    why);
 		alert_postmaster(r, "mailer", text);
 		return OUT_SYSFAIL;
 	}
