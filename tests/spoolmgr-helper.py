@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
 
-  queue SPOOL SENDER RCPT... [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
+  queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
         [-N NOTIFY] [-R RET] [-V ENVID] [-b BODY]
       writes COUNT messages into SPOOL/in by the documented protocol of
       smtpgate-spool(5) (TMP and CMD, fsync, TMP->TXT, CMD->WRK), owned
@@ -43,7 +43,7 @@ def write_file(path, data, uid, gid):
 
 def queue(args):
     spool, sender, rest = args[0], args[1], args[2:]
-    opts = {"-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
+    opts = {"-a": "0", "-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
             "-V": None, "-b": "Hello.\n"}
     rcpts = []
     i = 0
@@ -66,7 +66,7 @@ def queue(args):
                    opts["-b"]))
         env = "From: <%s>\n" % sender
         env += "".join("To: <%s>\n" % r for r in rcpts)
-        env += "Id: %d\nDate: %d\nClient: 127.0.0.1\n" % (n, int(time.time()))
+        env += "Id: %d\nDate: %d\nClient: 127.0.0.1\n" % (n, int(time.time()) - int(opts["-a"]))
         if opts["-R"]:
             env += "Ret: %s\n" % opts["-R"]
         if opts["-V"]:
