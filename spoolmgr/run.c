@@ -25,6 +25,7 @@
 #include "spoolmgr.h"
 
 #define PASSES	3	/* notices written by a run are delivered by it */
+#define GROUP_MAX 100	/* recipients a transaction (RFC 5321 4.5.3.1.8) */
 
 static int
 is_due(const struct runner *r, const struct rcpt_status *st)
@@ -147,7 +148,7 @@ queue_remote(struct runner *r, struct msg *m)
 			break;
 		moved = 1;
 		count = 0;
-		for (size_t k = i; k < n; k++) {
+		for (size_t k = i; k < n && count < GROUP_MAX; k++) {
 			queue_get_state(&m->env, m->env.rcpts[k].addr, &st);
 			if (!taken[k] && is_due(r, &st) &&
 			    same_group(&m->env.rcpts[i], &m->env.rcpts[k])) {
