@@ -387,6 +387,10 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 	}
 	report_number(&j->out, "mailer", &mailer);
 	report_text(&j->out, "mailererr", why, sizeof(why));
+	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
+		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
+		return OUT_FAIL;
+	}
 	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
 	    why);
 	if (mailer == -1 || system_status(mailer)) {
@@ -408,6 +412,26 @@ outcome_of(const char *word)
 	return OUT_DEFER;
 }
 
+/*
+ * The relay host refusing our credentials or our lack of TLS (RFC 4954
+ * 530, 534, 535, 538; 454) is our configuration's fault, not the
+ * message's: defer and tell postmaster, never bounce.
+ */
+static int
+relay_refuses_us(struct runner *r, const char *reply)
+{
+	static const char *const codes[] = { "530", "534", "535", "538",
+	    "454" };
+
+	if (r->cf->relayhost == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(*codes); i++)
+		if (strncmp(reply, codes[i], 3) == 0 && (reply[3] == ' ' ||
+		    reply[3] == '\0'))
+			return 1;
+	return 0;
+}
+
 static void
 apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 {
@@ -425,6 +449,10 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	if ((text = result_for(&j->out, addr, word, sizeof(word))) != NULL) {
 		out = outcome_of(word);
 		strlcpy(st.reply, text, sizeof(st.reply));
+		if (out != OUT_DONE && relay_refuses_us(r, text)) {
+			alert_postmaster(r, "relayhost", text);
+			out = OUT_SYSFAIL;
+		}
 	} else
 		out = job_failure(r, j, st.reply, sizeof(st.reply));
 	st.state = out == OUT_DONE ? RCPT_DONE : out == OUT_FAIL ?
