@@ -1,0 +1,207 @@
+/*
+ * The text of an RFC 3464 delivery status notification: multipart/report
+ * (RFC 6522) with report-type=delivery-status, a human-readable part, a
+ * message/delivery-status part, then the original headers
+ * (text/rfc822-headers) or, for RET=FULL, the whole message/rfc822.
+ * Pure text building: no spool, so the unit tests can read it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <bsd/string.h>
+
+#include "spoolmgr.h"
+
+void
+rfc5322_date(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
+/* RFC 3461 4: xtext "+XX" hex escapes back to the octets. */
+void
+xtext_decode(const char *in, char *out, size_t outlen)
+{
+	size_t	 j = 0;
+
+	for (; *in && j + 1 < outlen; in++) {
+		unsigned int	 c;
+
+		if (*in == '+' && isxdigit((unsigned char)in[1]) &&
+		    isxdigit((unsigned char)in[2]) &&
+		    sscanf(in + 1, "%2x", &c) == 1 && c >= 33 && c <= 126) {
+			out[j++] = (char)c;
+			in += 2;
+		} else
+			out[j++] = *in;
+	}
+	out[j] = '\0';
+}
+
+/* NOTIFY absent means FAILURE and DELAY (RFC 3461 4.1 leaves it to us). */
+int
+notify_wants(const char *notify, const char *what)
+{
+	char	 copy[128], *rest = copy, *word;
+
+	if (notify == NULL || *notify == '\0')
+		return strcasecmp(what, "SUCCESS") != 0;
+	strlcpy(copy, notify, sizeof(copy));
+	while ((word = strsep(&rest, ",")) != NULL)
+		if (strcasecmp(word, what) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+action_of(enum dsn_kind kind)
+{
+	return kind == DSN_FAILED ? "failed" : kind == DSN_DELAYED ?
+	    "delayed" : "delivered";
+}
+
+static void
+human_part(struct buf *b, const struct dsn_info *in)
+{
+	const char	*sender = in->env->sender[0] ? in->env->sender : "<>";
+
+	buf_printf(b, "Content-Type: text/plain; charset=us-ascii\n"
+	    "Content-Description: Notification\n\n"
+	    "This is the mail system at %s.\n\n", in->hostname);
+	if (in->kind == DSN_FAILED)
+		buf_printf(b, "Your message (from %s, queue id %lu) could not "
+		    "be delivered\nto the recipients below. This is final; "
+		    "the mail system will not\ntry again.\n\n", sender,
+		    (unsigned long)in->env->id);
+	else if (in->kind == DSN_DELAYED)
+		buf_printf(b, "Your message (from %s, queue id %lu) has not "
+		    "yet been delivered\nto the recipients below. The mail "
+		    "system keeps trying; you need not\nsend it again.\n\n",
+		    sender, (unsigned long)in->env->id);
+	else
+		buf_printf(b, "Your message (from %s, queue id %lu) was "
+		    "delivered to the\nrecipients below, as you asked.\n\n",
+		    sender, (unsigned long)in->env->id);
+	for (size_t i = 0; i < in->nrcpts; i++)
+		buf_printf(b, "<%s>: %s\n", in->rcpts[i].addr,
+		    in->rcpts[i].st->reply);
+	buf_printf(b, "\n");
+}
+
+static void
+recipient_fields(struct buf *b, const struct dsn_info *in,
+    const struct dsn_rcpt *r)
+{
+	char	 status[16], date[64], orcpt[600];
+
+	if (in->kind == DSN_DELIVERED)
+		strlcpy(status, "2.0.0", sizeof(status));
+	else
+		status_of_reply(r->st->reply, status, sizeof(status));
+	if (in->kind == DSN_FAILED && status[0] == '2')
+		status[0] = '5';
+	buf_printf(b, "\nFinal-Recipient: rfc822; %s\n", r->addr);
+	if (r->orcpt && strchr(r->orcpt, ';')) {
+		xtext_decode(r->orcpt, orcpt, sizeof(orcpt));
+		buf_printf(b, "Original-Recipient: %s\n", orcpt);
+	}
+	buf_printf(b, "Action: %s\nStatus: %s\n", action_of(in->kind), status);
+	if (r->remote)
+		buf_printf(b, "Remote-MTA: dns; %s\n", r->remote);
+	if (isdigit((unsigned char)r->st->reply[0]))
+		buf_printf(b, "Diagnostic-Code: smtp; %s\n", r->st->reply);
+	if (r->st->last) {
+		rfc5322_date(r->st->last, date, sizeof(date));
+		buf_printf(b, "Last-Attempt-Date: %s\n", date);
+	}
+	if (in->kind == DSN_DELAYED && r->st->next) {
+		rfc5322_date(r->st->next, date, sizeof(date));
+		buf_printf(b, "Will-Retry-Until: %s\n", date);
+	}
+}
+
+static void
+status_part(struct buf *b, const struct dsn_info *in)
+{
+	char	 date[64], envid[200];
+
+	buf_printf(b, "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; %s\n", in->hostname);
+	if (in->env->envid) {
+		xtext_decode(in->env->envid, envid, sizeof(envid));
+		buf_printf(b, "Original-Envelope-Id: %s\n", envid);
+	}
+	rfc5322_date(in->env->date, date, sizeof(date));
+	buf_printf(b, "Arrival-Date: %s\n", date);
+	for (size_t i = 0; i < in->nrcpts; i++)
+		recipient_fields(b, in, &in->rcpts[i]);
+	buf_printf(b, "\n");
+}
+
+/* The original headers, or all of it; -1 when the text is unreadable. */
+static int
+original_part(struct buf *b, const struct dsn_info *in)
+{
+	FILE	*fp;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 len;
+	int	 in_body = 0, ended_nl = 1;
+
+	if ((fp = fopen(in->txtpath, "r")) == NULL)
+		return -1;
+	buf_printf(b, "Content-Type: %s\n", in->full ? "message/rfc822" :
+	    "text/rfc822-headers");
+	buf_printf(b, "Content-Description: %s\n\n", in->full ?
+	    "Undelivered message" : "Headers of the undelivered message");
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (!in_body && (line[0] == '\n' || strcmp(line, "\r\n") == 0)) {
+			in_body = 1;
+			if (!in->full)
+				break;
+		}
+		buf_append(b, line, (size_t)len);
+		ended_nl = line[len - 1] == '\n';
+	}
+	if (!ended_nl)
+		buf_printf(b, "\n");
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+int
+dsn_compose(struct buf *b, const struct dsn_info *in)
+{
+	char	 date[64], boundary[128];
+	const char *subject = in->kind == DSN_FAILED ?
+	    "Undelivered Mail Returned to Sender" : in->kind == DSN_DELAYED ?
+	    "Delayed Mail (still being retried)" : "Successful Mail Delivery";
+
+	rfc5322_date(in->now, date, sizeof(date));
+	snprintf(boundary, sizeof(boundary), "=_%lu.%lld/%s",
+	    (unsigned long)in->dsnid, (long long)in->now, in->hostname);
+	buf_printf(b, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
+	    "To: <%s>\nSubject: %s\nDate: %s\n"
+	    "Message-ID: <%lu.%lld.dsn@%s>\n"
+	    "Auto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    "\tboundary=\"%s\"\n\nThis is a MIME-encapsulated message.\n\n"
+	    "--%s\n", in->hostname, in->to, subject, date,
+	    (unsigned long)in->dsnid, (long long)in->now, in->hostname,
+	    boundary, boundary);
+	human_part(b, in);
+	buf_printf(b, "--%s\n", boundary);
+	status_part(b, in);
+	buf_printf(b, "--%s\n", boundary);
+	if (original_part(b, in) != 0)
+		return -1;
+	return buf_printf(b, "\n--%s--\n", boundary);
+}

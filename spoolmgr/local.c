@@ -1,0 +1,415 @@
+/*
+ * Local recipients: aliases, then Maildir delivery into MAILROOT/DOMAIN/USER
+ * (or a Maildir path named by an alias).  Maildir: write tmp/NAME, fsync,
+ * rename into new/NAME, fsync new/; NAME is unique per the Maildir
+ * specification (time.M<usec>P<pid>Q<n>.host).
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "log.h"
+#include "spoolmgr.h"
+
+#define ALIAS_DEPTH	8
+#define TARGETS_MAX	64
+
+enum target_kind { T_MAILBOX, T_MAILDIR, T_REMOTE };
+
+struct target {
+	enum target_kind kind;
+	char		 where[PATH_MAX];	/* address, or Maildir path */
+};
+
+struct expansion {
+	struct target	 items[TARGETS_MAX];
+	size_t		 n;
+	int		 loop;		/* too deep or too many */
+};
+
+static void
+add_target(struct expansion *x, enum target_kind kind, const char *where)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (x->items[i].kind == kind &&
+		    strcasecmp(x->items[i].where, where) == 0)
+			return;
+	if (x->n == TARGETS_MAX) {
+		x->loop = 1;
+		return;
+	}
+	x->items[x->n].kind = kind;
+	strlcpy(x->items[x->n].where, where, sizeof(x->items[x->n].where));
+	x->n++;
+}
+
+static void
+expand(const struct runner *r, const char *local, const char *domain,
+    int depth, struct expansion *x)
+{
+	char *const	*targets = aliases_lookup(&r->aliases, local, domain);
+	char		 full[PATH_MAX];
+
+	say(full, sizeof(full), "%s@%s", local, domain);
+	if (targets == NULL) {
+		add_target(x, T_MAILBOX, full);
+		return;
+	}
+	if (depth >= ALIAS_DEPTH) {
+		x->loop = 1;
+		return;
+	}
+	for (; *targets; targets++) {
+		char		 addr[PATH_MAX], *at;
+
+		if ((*targets)[0] == '/') {
+			add_target(x, T_MAILDIR, *targets);
+			continue;
+		}
+		if (strchr(*targets, '@') == NULL)
+			snprintf(addr, sizeof(addr), "%s@%s", *targets, domain);
+		else
+			strlcpy(addr, *targets, sizeof(addr));
+		at = strrchr(addr, '@');
+		*at = '\0';
+		if (!config_is_local(r->cf, at + 1)) {
+			*at = '@';
+			add_target(x, T_REMOTE, addr);
+		} else if (strcasecmp(addr, local) == 0 &&
+		    strcasecmp(at + 1, domain) == 0) {
+			*at = '@';	/* "ann: ann, ann@elsewhere" */
+			add_target(x, T_MAILBOX, addr);
+		} else
+			expand(r, addr, at + 1, depth + 1, x);
+	}
+}
+
+/* MAILROOT/domain/user for a local address, or -1 if unsafe as a path. */
+static int
+mailbox_dir(const struct runner *r, const char *addr, char *out, size_t len)
+{
+	char		 local[256], domain[256], *at;
+
+	strlcpy(local, addr, sizeof(local));
+	if ((at = strrchr(local, '@')) == NULL)
+		return -1;
+	*at = '\0';
+	strlcpy(domain, at + 1, sizeof(domain));
+	for (char *p = local; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (char *p = domain; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (local[0] == '\0' || local[0] == '.' || strchr(local, '/') ||
+	    domain[0] == '\0' || domain[0] == '.' || strchr(domain, '/'))
+		return -1;
+	snprintf(out, len, "%s/%s/%s", r->cf->mailroot, domain, local);
+	return 0;
+}
+
+int
+maildir_name(char *out, size_t outlen, time_t sec, long usec, pid_t pid,
+    unsigned seq, const char *host)
+{
+	char	 safe[256];
+	size_t	 j = 0;
+
+	/* The specification: '/' as \057 and ':' as \072 in the host. */
+	for (const char *p = host; *p && j + 5 < sizeof(safe); p++) {
+		if (*p == '/' || *p == ':') {
+			snprintf(safe + j, 5, "\\%03o", (unsigned char)*p);
+			j += 4;
+		} else
+			safe[j++] = *p;
+	}
+	safe[j] = '\0';
+	return snprintf(out, outlen, "%lld.M%ldP%ldQ%u.%s", (long long)sec,
+	    usec, (long)pid, seq, safe) >= (int)outlen ? -1 : 0;
+}
+
+static int
+copy_text(int from, int to)
+{
+	char	 buf[65536];
+	ssize_t	 n;
+
+	while ((n = read(from, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (ssize_t done = 0, w; done < n; done += w)
+			if ((w = write(to, buf + done, (size_t)(n - done))) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+write_message(int fd, const char *txt, const char *sender, const char *rcpt)
+{
+	char	 head[1200];
+	int	 in, rc, len;
+
+	len = snprintf(head, sizeof(head),
+	    "Return-Path: <%s>\nDelivered-To: %s\n", sender, rcpt);
+	if (len >= (int)sizeof(head) || write(fd, head, (size_t)len) != len)
+		return -1;
+	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = copy_text(in, fd);
+	close(in);
+	return rc == 0 ? fsync(fd) : -1;
+}
+
+static enum outcome
+write_failure(const char *dir, char *reply, size_t len)
+{
+	int	 e = errno;
+
+	say(reply, len, "451 4.3.0 Maildir %s: %s", dir, strerror(e));
+	if (e == ENOSPC || e == EDQUOT) {
+		say(reply, len, "452 4.3.1 Maildir %s: %s", dir,
+		    strerror(e));
+		return OUT_SYSFAIL;
+	}
+	return e == EACCES || e == EROFS ? OUT_SYSFAIL : OUT_DEFER;
+}
+
+static enum outcome
+maildir_deliver(struct runner *r, const char *dir, const char *txt,
+    const char *sender, const char *rcpt, char *reply, size_t len)
+{
+	char		 name[512], tmp[PATH_MAX], new[PATH_MAX];
+	struct timeval	 tv;
+	int		 fd, dfd;
+	enum outcome	 out;
+
+	gettimeofday(&tv, NULL);
+	if (maildir_name(name, sizeof(name), tv.tv_sec, (long)tv.tv_usec,
+	    getpid(), ++r->maildir_seq, r->cf->hostname) != 0)
+		return OUT_SYSFAIL;
+	if (snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name) >=
+	    (int)sizeof(tmp) || snprintf(new, sizeof(new), "%s/new/%s", dir,
+	    name) >= (int)sizeof(new)) {
+		errno = ENAMETOOLONG;
+		return write_failure(dir, reply, len);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return write_failure(dir, reply, len);
+	if (write_message(fd, txt, sender, rcpt) != 0) {
+		out = write_failure(dir, reply, len);
+		close(fd);
+		unlink(tmp);
+		return out;
+	}
+	if (close(fd) == -1 || rename(tmp, new) == -1) {
+		out = write_failure(dir, reply, len);
+		unlink(tmp);
+		return out;
+	}
+	say(tmp, sizeof(tmp), "%s/new", dir);
+	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if (fsync(dfd) == -1) {
+			close(dfd);
+			return write_failure(dir, reply, len);
+		}
+		close(dfd);
+	}
+	say(reply, len, "250 2.0.0 delivered to %s/new/%s", dir, name);
+	return OUT_DONE;
+}
+
+/* Is dir a Maildir?  Its absence is the user's, its parent's the system's. */
+static enum outcome
+check_maildir(const char *dir, int is_postmaster, char *reply, size_t len)
+{
+	char		 path[PATH_MAX], parent[PATH_MAX], *slash;
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/new", dir);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return OUT_DONE;
+	if (errno != ENOENT && errno != ENOTDIR) {
+		say(reply, len, "451 4.3.0 Maildir %s: %s", dir, strerror(errno));
+		return OUT_SYSFAIL;
+	}
+	strlcpy(parent, dir, sizeof(parent));
+	if ((slash = strrchr(parent, '/')) != NULL)
+		*slash = '\0';
+	if (stat(parent, &st) == -1 || is_postmaster) {
+		say(reply, len, "451 4.3.0 mail root %s missing",
+		    is_postmaster ? dir : parent);
+		return OUT_SYSFAIL;
+	}
+	say(reply, len, "550 5.1.1 no such mailbox");
+	return OUT_FAIL;
+}
+
+/* Adds a remote alias target as a recipient of the message itself. */
+static int
+add_remote(struct msg *m, size_t ri, const char *addr)
+{
+	char		 orcpt[600];
+	unsigned char	*grown;
+	const struct recipient *orig = &m->env.rcpts[ri];
+
+	for (size_t i = 0; i < m->env.nrcpts; i++)
+		if (strcasecmp(m->env.rcpts[i].addr, addr) == 0)
+			return 0;
+	if (orig->orcpt)
+		strlcpy(orcpt, orig->orcpt, sizeof(orcpt));
+	else
+		snprintf(orcpt, sizeof(orcpt), "rfc822;%s", orig->addr);
+	grown = realloc(m->notified, m->env.nrcpts + 2);
+	if (grown == NULL)
+		return -1;
+	m->notified = grown;
+	m->notified[m->env.nrcpts] = 0;
+	m->notified[m->env.nrcpts + 1] = 0;
+	{
+		char	*notify = orig->notify ? strdup(orig->notify) : NULL;
+		int	 rc = envelope_add_rcpt(&m->env, addr, notify, orcpt);
+
+		free(notify);
+		return rc;
+	}
+}
+
+static enum outcome
+worse(enum outcome a, enum outcome b)
+{
+	static const int rank[] = { [OUT_DONE] = 0, [OUT_FAIL] = 1,
+	    [OUT_DEFER] = 2, [OUT_SYSFAIL] = 3 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
+static enum outcome
+deliver_target(struct runner *r, struct msg *m, size_t ri,
+    const struct target *t, char *reply, size_t len)
+{
+	char		 dir[PATH_MAX], txt[PATH_MAX];
+	const char	*rcpt = m->env.rcpts[ri].addr;
+	enum outcome	 out;
+	int		 pm;
+
+	msg_path(txt, sizeof(txt), r, m, "TXT");
+	if (t->kind == T_REMOTE) {
+		if (add_remote(m, ri, t->where) != 0)
+			return OUT_DEFER;
+		say(reply, len, "250 2.1.5 forwarded to %s", t->where);
+		return OUT_DONE;
+	}
+	if (t->kind == T_MAILDIR) {
+		strlcpy(dir, t->where, sizeof(dir));
+		dir[strcspn(dir, "\0")] = '\0';
+		if (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+			dir[strlen(dir) - 1] = '\0';
+		pm = 1;		/* the administrator named it: a missing one is ours */
+	} else {
+		if (mailbox_dir(r, t->where, dir, sizeof(dir)) != 0) {
+			say(reply, len, "550 5.1.3 bad mailbox name");
+			return OUT_FAIL;
+		}
+		rcpt = t->where;
+		pm = strncasecmp(t->where, "postmaster@", 11) == 0;
+	}
+	if ((out = check_maildir(dir, pm, reply, len)) != OUT_DONE)
+		return out;
+	return maildir_deliver(r, dir, txt, m->env.sender, rcpt, reply, len);
+}
+
+enum outcome
+local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
+    size_t replylen)
+{
+	struct expansion *x = calloc(1, sizeof(*x));
+	char		 local[256], each[512];
+	enum outcome	 result = OUT_DONE, out;
+	int		 any_done = 0;
+
+	if (x == NULL) {
+		say(reply, replylen, "451 4.3.0 out of memory");
+		return OUT_DEFER;
+	}
+	strlcpy(local, m->env.rcpts[ri].addr, sizeof(local));
+	*strrchr(local, '@') = '\0';
+	expand(r, local, rcpt_domain(m->env.rcpts[ri].addr), 0, x);
+	if (x->loop) {
+		say(reply, replylen, "550 5.4.6 alias loop or too many targets");
+		free(x);
+		return OUT_FAIL;
+	}
+	say(reply, replylen, "250 2.0.0 delivered");
+	for (size_t i = 0; i < x->n; i++) {
+		out = deliver_target(r, m, ri, &x->items[i], each, sizeof(each));
+		if (out == OUT_DONE)
+			any_done = 1;
+		if (out != OUT_DONE && worse(result, out) != result)
+			strlcpy(reply, each, replylen);
+		else if (x->n == 1)
+			strlcpy(reply, each, replylen);
+		result = worse(result, out);
+	}
+	/* One bad target of several is logged, not bounced. */
+	if (result == OUT_FAIL && any_done) {
+		log_warn("message %lu: <%s>: a target failed: %s",
+		    (unsigned long)m->id, m->env.rcpts[ri].addr, reply);
+		result = OUT_DONE;
+	}
+	free(x);
+	return result;
+}
+
+/* Start-up check: postmaster@ every local domain must reach a mailbox. */
+int
+local_check_postmaster(struct runner *r)
+{
+	int	 problems = 0;
+
+	for (char **d = r->cf->localdomains; d && *d; d++) {
+		struct expansion *x = calloc(1, sizeof(*x));
+		char		 dir[PATH_MAX], reply[512];
+		int		 reaches = 0;
+
+		if (x == NULL)
+			return -1;
+		expand(r, "postmaster", *d, 0, x);
+		for (size_t i = 0; i < x->n && !x->loop; i++) {
+			const struct target *t = &x->items[i];
+
+			if (t->kind == T_REMOTE)
+				reaches = 1;
+			else if (t->kind == T_MAILDIR)
+				reaches |= check_maildir(t->where, 1, reply,
+				    sizeof(reply)) == OUT_DONE;
+			else if (mailbox_dir(r, t->where, dir, sizeof(dir)) == 0)
+				reaches |= check_maildir(dir, 1, reply,
+				    sizeof(reply)) == OUT_DONE;
+		}
+		if (!reaches) {
+			log_error("postmaster@%s reaches no mailbox: create "
+			    "%s/%s/postmaster or add an alias", *d,
+			    r->cf->mailroot, *d);
+			fprintf(stderr, "spoolmgr: postmaster@%s reaches no "
+			    "mailbox: create %s/%s/postmaster (a Maildir) or "
+			    "add an alias\n", *d, r->cf->mailroot, *d);
+			problems++;
+		}
+		free(x);
+	}
+	return problems;
+}

@@ -1,0 +1,309 @@
+/* A message in the spool: its files, its lock, its move to out/ or bad/. */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+
+#include "log.h"
+#include "spool.h"
+#include "spoolmgr.h"
+
+void
+msg_path(char *out, size_t outlen, const struct runner *r,
+    const struct msg *m, const char *ext)
+{
+	spool_path(out, outlen, r->cf->spool, m->subdir, m->id, ext);
+}
+
+const char *
+rcpt_domain(const char *addr)
+{
+	const char	*at = strrchr(addr, '@');
+
+	return at ? at + 1 : "";
+}
+
+static int
+fsync_dir(const char *spool, const char *subdir)
+{
+	char	 path[PATH_MAX];
+	int	 fd, rc;
+
+	snprintf(path, sizeof(path), "%s/%s", spool, subdir);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Moves whatever files of message id exist in subdir to bad/. */
+void
+msg_to_bad(const char *spool, const char *subdir, uint32_t id, const char *why)
+{
+	static const char *const exts[] = { "TXT", "WRK" };
+	char	 from[PATH_MAX], to[PATH_MAX], bad[PATH_MAX];
+
+	snprintf(bad, sizeof(bad), "%s/bad", spool);
+	(void)mkdir(bad, 0750);
+	for (size_t i = 0; i < 2; i++) {
+		spool_path(from, sizeof(from), spool, subdir, id, exts[i]);
+		spool_path(to, sizeof(to), spool, "bad", id, exts[i]);
+		if (rename(from, to) == -1 && errno != ENOENT)
+			log_error("message %lu: moving %s to bad/: %s",
+			    (unsigned long)id, from, strerror(errno));
+	}
+	fsync_dir(spool, "bad");
+	log_error("message %lu: %s/%lu.WRK: %s; moved to bad/",
+	    (unsigned long)id, subdir, (unsigned long)id, why);
+}
+
+/* A crash between the two renames of msg_move_out leaves TXT in out/. */
+static int
+finish_half_move(struct runner *r, struct msg *m)
+{
+	char	 txt[PATH_MAX], other[PATH_MAX];
+
+	msg_path(txt, sizeof(txt), r, m, "TXT");
+	if (access(txt, F_OK) == 0)
+		return 0;
+	spool_path(other, sizeof(other), r->cf->spool,
+	    strcmp(m->subdir, "in") == 0 ? "out" : "in", m->id, "TXT");
+	if (access(other, F_OK) != 0)
+		return -1;
+	if (rename(other, txt) == -1)
+		return -1;
+	log_info("message %lu: completed an interrupted move", (unsigned long)m->id);
+	return 0;
+}
+
+/* An envelope without Date (it is optional): the text file's time. */
+void
+msg_fix_date(const char *spool, const char *subdir, uint32_t id,
+    struct envelope *env)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+
+	if (env->date != 0)
+		return;
+	spool_path(path, sizeof(path), spool, subdir, id, "TXT");
+	env->date = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+}
+
+static void
+read_msgid(struct runner *r, struct msg *m)
+{
+	char	 txt[PATH_MAX];
+
+	msg_path(txt, sizeof(txt), r, m, "TXT");
+	if (msg_header(txt, "Message-ID", m->msgid, sizeof(m->msgid)) != 0)
+		m->msgid[0] = '\0';
+}
+
+/*
+ * Locks and loads a message.  0: *out is the message; 1: skip it (busy
+ * or gone); -1: unreadable, moved to bad/.
+ */
+int
+msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
+{
+	struct msg	*m;
+	struct stat	 st;
+	char		 wrk[PATH_MAX], err[512];
+
+	spool_path(wrk, sizeof(wrk), r->cf->spool, subdir, id, "WRK");
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return 1;
+	m->id = id;
+	strlcpy(m->subdir, subdir, sizeof(m->subdir));
+	envelope_init(&m->env);
+	/* Busy (mailer delivering at once) or removed since the scan. */
+	if ((m->lockfd = queue_lock(wrk, 0)) == -1 ||
+	    fstat(m->lockfd, &st) == -1 || st.st_nlink == 0) {
+		msg_close(m);
+		return 1;
+	}
+	if (envelope_read(&m->env, wrk, err, sizeof(err)) != 0) {
+		msg_to_bad(r->cf->spool, subdir, id, err);
+		msg_close(m);
+		return -1;
+	}
+	if (finish_half_move(r, m) != 0) {
+		msg_to_bad(r->cf->spool, subdir, id, "no TXT file");
+		msg_close(m);
+		return -1;
+	}
+	msg_fix_date(r->cf->spool, subdir, id, &m->env);
+	m->notified = calloc(m->env.nrcpts + 1, 1);
+	read_msgid(r, m);
+	*out = m;
+	return 0;
+}
+
+void
+msg_close(struct msg *m)
+{
+	if (m == NULL)
+		return;
+	if (m->lockfd != -1)
+		close(m->lockfd);
+	envelope_free(&m->env);
+	free(m->notified);
+	free(m);
+}
+
+int
+msg_save(struct runner *r, struct msg *m)
+{
+	char	 wrk[PATH_MAX];
+
+	msg_path(wrk, sizeof(wrk), r, m, "WRK");
+	if (queue_rewrite(wrk, &m->env) != 0) {
+		log_error("message %lu: rewriting %s: %s", (unsigned long)m->id,
+		    wrk, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* in/ -> out/: TXT first, WRK last, as the writer commits. */
+int
+msg_move_out(struct runner *r, struct msg *m)
+{
+	char	 from[PATH_MAX], to[PATH_MAX];
+	const char *spool = r->cf->spool;
+
+	if (strcmp(m->subdir, "out") == 0)
+		return 0;
+	spool_path(from, sizeof(from), spool, "in", m->id, "TXT");
+	spool_path(to, sizeof(to), spool, "out", m->id, "TXT");
+	if (rename(from, to) == -1)
+		goto fail;
+	spool_path(from, sizeof(from), spool, "in", m->id, "WRK");
+	spool_path(to, sizeof(to), spool, "out", m->id, "WRK");
+	if (rename(from, to) == -1)
+		goto fail;
+	strlcpy(m->subdir, "out", sizeof(m->subdir));
+	if (fsync_dir(spool, "out") == -1 || fsync_dir(spool, "in") == -1)
+		goto fail;
+	return 0;
+fail:
+	log_error("message %lu: moving to out/: %s", (unsigned long)m->id,
+	    strerror(errno));
+	return -1;
+}
+
+/* The first header called name (unfolded, trimmed); -1 when absent. */
+int
+msg_header(const char *txtpath, const char *name, char *out, size_t outlen)
+{
+	FILE	*fp;
+	char	*line = NULL;
+	size_t	 cap = 0, nlen = strlen(name);
+	ssize_t	 len;
+	int	 found = 0;
+
+	if ((fp = fopen(txtpath, "r")) == NULL)
+		return -1;
+	out[0] = '\0';
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			break;
+		if (found && (line[0] == ' ' || line[0] == '\t')) {
+			strlcat(out, line, outlen);
+			continue;
+		}
+		if (found)
+			break;
+		if (strncasecmp(line, name, nlen) == 0 && line[nlen] == ':') {
+			char	*v = line + nlen + 1;
+
+			while (isspace((unsigned char)*v))
+				v++;
+			strlcpy(out, v, outlen);
+			found = 1;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return found ? 0 : -1;
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The numbers of SPOOL/SUBDIR/N.WRK, ascending. */
+int
+scan_ids(const char *spool, const char *subdir, uint32_t **ids, size_t *n)
+{
+	char		 path[PATH_MAX];
+	DIR		*dir;
+	struct dirent	*de;
+	uint32_t	*list = NULL, *grown;
+	size_t		 count = 0;
+
+	*ids = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/%s", spool, subdir);
+	if ((dir = opendir(path)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(dir)) != NULL) {
+		char		*dot = strchr(de->d_name, '.');
+		uint32_t	 id;
+
+		if (dot == NULL || strcmp(dot, ".WRK") != 0)
+			continue;
+		*dot = '\0';
+		if ((id = parse_id(de->d_name)) == 0)
+			continue;
+		if ((grown = reallocarray(list, count + 1, sizeof(*list))) == NULL)
+			break;
+		list = grown;
+		list[count++] = id;
+	}
+	closedir(dir);
+	if (count > 0)
+		qsort(list, count, sizeof(*list), compare_ids);
+	*ids = list;
+	*n = count;
+	return 0;
+}
+
+uint32_t
+parse_id(const char *s)
+{
+	const char	*why = NULL;
+	long long	 v = strtonum(s, 1, UINT32_MAX, &why);
+
+	return why ? 0 : (uint32_t)v;
+}
+
+/* snprintf for texts meant for people, where truncation is fine. */
+void
+say(char *out, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,583 @@
+/*
+ * Remote recipients, one job per message and domain: a child process runs
+ * `mxlookup DOMAIN` (unless relayhost= is set) and then `mailer -x` with
+ * the hosts found, and reports on a pipe:
+ *   mx STATUS            mxlookup's exit status (absent with relayhost)
+ *   host NAME ADDRESS    each host passed to mailer, in order
+ *   mailer STATUS        mailer's exit status
+ *   out LINE             each line mailer printed: "RCPT ok|defer|fail ..."
+ * The parent runs at most `sessions` jobs at once and is the only one
+ * that writes the spool: it applies each job's results to its message.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "log.h"
+#include "spoolmgr.h"
+
+#define HOSTS_MAX	32
+#define JOB_SECONDS	3600	/* a hung child is killed after this */
+
+struct job {
+	struct msg	*m;
+	char		 domain[256];
+	size_t		*rcpts;		/* indices into m->env.rcpts */
+	size_t		 n;
+	pid_t		 pid;
+	int		 fd;
+	struct buf	 out;
+	struct job	*next;
+};
+
+/* Jobs waiting and running; one queue run at a time in a process. */
+static struct job	*waiting, *running;
+static size_t		 nrunning;
+
+size_t
+remote_pending(void)
+{
+	size_t	 n = nrunning;
+
+	for (struct job *j = waiting; j; j = j->next)
+		n++;
+	return n;
+}
+
+void
+remote_queue(struct runner *r, struct msg *m, const char *domain,
+    const size_t *rcpts, size_t n)
+{
+	struct job	*j = calloc(1, sizeof(*j)), **tail;
+
+	(void)r;
+	if (j == NULL || (j->rcpts = calloc(n, sizeof(*rcpts))) == NULL) {
+		free(j);
+		return;		/* stays queued for the next run */
+	}
+	j->m = m;
+	strlcpy(j->domain, domain, sizeof(j->domain));
+	memcpy(j->rcpts, rcpts, n * sizeof(*rcpts));
+	j->n = n;
+	j->fd = -1;
+	m->jobs++;
+	for (tail = &waiting; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+}
+
+/* The first line a child wrote on stderr, from its temporary file. */
+static void
+first_line(FILE *fp, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (fp == NULL)
+		return;
+	rewind(fp);
+	if (fgets(out, (int)len, fp) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	fclose(fp);
+}
+
+/*
+ * Runs argv with stdin from in_fd; its stdout into out, the first line of
+ * its stderr into errtext (not to our stderr: cron would mail it); its
+ * exit status.
+ */
+static int
+run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
+    size_t errlen)
+{
+	int	 p[2], status;
+	pid_t	 pid;
+	char	 chunk[4096];
+	ssize_t	 n;
+	FILE	*errfp = tmpfile();
+
+	errtext[0] = '\0';
+	if (pipe(p) == -1) {
+		first_line(errfp, errtext, errlen);
+		return EX_OSERR;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == -1)
+		return EX_OSERR;
+	if (pid == 0) {
+		dup2(in_fd, 0);
+		dup2(p[1], 1);
+		if (errfp)
+			dup2(fileno(errfp), 2);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(EX_OSFILE);
+	}
+	close(p[1]);
+	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		buf_append(out, chunk, (size_t)n);
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = EX_OSERR << 8;
+			break;
+		}
+	first_line(errfp, errtext, errlen);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* mxlookup's "PREF NAME ADDRESS" lines into mailer's -h arguments. */
+static size_t
+parse_hosts(struct buf *mx, long long port, char hosts[][300], FILE *report)
+{
+	char	*rest = mx->data, *line, name[256], addr[64];
+	size_t	 n = 0;
+	int	 pref;
+
+	while (rest && (line = strsep(&rest, "\n")) != NULL && n < HOSTS_MAX) {
+		if (sscanf(line, "%d %255s %63s", &pref, name, addr) != 3)
+			continue;
+		if (strchr(addr, ':'))
+			snprintf(hosts[n], 300, "[%s]:%lld", addr, port);
+		else
+			snprintf(hosts[n], 300, "%s:%lld", addr, port);
+		fprintf(report, "host %s %s\n", name, addr);
+		n++;
+	}
+	return n;
+}
+
+static void
+add_arg(char **argv, size_t *argc, size_t max, const char *a)
+{
+	if (*argc + 1 < max)
+		argv[(*argc)++] = (char *)a;
+	argv[*argc] = NULL;
+}
+
+/* In the child: the whole job, reported on `report`. */
+static int
+job_child(struct runner *r, struct job *j, FILE *report)
+{
+	struct buf	 mx = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	static char	 hosts[HOSTS_MAX][300];
+	char		*argv[2 * HOSTS_MAX + 1100], txt[PATH_MAX], errtext[300];
+	size_t		 argc = 0, nhosts = 0, max = sizeof(argv) / sizeof(*argv);
+	const struct recipient *first = &j->m->env.rcpts[j->rcpts[0]];
+	int		 status, devnull, in;
+
+	if (r->cf->relayhost) {
+		strlcpy(hosts[nhosts++], r->cf->relayhost, sizeof(hosts[0]));
+		fprintf(report, "host %s -\n", r->cf->relayhost);
+	} else {
+		add_arg(argv, &argc, max, r->cf->mxlookup);
+		if (r->confpath) {
+			add_arg(argv, &argc, max, "-C");
+			add_arg(argv, &argc, max, r->confpath);
+		}
+		add_arg(argv, &argc, max, j->domain);
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		status = run_capture(argv, devnull, &mx, errtext,
+		    sizeof(errtext));
+		close(devnull);
+		if (errtext[0])
+			fprintf(report, "mxerr %s\n", errtext);
+		fprintf(report, "mx %d\n", status);
+		if (status != 0)
+			return 0;
+		nhosts = parse_hosts(&mx, r->cf->remoteport, hosts, report);
+		if (nhosts == 0) {
+			fprintf(report, "mx %d\n", EX_NOHOST);
+			return 0;
+		}
+	}
+	argc = 0;
+	add_arg(argv, &argc, max, r->cf->mailer);
+	if (r->confpath) {
+		add_arg(argv, &argc, max, "-C");
+		add_arg(argv, &argc, max, r->confpath);
+	}
+	add_arg(argv, &argc, max, "-x");
+	add_arg(argv, &argc, max, "-f");
+	add_arg(argv, &argc, max, j->m->env.sender);
+	if (j->m->env.smtputf8)
+		add_arg(argv, &argc, max, "-U");
+	if (first->notify) {
+		add_arg(argv, &argc, max, "-N");
+		add_arg(argv, &argc, max, first->notify);
+	}
+	if (j->m->env.ret) {
+		add_arg(argv, &argc, max, "-R");
+		add_arg(argv, &argc, max, j->m->env.ret);
+	}
+	if (j->m->env.envid) {
+		add_arg(argv, &argc, max, "-V");
+		add_arg(argv, &argc, max, j->m->env.envid);
+	}
+	for (size_t i = 0; i < nhosts; i++) {
+		add_arg(argv, &argc, max, "-h");
+		add_arg(argv, &argc, max, hosts[i]);
+	}
+	add_arg(argv, &argc, max, "--");
+	for (size_t i = 0; i < j->n; i++)
+		add_arg(argv, &argc, max, j->m->env.rcpts[j->rcpts[i]].addr);
+	msg_path(txt, sizeof(txt), r, j->m, "TXT");
+	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) == -1)
+		status = EX_IOERR;
+	else
+		status = run_capture(argv, in, &out, errtext, sizeof(errtext));
+	if (errtext[0])
+		fprintf(report, "mailererr %s\n", errtext);
+	fprintf(report, "mailer %d\n", status);
+	for (char *rest = out.data, *line; rest &&
+	    (line = strsep(&rest, "\n")) != NULL;)
+		if (*line)
+			fprintf(report, "out %s\n", line);
+	return 0;
+}
+
+static int
+job_start(struct runner *r, struct job *j)
+{
+	int	 p[2];
+	FILE	*report;
+
+	if (pipe(p) == -1)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((j->pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (j->pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_DFL);
+		alarm(JOB_SECONDS);
+		if ((report = fdopen(p[1], "w")) == NULL)
+			_exit(EX_OSERR);
+		job_child(r, j, report);
+		fclose(report);
+		_exit(0);
+	}
+	close(p[1]);
+	j->fd = p[0];
+	return 0;
+}
+
+/* The reply mailer gave for addr, and its word; NULL when none. */
+static const char *
+result_for(struct buf *out, const char *addr, char *word, size_t wlen)
+{
+	size_t	 alen = strlen(addr);
+
+	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
+	    strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, "out ", 4) != 0)
+			continue;
+		if (strncasecmp(p + 4, addr, alen) != 0 || p[4 + alen] != ' ')
+			continue;
+		p += 4 + alen + 1;
+		if (sscanf(p, "%15s", word) != 1)
+			return NULL;
+		(void)wlen;
+		return p + strlen(word) + (p[strlen(word)] == ' ');
+	}
+	return NULL;
+}
+
+static int
+report_number(struct buf *out, const char *key, int *value)
+{
+	size_t	 klen = strlen(key);
+
+	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
+	    strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
+			return sscanf(p + klen + 1, "%d", value) == 1 ? 0 : -1;
+	return -1;
+}
+
+/* The text of the report's line "key TEXT", or "" */
+static void
+report_text(struct buf *out, const char *key, char *text, size_t len)
+{
+	size_t	 klen = strlen(key);
+
+	text[0] = '\0';
+	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
+	    strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			strlcpy(text, p + klen + 1, len);
+			text[strcspn(text, "\n")] = '\0';
+			return;
+		}
+}
+
+/* The hosts the job tried, "name[addr] ..." for the journal. */
+static void
+hosts_tried(struct buf *out, char *hosts, size_t len)
+{
+	char	 name[256], addr[64], one[340];
+
+	hosts[0] = '\0';
+	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
+	    strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, "host ", 5) != 0 ||
+		    sscanf(p + 5, "%255s %63s", name, addr) != 2)
+			continue;
+		snprintf(one, sizeof(one), "%s%s[%s]", hosts[0] ? " " : "",
+		    name, addr);
+		strlcat(hosts, one, len);
+	}
+}
+
+/* mailer's and mxlookup's exit statuses that are the system's fault. */
+static int
+system_status(int status)
+{
+	return status == EX_USAGE || status == EX_SOFTWARE ||
+	    status == EX_OSERR || status == EX_OSFILE ||
+	    status == EX_CANTCREAT || status == EX_IOERR ||
+	    status == EX_NOPERM || status == EX_CONFIG || status >= 126;
+}
+
+/* A reply for every recipient when no per-recipient line came. */
+static enum outcome
+job_failure(struct runner *r, struct job *j, char *reply, size_t len)
+{
+	int	 mx = -1, mailer = -1;
+	char	 why[300], text[700];
+
+	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0) {
+		report_text(&j->out, "mxerr", why, sizeof(why));
+		if (mx == EX_NOHOST || mx == EX_DATAERR) {
+			say(reply, len, "550 5.1.2 %s: no such domain, or it "
+			    "accepts no mail (%s)", j->domain, why);
+			return OUT_FAIL;
+		}
+		say(reply, len, "451 4.4.3 %s: MX lookup failed (exit %d: %s)",
+		    j->domain, mx, why);
+		if (mx == EX_TEMPFAIL)
+			return OUT_DEFER;
+		say(text, sizeof(text), "%s exits %d: %s", r->cf->mxlookup, mx,
+		    why);
+		alert_postmaster(r, "mxlookup", text);
+		return OUT_SYSFAIL;
+	}
+	report_number(&j->out, "mailer", &mailer);
+	report_text(&j->out, "mailererr", why, sizeof(why));
+	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
+		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
+		return OUT_FAIL;
+	}
+	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
+	    why);
+	if (mailer == -1 || system_status(mailer)) {
+		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
+		    why);
+		alert_postmaster(r, "mailer", text);
+		return OUT_SYSFAIL;
+	}
+	return OUT_DEFER;
+}
+
+static enum outcome
+outcome_of(const char *word)
+{
+	if (strcasecmp(word, "ok") == 0)
+		return OUT_DONE;
+	if (strcasecmp(word, "fail") == 0)
+		return OUT_FAIL;
+	return OUT_DEFER;
+}
+
+/*
+ * The relay host refusing our credentials or our lack of TLS (RFC 4954
+ * 530, 534, 535, 538; 454) is our configuration's fault, not the
+ * message's: defer and tell postmaster, never bounce.
+ */
+static int
+relay_refuses_us(struct runner *r, const char *reply)
+{
+	static const char *const codes[] = { "530", "534", "535", "538",
+	    "454" };
+
+	if (r->cf->relayhost == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(*codes); i++)
+		if (strncmp(reply, codes[i], 3) == 0 && (reply[3] == ' ' ||
+		    reply[3] == '\0'))
+			return 1;
+	return 0;
+}
+
+static void
+apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
+{
+	struct msg		*m = j->m;
+	const char		*addr = m->env.rcpts[ri].addr, *text;
+	struct rcpt_status	 st;
+	enum outcome		 out;
+	char			 word[16];
+	static const char *const events[] = { "delivered", "deferred",
+	    "failed", "deferred" };
+
+	queue_get_state(&m->env, addr, &st);
+	st.last = r->now;
+	st.tries++;
+	if ((text = result_for(&j->out, addr, word, sizeof(word))) != NULL) {
+		out = outcome_of(word);
+		strlcpy(st.reply, text, sizeof(st.reply));
+		if (out != OUT_DONE && relay_refuses_us(r, text)) {
+			alert_postmaster(r, "relayhost", text);
+			out = OUT_SYSFAIL;
+		}
+	} else
+		out = job_failure(r, j, st.reply, sizeof(st.reply));
+	st.state = out == OUT_DONE ? RCPT_DONE : out == OUT_FAIL ?
+	    RCPT_FAILED : RCPT_DEFERRED;
+	if (st.state == RCPT_DEFERRED)
+		retry_defer(r, &m->env, &st, &out);
+	queue_set_state(&m->env, addr, &st);
+	journal_msg(r, m, addr, events[out], hosts, st.reply, NULL);
+	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,
+	    events[out], st.reply);
+	if (out == OUT_DONE)
+		r->delivered++;
+	else if (out == OUT_FAIL)
+		r->failed++;
+	else
+		r->deferred++;
+}
+
+/* Records a finished job's results in its message's WRK. */
+static void
+job_apply(struct runner *r, struct job *j)
+{
+	struct rcpt_status	 st;
+	char			 hosts[1024];
+	int			 any_done = 0, all_deferred = 1;
+
+	hosts_tried(&j->out, hosts, sizeof(hosts));
+	for (size_t i = 0; i < j->n; i++) {
+		apply_one(r, j, j->rcpts[i], hosts);
+		queue_get_state(&j->m->env, j->m->env.rcpts[j->rcpts[i]].addr,
+		    &st);
+		any_done |= st.state == RCPT_DONE;
+		if (st.state != RCPT_DEFERRED)
+			all_deferred = 0;
+	}
+	if (any_done)
+		domain_clear(r, j->domain);
+	else if (all_deferred && !r->cf->relayhost)
+		domain_defer(r, j->domain);
+	msg_save(r, j->m);
+}
+
+static void
+job_free(struct job *j)
+{
+	buf_free(&j->out);
+	free(j->rcpts);
+	free(j);
+}
+
+/* A dead domain found earlier in this run: the job waits for next time. */
+static int
+job_skip(struct runner *r, struct job *j)
+{
+	return !r->cf->relayhost && !domain_due(r, j->domain);
+}
+
+static void
+start_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
+{
+	struct job	*j;
+
+	while (waiting && nrunning < (size_t)r->cf->sessions) {
+		j = waiting;
+		waiting = j->next;
+		if (job_skip(r, j) || job_start(r, j) != 0) {
+			if (--j->m->jobs == 0)
+				finished(r, j->m);
+			job_free(j);
+			continue;
+		}
+		j->next = running;
+		running = j;
+		nrunning++;
+	}
+}
+
+/* Reads from every running job; reaps and applies those at end of file. */
+static void
+collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
+{
+	struct pollfd	 pfd[1000];
+	struct job	*list[1000], **pp;
+	size_t		 n = 0;
+	char		 chunk[4096];
+	ssize_t		 got;
+	int		 status;
+
+	for (struct job *j = running; j && n < 1000; j = j->next) {
+		pfd[n].fd = j->fd;
+		pfd[n].events = POLLIN;
+		list[n++] = j;
+	}
+	if (poll(pfd, n, -1) == -1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if ((got = read(list[i]->fd, chunk, sizeof(chunk))) > 0) {
+			buf_append(&list[i]->out, chunk, (size_t)got);
+			continue;
+		}
+		if (got == -1 && errno == EINTR)
+			continue;
+		close(list[i]->fd);
+		while (waitpid(list[i]->pid, &status, 0) == -1 && errno == EINTR)
+			;
+		for (pp = &running; *pp != list[i]; pp = &(*pp)->next)
+			;
+		*pp = list[i]->next;
+		nrunning--;
+		job_apply(r, list[i]);
+		if (--list[i]->m->jobs == 0)
+			finished(r, list[i]->m);
+		job_free(list[i]);
+	}
+}
+
+void
+remote_run_all(struct runner *r, void (*finished)(struct runner *, struct msg *))
+{
+	for (;;) {
+		start_jobs(r, finished);
+		if (nrunning == 0)
+			break;
+		collect_jobs(r, finished);
+	}
+}

@@ -1,0 +1,277 @@
+/*
+ * `spoolmgr run`: one pass over the queue, under SPOOL/lock so that
+ * overlapping cron runs never work at once (the second leaves quietly).
+ * Per message: local recipients first (each result written to the WRK
+ * at once), then the message moves to out/ and its remote recipients go
+ * to jobs by domain; when a message's last job ends, its failures are
+ * bounced and, if every recipient is done or bounced, it is removed.
+ */
+#include <sys/file.h>
+
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "log.h"
+#include "spoolmgr.h"
+
+#define PASSES	3	/* notices written by a run are delivered by it */
+#define GROUP_MAX 100	/* recipients a transaction (RFC 5321 4.5.3.1.8) */
+
+static int
+is_due(const struct runner *r, const struct rcpt_status *st)
+{
+	return st->state == RCPT_PENDING ||
+	    (st->state == RCPT_DEFERRED && st->next <= r->now);
+}
+
+static void
+record(struct runner *r, struct msg *m, size_t i, enum outcome out,
+    const char *reply)
+{
+	const char		*addr = m->env.rcpts[i].addr;
+	struct rcpt_status	 st;
+	static const char *const events[] = { "delivered", "deferred",
+	    "failed", "deferred" };
+
+	queue_get_state(&m->env, addr, &st);
+	st.last = r->now;
+	st.tries++;
+	strlcpy(st.reply, reply, sizeof(st.reply));
+	st.state = out == OUT_DONE ? RCPT_DONE : out == OUT_FAIL ?
+	    RCPT_FAILED : RCPT_DEFERRED;
+	if (out == OUT_SYSFAIL)
+		alert_postmaster(r, "local", reply);
+	if (st.state == RCPT_DEFERRED)
+		retry_defer(r, &m->env, &st, &out);
+	if (out == OUT_DONE && notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
+		m->notified[i] = 1;
+	queue_set_state(&m->env, addr, &st);
+	journal_msg(r, m, addr, events[out], "local", reply, NULL);
+	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,
+	    events[out], reply);
+	if (out == OUT_DONE)
+		r->delivered++;
+	else if (out == OUT_FAIL)
+		r->failed++;
+	else
+		r->deferred++;
+}
+
+static void
+deliver_local(struct runner *r, struct msg *m)
+{
+	struct rcpt_status	 st;
+	char			 reply[512];
+	enum outcome		 out;
+
+	/* nrcpts may grow: aliases add their remote targets. */
+	for (size_t i = 0; i < m->env.nrcpts; i++) {
+		const char *addr = m->env.rcpts[i].addr;
+
+		queue_get_state(&m->env, addr, &st);
+		if (!is_due(r, &st) || !config_is_local(r->cf, rcpt_domain(addr)))
+			continue;
+		out = local_deliver(r, m, i, reply, sizeof(reply));
+		record(r, m, i, out, reply);
+		/* Written before the next delivery: a crash repeats one. */
+		if (msg_save(r, m) != 0)
+			break;
+	}
+}
+
+/* Due remote recipients of a dead domain that are too old fail now. */
+static int
+expire_waiting(struct runner *r, struct msg *m, size_t i)
+{
+	struct rcpt_status	 st;
+	enum outcome		 out = OUT_DEFER;
+
+	if (r->now - m->env.date < r->cf->queuelife)
+		return 0;
+	queue_get_state(&m->env, m->env.rcpts[i].addr, &st);
+	if (st.reply[0] == '\0')
+		strlcpy(st.reply, "451 4.4.1 no answer from the domain's hosts",
+		    sizeof(st.reply));
+	retry_defer(r, &m->env, &st, &out);
+	queue_set_state(&m->env, m->env.rcpts[i].addr, &st);
+	journal_msg(r, m, m->env.rcpts[i].addr, "failed", NULL, st.reply, NULL);
+	msg_save(r, m);
+	return 1;
+}
+
+static int
+same_group(const struct recipient *a, const struct recipient *b)
+{
+	const char	*na = a->notify ? a->notify : "";
+	const char	*nb = b->notify ? b->notify : "";
+
+	return strcasecmp(rcpt_domain(a->addr), rcpt_domain(b->addr)) == 0 &&
+	    strcasecmp(na, nb) == 0;
+}
+
+/* Remote recipients due now, grouped by domain (and NOTIFY) into jobs. */
+static int
+queue_remote(struct runner *r, struct msg *m)
+{
+	size_t			 n = m->env.nrcpts, *group, count;
+	unsigned char		*taken = calloc(n + 1, 1);
+	struct rcpt_status	 st;
+	char			 domain[256];
+	int			 moved = 0;
+
+	if (taken == NULL || (group = calloc(n + 1, sizeof(*group))) == NULL) {
+		free(taken);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *addr = m->env.rcpts[i].addr;
+
+		queue_get_state(&m->env, addr, &st);
+		if (taken[i] || !is_due(r, &st) ||
+		    config_is_local(r->cf, rcpt_domain(addr)))
+			continue;
+		if (!r->cf->relayhost && !domain_due(r, rcpt_domain(addr))) {
+			expire_waiting(r, m, i);
+			continue;
+		}
+		if (!moved && msg_move_out(r, m) != 0)
+			break;
+		moved = 1;
+		count = 0;
+		for (size_t k = i; k < n && count < GROUP_MAX; k++) {
+			queue_get_state(&m->env, m->env.rcpts[k].addr, &st);
+			if (!taken[k] && is_due(r, &st) &&
+			    same_group(&m->env.rcpts[i], &m->env.rcpts[k])) {
+				taken[k] = 1;
+				group[count++] = k;
+			}
+		}
+		strlcpy(domain, rcpt_domain(addr), sizeof(domain));
+		for (char *p = domain; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		remote_queue(r, m, domain, group, count);
+	}
+	free(taken);
+	free(group);
+	return m->jobs;
+}
+
+/* Everything tried: notices, then removal when nothing is left to do. */
+static void
+finish(struct runner *r, struct msg *m)
+{
+	bounce_message(r, m);
+	bounce_delay_warning(r, m);
+	bounce_success(r, m);
+	if (queue_all_final(&m->env)) {
+		if (queue_remove(r->cf->spool, m->subdir, m->id) == 0) {
+			log_info("message %lu: complete, removed from the spool",
+			    (unsigned long)m->id);
+			journal_msg(r, m, NULL, "removed", NULL, NULL, NULL);
+		} else
+			log_error("message %lu: removing: %s",
+			    (unsigned long)m->id, strerror(errno));
+	}
+	msg_close(m);
+}
+
+static void
+process(struct runner *r, const char *subdir, uint32_t id)
+{
+	struct msg	*m;
+
+	if (msg_open(r, subdir, id, &m) != 0)
+		return;
+	deliver_local(r, m);
+	if (queue_remote(r, m) == 0)
+		finish(r, m);
+	else if (remote_pending() >= 2 * (size_t)r->cf->sessions)
+		remote_run_all(r, finish);
+}
+
+static int
+seen_before(const uint32_t *ids, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static void
+run_queue(struct runner *r)
+{
+	uint32_t	*ids, *seen = NULL, *grown;
+	size_t		 n, nseen = 0;
+
+	if (scan_ids(r->cf->spool, "out", &ids, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			process(r, "out", ids[i]);
+		free(ids);
+	}
+	remote_run_all(r, finish);
+	for (int pass = 0; pass < PASSES; pass++) {
+		size_t	 fresh = 0;
+
+		if (scan_ids(r->cf->spool, "in", &ids, &n) != 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			if (seen_before(seen, nseen, ids[i]))
+				continue;
+			process(r, "in", ids[i]);
+			fresh++;
+			grown = reallocarray(seen, nseen + 1, sizeof(*seen));
+			if (grown != NULL) {
+				seen = grown;
+				seen[nseen++] = ids[i];
+			}
+		}
+		free(ids);
+		remote_run_all(r, finish);
+		if (fresh == 0)
+			break;
+	}
+	free(seen);
+}
+
+int
+cmd_run(struct runner *r)
+{
+	char	 path[PATH_MAX], err[512];
+	int	 lockfd;
+
+	snprintf(path, sizeof(path), "%s/lock", r->cf->spool);
+	if ((lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		warn("%s", path);
+		return EX_CANTCREAT;
+	}
+	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
+		close(lockfd);
+		return 0;	/* another run is at work */
+	}
+	if (aliases_load(&r->aliases, r->cf->aliases, err, sizeof(err)) != 0) {
+		warnx("%s", err);
+		log_error("%s", err);
+		close(lockfd);
+		return EX_CONFIG;
+	}
+	local_check_postmaster(r);
+	journal_prune(r->cf->spool, r->cf->journaldays, r->now);
+	run_queue(r);
+	if (r->delivered + r->deferred + r->failed > 0)
+		log_info("run: %d delivered, %d deferred, %d failed",
+		    r->delivered, r->deferred, r->failed);
+	aliases_free(&r->aliases);
+	close(lockfd);
+	return 0;
+}

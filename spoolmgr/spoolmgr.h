@@ -1,0 +1,156 @@
+/*
+ * spoolmgr: the queue runner and the queue tools of smtpgate.
+ * spoolmgr(8) is the user's view; smtpgate-spool(5) the files.
+ */
+#ifndef SPOOLMGR_H
+#define SPOOLMGR_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "aliases.h"
+#include "buf.h"
+#include "config.h"
+#include "envelope.h"
+#include "queue.h"
+
+/* What one queue run knows; passed to every step. */
+struct runner {
+	struct config	*cf;
+	const char	*confpath;	/* -C, passed on to mxlookup and mailer */
+	struct aliases	 aliases;
+	time_t		 now;
+	unsigned	 maildir_seq;	/* the Q<n> of Maildir file names */
+	int		 delivered, deferred, failed;
+};
+
+/* A message being worked on, its WRK flocked. */
+struct msg {
+	uint32_t	 id;
+	char		 subdir[4];	/* "in" or "out" */
+	int		 lockfd;
+	struct envelope	 env;
+	char		 msgid[256];	/* the Message-ID header, or "" */
+	int		 jobs;		/* remote deliveries still running */
+	unsigned char	*notified;	/* per recipient: SUCCESS DSN owed */
+	struct msg	*next;
+};
+
+/* How an attempt ended, for one recipient. */
+enum outcome {
+	OUT_DONE,
+	OUT_DEFER,
+	OUT_FAIL,
+	OUT_SYSFAIL	/* the system, not the message: defer and alert */
+};
+
+/* msg.c: loading, paths, headers, the bad/ directory */
+void	msg_path(char *out, size_t outlen, const struct runner *r,
+	    const struct msg *m, const char *ext);
+int	msg_open(struct runner *r, const char *subdir, uint32_t id,
+	    struct msg **out);
+void	msg_close(struct msg *m);
+int	msg_save(struct runner *r, struct msg *m);
+int	msg_move_out(struct runner *r, struct msg *m);
+void	msg_to_bad(const char *spool, const char *subdir, uint32_t id,
+	    const char *why);
+void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
+	    struct envelope *env);
+int	msg_header(const char *txtpath, const char *name, char *out,
+	    size_t outlen);
+int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
+	    size_t *n);
+const char *rcpt_domain(const char *addr);
+void	say(char *out, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* local.c: aliases and Maildir delivery */
+enum outcome local_deliver(struct runner *r, struct msg *m, size_t ri,
+	    char *reply, size_t replylen);
+int	local_check_postmaster(struct runner *r);
+int	maildir_name(char *out, size_t outlen, time_t sec, long usec,
+	    pid_t pid, unsigned seq, const char *host);
+
+/* remote.c: mxlookup and mailer -x as child processes */
+struct job;
+void	remote_queue(struct runner *r, struct msg *m, const char *domain,
+	    const size_t *rcpts, size_t n);
+void	remote_run_all(struct runner *r, void (*finished)(struct runner *,
+	    struct msg *));
+size_t	remote_pending(void);
+
+/* retry.c: intervals, expiry, per-domain next-try */
+time_t	retry_interval(const struct config *cf, int tries);
+void	retry_defer(const struct runner *r, const struct envelope *env,
+	    struct rcpt_status *st, enum outcome *out);
+int	domain_due(const struct runner *r, const char *domain);
+void	domain_defer(const struct runner *r, const char *domain);
+void	domain_clear(const struct runner *r, const char *domain);
+int	status_of_reply(const char *reply, char *status, size_t len);
+
+/* bounce.c: RFC 3464 delivery status notifications */
+enum dsn_kind { DSN_FAILED, DSN_DELAYED, DSN_DELIVERED };
+struct dsn_rcpt {
+	const char		*addr;
+	const char		*orcpt;
+	const struct rcpt_status *st;
+	const char		*remote;	/* the host tried, or NULL */
+};
+struct dsn_info {
+	enum dsn_kind		 kind;
+	const char		*hostname;
+	const struct envelope	*env;
+	const char		*txtpath;
+	const struct dsn_rcpt	*rcpts;
+	size_t			 nrcpts;
+	time_t			 now;
+	uint32_t		 dsnid;		/* number of the DSN itself */
+	int			 full;		/* the whole message (RET=FULL) */
+	const char		*to;		/* header To: */
+};
+int	dsn_compose(struct buf *out, const struct dsn_info *info);
+int	bounce_message(struct runner *r, struct msg *m);
+void	bounce_delay_warning(struct runner *r, struct msg *m);
+void	bounce_success(struct runner *r, struct msg *m);
+int	notify_wants(const char *notify, const char *what);
+void	alert_postmaster(struct runner *r, const char *kind,
+	    const char *text);
+void	postmaster_addr(const struct config *cf, char *out, size_t len);
+void	rfc5322_date(time_t t, char *out, size_t len);
+void	xtext_decode(const char *in, char *out, size_t outlen);
+
+/* journal.c: one line per attempt, SPOOL/journal/YYYY-MM-DD */
+struct jentry {
+	time_t		 when;
+	uint32_t	 id;
+	const char	*msgid, *sender, *rcpt, *event, *host, *reply, *dsn;
+};
+void	journal_add(const char *spool, const struct jentry *e);
+void	journal_msg(struct runner *r, const struct msg *m, const char *rcpt,
+	    const char *event, const char *host, const char *reply,
+	    const char *dsn);
+void	journal_prune(const char *spool, long long days, time_t now);
+/* Calls fn for every line, oldest file first; fields split at tabs. */
+int	journal_each(const char *spool, int (*fn)(char **fields, void *arg),
+	    void *arg);
+enum { J_TIME, J_ID, J_MSGID, J_SENDER, J_RCPT, J_EVENT, J_HOST, J_REPLY,
+	J_DSN, J_NFIELDS };
+
+/* run.c */
+int	cmd_run(struct runner *r);
+/* list.c, tools.c, health.c: the queue tools */
+int	cmd_list(struct runner *r, int json);
+int	cmd_show(struct runner *r, const char *id);
+int	cmd_delete(struct runner *r, const char *id);
+int	cmd_retry(struct runner *r, const char *what);
+int	cmd_stats(struct runner *r, int json);
+int	cmd_trace(struct runner *r, const char *what, int json);
+int	cmd_health(struct runner *r, int json, long long warn, long long crit);
+void	json_string(struct buf *b, const char *s);
+void	format_age(long long secs, char *out, size_t len);
+uint32_t parse_id(const char *s);
+
+#endif

@@ -1,0 +1,61 @@
+#!/bin/bash
+# spoolmgr run killed with SIGKILL at many points, then run to completion:
+# every message delivered at least once, none more than once except the
+# one in flight at each kill.  Two runs at once over 200 messages: each
+# recipient exactly once.  The run lock and the per-message lock.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/spoolmgr-env.sh"
+plan 13
+
+setup
+
+# --- SIGKILL at random points --------------------------------------------
+N=400
+KILLS=20
+queue_msg ann@example.test alice@example.test -m crash -n $N > /dev/null
+is "$(spool_count)" $N "$N messages queued"
+for i in $(seq 1 $KILLS); do
+	"$SPOOLMGR" -C "$CONF" run &
+	pid=$!
+	sleep "0.0$(printf %02d $(( RANDOM % 40 + 5 )))"	# 5 to 44 ms
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+left=$(spool_count)
+ok "$([ "$left" -lt $N ]; echo $?)" "the killed runs delivered some ($((N - left)) of $N)"
+run
+is "$?" 0 "a run after the crashes exits 0"
+is "$(spool_count)" 0 "and empties the spool"
+$HELPER count "$T/mail/example.test/alice" > "$T/counts"
+is "$(grep -c '^<crash\.' "$T/counts")" $N "every message was delivered at least once"
+twice=$(awk '$2 == 2' "$T/counts" | wc -l)
+more=$(awk '$2 > 2' "$T/counts" | wc -l)
+ok "$([ "$twice" -le $KILLS ]; echo $?)" "at most one duplicate per kill ($twice duplicates)"
+is "$more" 0 "no message delivered three times"
+is "$(ls "$T/spool/bad" | wc -l)" 0 "nothing went to bad/"
+
+# --- two runs at once ------------------------------------------------------
+maildir dave@example.test erin@example.test
+queue_msg ann@example.test dave@example.test erin@example.test -m twice -n 200 > /dev/null
+"$SPOOLMGR" -C "$CONF" run & p1=$!
+"$SPOOLMGR" -C "$CONF" run & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+is "$r1$r2" 00 "two runs at once both exit 0"
+run
+counts=$($HELPER count "$T/mail/example.test/dave" "$T/mail/example.test/erin" |
+    awk '{print $2}' | sort | uniq -c | tr -s ' ')
+is "$counts" " 200 2" "each of 200 messages reached dave and erin exactly once"
+
+# --- the locks ---------------------------------------------------------------
+queue_msg ann@example.test alice@example.test -m locked > /dev/null
+out=$(flock "$T/spool/lock" "$SPOOLMGR" -C "$CONF" run 2>&1; echo "rc=$?")
+is "$out" "rc=0" "a run while another holds the spool lock exits 0 quietly"
+wrk=$(ls "$T/spool/in/"*.WRK)
+flock "$wrk" sleep 3 &
+sleep 0.5
+run
+is "$(spool_count)" 1 "a message whose WRK someone else holds is passed by"
+wait
+run
+is "$(spool_count)" 0 "and delivered once it is free"

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
+
+  queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
+        [-N NOTIFY] [-R RET] [-V ENVID] [-b BODY]
+      writes COUNT messages into SPOOL/in by the documented protocol of
+      smtpgate-spool(5) (TMP and CMD, fsync, TMP->TXT, CMD->WRK), owned
+      by nobody; prints their numbers, one a line.
+  count MAILDIR...       prints "MESSAGE-ID COUNT" for every message
+  dsn FILE               prints the DSN's content type, report-type and
+                         per-recipient Action/Status lines
+"""
+import email
+import email.policy
+import fcntl
+import os
+import pwd
+import sys
+import time
+
+
+def next_id(spool):
+    path = os.path.join(spool, "seq")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
+    nobody = pwd.getpwnam("nobody")
+    os.fchown(fd, nobody.pw_uid, nobody.pw_gid)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    text = os.pread(fd, 16, 0).decode().strip()
+    n = int(text) if text else 1
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, ("%d\n" % (n + 1)).encode(), 0)
+    os.close(fd)
+    return n
+
+
+def write_file(path, data, uid, gid):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    os.write(fd, data)
+    os.fsync(fd)
+    os.close(fd)
+    os.chown(path, uid, gid)
+
+
+def queue(args):
+    spool, sender, rest = args[0], args[1], args[2:]
+    opts = {"-a": "0", "-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
+            "-V": None, "-b": "Hello.\n"}
+    rcpts = []
+    i = 0
+    while i < len(rest):
+        if rest[i] in opts:
+            opts[rest[i]] = rest[i + 1]
+            i += 2
+        else:
+            rcpts.append(rest[i])
+            i += 1
+    nobody = pwd.getpwnam("nobody")
+    indir = os.path.join(spool, "in")
+    for k in range(int(opts["-n"])):
+        n = next_id(spool)
+        msgid = "<%s.%d@test>" % (opts["-m"], k)
+        text = ("Received: from test by gw.test id %d;\n\tThu, 1 Jan 2026 "
+                "00:00:00 +0000\nFrom: <%s>\nTo: %s\nSubject: %s %d\n"
+                "Message-ID: %s\nDate: Thu, 1 Jan 2026 00:00:00 +0000\n\n%s"
+                % (n, sender, ", ".join(rcpts), opts["-s"], k, msgid,
+                   opts["-b"]))
+        env = "From: <%s>\n" % sender
+        env += "".join("To: <%s>\n" % r for r in rcpts)
+        env += "Id: %d\nDate: %d\nClient: 127.0.0.1\n" % (n, int(time.time()) - int(opts["-a"]))
+        if opts["-R"]:
+            env += "Ret: %s\n" % opts["-R"]
+        if opts["-V"]:
+            env += "Envid: %s\n" % opts["-V"]
+        if opts["-N"]:
+            env += "".join("Notify: <%s> %s\n" % (r, opts["-N"]) for r in rcpts)
+        base = os.path.join(indir, str(n))
+        write_file(base + ".TMP", text.encode(), nobody.pw_uid, nobody.pw_gid)
+        write_file(base + ".CMD", env.encode(), nobody.pw_uid, nobody.pw_gid)
+        os.rename(base + ".TMP", base + ".TXT")
+        os.rename(base + ".CMD", base + ".WRK")
+        print(n)
+    dfd = os.open(indir, os.O_RDONLY)
+    os.fsync(dfd)
+    os.close(dfd)
+
+
+def count(dirs):
+    seen = {}
+    for d in dirs:
+        for sub in ("new", "cur"):
+            p = os.path.join(d, sub)
+            if not os.path.isdir(p):
+                continue
+            for name in os.listdir(p):
+                with open(os.path.join(p, name), "rb") as f:
+                    msg = email.message_from_binary_file(f)
+                key = msg.get("Message-ID", "?")
+                seen[key] = seen.get(key, 0) + 1
+    for key, n in sorted(seen.items()):
+        print(key, n)
+
+
+def dsn(path):
+    with open(path, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    print("content-type", msg.get_content_type())
+    print("report-type", msg.get_param("report-type"))
+    print("from", msg.get("From"))
+    print("return-path", msg.get("Return-Path"))
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        print("part", ctype)
+        if ctype == "message/delivery-status":
+            for block in part.get_payload():
+                for key in ("Reporting-MTA", "Original-Envelope-Id",
+                            "Final-Recipient", "Original-Recipient",
+                            "Action", "Status", "Diagnostic-Code"):
+                    if block.get(key):
+                        print(key.lower(), str(block.get(key)).strip())
+
+
+if __name__ == "__main__":
+    {"queue": queue, "count": count, "dsn": lambda a: dsn(a[0])}[sys.argv[1]](
+        sys.argv[2:])

@@ -1,0 +1,176 @@
+#!/bin/bash
+# spoolmgr run, local side: Maildir delivery read back over IMAP and POP3
+# from Dovecot, aliases, postmaster, a DSN for an unknown user that parses
+# as multipart/report, a bounce of a bounce going to postmaster once, and
+# the queue tools (list, show, delete, stats, trace, health, -j).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/spoolmgr-env.sh"
+plan 42
+
+setup
+maildir carol@example.test
+mkdir -p "$T/archive/tmp" "$T/archive/new" "$T/archive/cur"
+chown -R nobody:nogroup "$T/archive"
+cat > "$T/aliases" <<EOF
+# team: two people and an archive Maildir
+team: alice, Bob@example.test, $T/archive/
+root: postmaster
+loop1: loop2
+loop2: loop1
+EOF
+
+# --- Dovecot reads the Maildirs -----------------------------------------
+IMAP=$(free_port)
+POP=$(free_port)
+mkdir -p "$T/dovecot"
+cat > "$T/dovecot/dovecot.conf" <<EOF
+protocols = imap pop3
+listen = 127.0.0.1
+base_dir = $T/dovecot/run
+state_dir = $T/dovecot/state
+log_path = $T/dovecot/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+default_internal_user = nobody
+default_login_user = nobody
+mail_location = maildir:$T/mail/%d/%n
+passdb {
+  driver = static
+  args = password=test
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$T/mail/%d/%n
+}
+service imap-login {
+  inet_listener imap {
+    port = $IMAP
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = $POP
+  }
+}
+EOF
+bg dovecot -F -c "$T/dovecot/dovecot.conf"
+wait_port 127.0.0.1 "$IMAP"
+
+queue_msg ann@example.test alice@example.test -m plain -s "plain mail" \
+    -b $'first line\n.dot line\nlast line\n' > /dev/null
+run
+is "$?" 0 "spoolmgr run exits 0"
+is "$(spool_count)" 0 "the delivered message left the spool"
+is "$(files alice@example.test)" 1 "one file in alice's Maildir new/"
+f=$(newest alice@example.test)
+like "$(head -2 "$f" | tr '\n' '|')" '^Return-Path: <ann@example\.test>\|Delivered-To: alice@example\.test\|$' \
+    "Return-Path: and Delivered-To: prepended"
+like "$(basename "$f")" '^[0-9]+\.M[0-9]+P[0-9]+Q[0-9]+\.gw\.test$' \
+    "Maildir file name time.M<usec>P<pid>Q<n>.host"
+
+imap=$(python3 - "$IMAP" <<'EOF'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login("alice@example.test", "test")
+m.select("INBOX")
+typ, data = m.search(None, "ALL")
+ids = data[0].split()
+typ, msg = m.fetch(ids[-1], "(BODY[HEADER.FIELDS (SUBJECT)] BODY[TEXT])")
+print(len(ids), msg[0][1].decode().strip(), repr(msg[1][1].decode()))
+m.logout()
+EOF
+)
+like "$imap" "^1 Subject: plain mail 0 'first line.r.n.dot line.r.nlast line.r.n'" \
+    "IMAP shows the message, dot line and all"
+
+pop=$(python3 - "$POP" <<'EOF'
+import poplib, sys
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]))
+p.user("alice@example.test")
+p.pass_("test")
+n, size = p.stat()
+resp, lines, octets = p.retr(n)
+print(n, [l.decode() for l in lines if l.startswith(b"Message-ID")])
+p.quit()
+EOF
+)
+like "$pop" "^1 \['Message-ID: <plain.0@test>'\]" "POP3 retrieves the same message"
+
+# --- aliases -------------------------------------------------------------
+queue_msg ann@example.test TEAM@example.test -m team > /dev/null
+queue_msg ann@example.test root@example.test -m root > /dev/null
+run
+is "$(files alice@example.test)" 2 "alias team reached alice"
+is "$(files bob@example.test)" 1 "and Bob (local part lower-cased)"
+is "$(ls "$T/archive/new" | wc -l)" 1 "and the archive Maildir named by path"
+like "$(head -2 "$(newest bob@example.test)" | tail -1)" 'Delivered-To: [Bb]ob@example\.test' \
+    "Delivered-To names the final mailbox"
+is "$(files postmaster@example.test)" 1 "root is an alias of postmaster"
+
+# --- unknown user: a DSN in the sender's Maildir --------------------------
+queue_msg carol@example.test nosuch@example.test alice@example.test -m unknown \
+    -V "env+2Bid.42" > /dev/null
+run
+is "$(files alice@example.test)" 3 "the good recipient of the same message got it"
+is "$(files carol@example.test)" 1 "carol (the sender) got one DSN"
+dsn=$($HELPER dsn "$(newest carol@example.test)")
+like "$dsn" "content-type multipart/report" "the DSN is multipart/report"
+like "$dsn" "report-type delivery-status" "report-type=delivery-status"
+like "$dsn" "part message/delivery-status" "with a message/delivery-status part"
+like "$dsn" "part text/rfc822-headers" "and the original headers (RET=HDRS default)"
+like "$dsn" "final-recipient rfc822; nosuch@example.test" "Final-Recipient names the unknown user"
+like "$dsn" "action failed" "Action: failed"
+like "$dsn" "status 5.1.1" "Status: 5.1.1"
+like "$dsn" "original-envelope-id env\+id.42" "Original-Envelope-Id, xtext decoded"
+like "$dsn" "return-path <>" "sent with the null sender"
+like "$(grep -c nosuch "$(newest carol@example.test)")" "^[1-9]" "the DSN names the recipient"
+is "$(spool_count)" 0 "message and DSN both left the spool"
+
+# --- RET=FULL and NOTIFY=NEVER --------------------------------------------
+queue_msg carol@example.test nosuch@example.test -m full -R FULL -b $'the body\n' > /dev/null
+queue_msg carol@example.test nosuch@example.test -m never -N NEVER > /dev/null
+run
+is "$(files carol@example.test)" 2 "NOTIFY=NEVER got no DSN, RET=FULL got one"
+dsn=$($HELPER dsn "$(newest carol@example.test)")
+like "$dsn" "part message/rfc822" "RET=FULL returns the whole message"
+like "$(cat "$(newest carol@example.test)")" "the body" "body included"
+
+# --- a bounce of a bounce goes to postmaster, once ------------------------
+pm_before=$(files postmaster@example.test)
+queue_msg "" nosuch@example.test -m nullsender > /dev/null
+run
+run
+is "$(files postmaster@example.test)" $((pm_before + 1)) "a failed null-sender message: one double bounce to postmaster"
+like "$($HELPER dsn "$(newest postmaster@example.test)")" "final-recipient rfc822; nosuch@example.test" \
+    "the double bounce is a DSN about the lost recipient"
+
+# --- alias loop: failure, not a hang --------------------------------------
+queue_msg carol@example.test loop1@example.test -m loop > /dev/null
+run
+like "$($HELPER dsn "$(newest carol@example.test)")" "status 5.4.6" "an alias loop fails with 5.4.6"
+
+# --- queue tools -----------------------------------------------------------
+chmod 000 "$T/mail/example.test/bob"	# nobody can no longer write there
+queue_msg ann@example.test bob@example.test -m held > /dev/null
+run
+id=$(ls "$T/spool/in" | sed -n 's/\.WRK$//p' | head -1)
+like "$($SPOOLMGR -C "$CONF" list)" "deferred +<bob@example.test>" "list shows the deferred recipient"
+like "$($SPOOLMGR -C "$CONF" list -j | head -1)" '^\{"id":'"$id"',"queue":"in".*"state":"deferred"' \
+    "list -j gives JSON lines"
+like "$($SPOOLMGR -C "$CONF" show "$id")" "Message-ID: <held.0@test>" "show prints the headers"
+like "$($SPOOLMGR -C "$CONF" stats -j)" '"deferred":1' "stats -j counts the deferred recipient"
+out=$($SPOOLMGR -C "$CONF" health -w 1h -c 2h); rc=$?
+like "$out" "^SMTPGATE OK - oldest [0-9]+s, in 1, out 0, deferred 1, last delivery .* \| oldest=" \
+    "health prints one Nagios line"
+is "$rc" 0 "health exits 0 when the oldest is younger than -w"
+$SPOOLMGR -C "$CONF" health -w 0 -c 1h > /dev/null
+is "$?" 1 "health exits 1 (WARNING) past -w"
+like "$($SPOOLMGR -C "$CONF" trace "<held.0@test>")" "deferred <bob@example.test>" \
+    "trace by Message-ID shows the attempt"
+chmod 750 "$T/mail/example.test/bob"
+$SPOOLMGR -C "$CONF" delete "$id" > /dev/null
+is "$?" 0 "delete exits 0"
+is "$(spool_count)" 0 "and the message is gone"
+like "$($SPOOLMGR -C "$CONF" trace bob@example.test)" "deleted <bob@example.test>" \
+    "the deletion is in the journal"

@@ -1,0 +1,141 @@
+#!/bin/bash
+# spoolmgr run, remote side: mxlookup against NSD, then mailer -x to
+# smtp-sink on 127.0.5.x:25.  Delivered; deferred (4xx) and delivered on
+# a later run; failed (5xx, no such domain) with a DSN in the sender's
+# Maildir; relayhost; a system failure (no mailer) deferring mail and
+# telling postmaster once.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/spoolmgr-env.sh"
+plan 31
+
+NSDPORT=$(free_port)
+mkdir -p "$T/nsd"
+cat > "$T/nsd/test.zone" <<EOF
+\$ORIGIN test.
+\$TTL 300
+@ IN SOA ns.test. admin.test. 1 3600 600 86400 300
+@ IN NS ns
+ns IN A 127.0.0.1
+remote IN MX 10 mx.remote
+mx.remote IN A 127.0.5.1
+slow IN MX 10 mx.slow
+mx.slow IN A 127.0.5.2
+gone IN MX 10 mx.gone
+mx.gone IN A 127.0.5.3
+closed IN MX 10 mx.closed
+mx.closed IN A 127.0.5.4
+EOF
+cat > "$T/nsd/nsd.conf" <<EOF
+server:
+  ip-address: 127.0.0.1
+  port: $NSDPORT
+  username: ""
+  zonesdir: "$T/nsd"
+  database: ""
+  pidfile: "$T/nsd/nsd.pid"
+  xfrdfile: "$T/nsd/xfrd.state"
+  zonelistfile: "$T/nsd/zone.list"
+remote-control:
+  control-enable: no
+zone:
+  name: test
+  zonefile: test.zone
+EOF
+bg nsd -d -c "$T/nsd/nsd.conf" 2> "$T/nsd/log"
+wait_for 10 sh -c "drill -p $NSDPORT @127.0.0.1 SOA test 2>/dev/null | grep -q NOERROR"
+
+# sink NAME ADDR [smtp-sink options]: a sink keeping each mail in $T/NAME/
+sink() {
+	local name=$1 addr=$2
+	shift 2
+	mkdir -p "$T/$name"
+	chown nobody "$T/$name"
+	bg smtp-sink -u nobody -d "$T/$name/%M%S." "$@" "$addr:25" 64
+	SINKPID=$!
+	wait_port "$addr" 25
+}
+mails() { ls "$T/$1" | wc -l; }
+
+setup "resolver=127.0.0.1@$NSDPORT" "remoteport=25" "retrymin=0" \
+    "connecttimeout=5" "timeout=10"
+maildir carol@example.test
+echo "postmaster: carol" > "$T/aliases"
+sink remote 127.0.5.1
+sink gone 127.0.5.3 -f RCPT
+sink slow 127.0.5.2 -r RCPT
+slowpid=$SINKPID
+
+# --- delivered ----------------------------------------------------------
+queue_msg alice@example.test ann@remote.test bob@example.test -m out > /dev/null
+run
+is "$?" 0 "run exits 0"
+is "$(mails remote)" 1 "smtp-sink for remote.test got one mail"
+f=$(ls "$T/remote/"* | head -1)
+like "$(grep -i 'rcpt' "$f")" "ann@remote\.test" "for ann@remote.test"
+like "$(cat "$f")" "Message-ID: <out\.0@test>" "the message itself"
+is "$(files bob@example.test)" 1 "the local recipient of the same message got it"
+is "$(spool_count)" 0 "the message left the spool"
+like "$($SPOOLMGR -C "$CONF" trace ann@remote.test)" "delivered <ann@remote\.test> .*via mx\.remote\.test\.?\[127\.0\.5\.1\]" \
+    "trace shows the host and address used"
+
+# --- deferred, then delivered on a later run ------------------------------
+queue_msg alice@example.test sam@slow.test -m slow > /dev/null
+run
+is "$(spool_count)" 1 "a 4xx leaves the message queued"
+is "$(ls "$T/spool/out" | grep -c WRK)" 1 "in out/"
+like "$($SPOOLMGR -C "$CONF" list)" "deferred +<sam@slow\.test> \(tries 1" "list shows it deferred, tried once"
+like "$(cat "$T/spool/out/"*.WRK)" "State: <sam@slow\.test> deferred [0-9]+ 1 [0-9]+ 4[0-9][0-9] " \
+    "the WRK carries the State line with the 4xx reply"
+ok "$([ -f "$T/spool/domains/slow.test" ]; echo $?)" "slow.test has a domain next-try file"
+kill "$slowpid"
+sleep 0.3
+sink slow 127.0.5.2
+is "$(mails slow)" 0 "nothing reached slow.test yet"
+out=$($SPOOLMGR -C "$CONF" retry slow.test)
+like "$out" "^1 deferred recipient rescheduled" "retry DOMAIN reschedules the recipient"
+is "$(mails slow)" 1 "and delivers it now"
+is "$(spool_count)" 0 "the message left the spool"
+ok "$([ ! -f "$T/spool/domains/slow.test" ]; echo $?)" "the domain's next-try is cleared"
+
+# --- permanent failures: a DSN in the sender's Maildir -------------------
+queue_msg carol@example.test nemo@gone.test -m gone -V trace-42 > /dev/null
+run
+is "$(spool_count)" 0 "a 5xx bounces at once; nothing stays queued"
+is "$(files carol@example.test)" 1 "the sender got a DSN"
+dsn=$($HELPER dsn "$(newest carol@example.test)")
+like "$dsn" "content-type multipart/report" "multipart/report"
+like "$dsn" "report-type delivery-status" "report-type=delivery-status"
+like "$dsn" "action failed" "Action: failed"
+like "$dsn" "status 5\.[0-9]+\.[0-9]+" "Status: 5.x.x"
+like "$dsn" "diagnostic-code smtp; 5[0-9][0-9]" "Diagnostic-Code: the remote's reply"
+like "$dsn" "original-envelope-id trace-42" "Original-Envelope-Id"
+
+queue_msg carol@example.test x@nosuch.remote.test -m nxdomain > /dev/null
+run
+like "$($HELPER dsn "$(newest carol@example.test)")" "status 5\.1\.2" "no such domain: Status 5.1.2"
+
+# --- a closed port defers -------------------------------------------------
+queue_msg carol@example.test y@closed.test -m closed > /dev/null
+run
+like "$($SPOOLMGR -C "$CONF" list)" "deferred +<y@closed\.test>" "a closed port defers"
+$SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/out" | sed -n 's/\.WRK$//p')" > /dev/null
+
+# --- relayhost: no MX lookup -----------------------------------------------
+echo "relayhost=127.0.5.1:25" >> "$CONF"
+before=$(mails remote)
+queue_msg alice@example.test who@anywhere.invalid -m relayed > /dev/null
+run
+is "$(mails remote)" $((before + 1)) "with relayhost= the mail goes to the relay host"
+
+# --- a system failure: deferral and one alert ------------------------------
+echo "mailer=/nonexistent/mailer" >> "$CONF"
+pm=$(files carol@example.test)
+queue_msg alice@example.test a@remote.test -m sys1 > /dev/null
+run
+queue_msg alice@example.test b@remote.test -m sys2 > /dev/null
+run
+is "$(spool_count)" 2 "without a mailer both messages stay queued"
+is "$(grep -c 'subject: smtpgate on gw.test: mailer problem' -i \
+    $(ls "$T/mail/example.test/carol/new/"* "$T/mail/example.test/carol/cur/"* 2>/dev/null) /dev/null |
+    awk -F: '{s += $NF} END {print s}')" 1 "postmaster was told once"
+is "$(files carol@example.test)" $((pm + 1)) "and no bounce was sent"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# spoolmgr retries and notices over time: the retry interval, retry ID,
+# one delay warning after delaywarn, failure after queuelife, NOTIFY=SUCCESS,
+# unparseable files to bad/, journal pruning.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/spoolmgr-env.sh"
+plan 18
+
+setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
+maildir carol@example.test
+wrk_of() { grep -l "$1" "$T/spool/in/"*.WRK "$T/spool/out/"*.WRK 2>/dev/null | head -1; }
+
+chmod 000 "$T/mail/example.test/bob"	# bob's Maildir unwritable: deferrals
+queue_msg carol@example.test bob@example.test -m young > /dev/null
+run
+w=$(wrk_of young)
+like "$(grep State: "$T/spool/in/"*.WRK)" "deferred [0-9]+ 1 " "a deferral: tries 1"
+run
+like "$(grep State: "$T/spool/in/"*.WRK)" "deferred [0-9]+ 1 " "not due for 10 minutes: the next run leaves it alone"
+id=$(ls "$T/spool/in" | sed -n 's/\.WRK$//p')
+$SPOOLMGR -C "$CONF" retry "$id" > /dev/null
+like "$(grep State: "$T/spool/in/$id.WRK")" "deferred [0-9]+ 2 " "retry ID tries it now: tries 2"
+next=$(grep State: "$T/spool/in/$id.WRK" | awk '{print $6 - $4}')
+is "$next" 1200 "the second interval is twice the first"
+is "$(files carol@example.test)" 0 "a young message: no delay warning"
+$SPOOLMGR -C "$CONF" delete "$id" > /dev/null
+
+# --- a delay warning, once ---------------------------------------------------
+queue_msg carol@example.test bob@example.test -m old -a $((5 * 3600)) > /dev/null
+run
+run
+$SPOOLMGR -C "$CONF" retry > /dev/null
+is "$(files carol@example.test)" 1 "a message deferred past delaywarn: one delay warning over three runs"
+dsn=$($HELPER dsn "$(newest carol@example.test)")
+like "$dsn" "action delayed" "Action: delayed"
+like "$dsn" "status 4\.[0-9.]+" "Status: 4.x.x"
+$SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/in" | sed -n 's/\.WRK$//p')" > /dev/null
+
+# --- queuelife: failure --------------------------------------------------------
+queue_msg carol@example.test bob@example.test -m ancient -a $((6 * 86400)) -N FAILURE > /dev/null
+run
+is "$(spool_count)" 0 "a message older than queuelife fails and leaves the spool"
+dsn=$($HELPER dsn "$(newest carol@example.test)")
+like "$dsn" "action failed" "the sender gets a failure DSN"
+like "$(cat "$(newest carol@example.test)")" "gave up after 5 days" "saying why"
+chmod 750 "$T/mail/example.test/bob"
+
+# --- NOTIFY=SUCCESS ------------------------------------------------------------
+n=$(files carol@example.test)
+queue_msg carol@example.test alice@example.test -m success -N SUCCESS > /dev/null
+run
+is "$(files carol@example.test)" $((n + 1)) "NOTIFY=SUCCESS: a notice to the sender"
+like "$($HELPER dsn "$(newest carol@example.test)")" "action delivered" "Action: delivered"
+
+# --- bad files -------------------------------------------------------------------
+printf 'garbage\n' > "$T/spool/in/4000.WRK"
+printf 'text\n' > "$T/spool/in/4000.TXT"
+chown nobody "$T/spool/in/4000."*
+run
+ok "$([ -f "$T/spool/bad/4000.WRK" ] && [ -f "$T/spool/bad/4000.TXT" ]; echo $?)" \
+    "an unparseable envelope and its text go to bad/"
+like "$(cat "$T/spoolmgr.log")" "message 4000: .*moved to bad/" "with a log line"
+like "$($SPOOLMGR -C "$CONF" stats)" "1 in bad/" "stats counts it"
+
+# --- journal pruning -------------------------------------------------------------
+echo "old line" > "$T/spool/journal/2020-01-01"
+chown nobody "$T/spool/journal/2020-01-01"
+run
+ok "$([ ! -f "$T/spool/journal/2020-01-01" ]; echo $?)" "journal files older than journaldays are removed"
+ok "$(ls "$T/spool/journal/" | grep -q "$(date -u +%Y-%m-%d)"; echo $?)" "today's is kept"

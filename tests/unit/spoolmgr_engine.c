@@ -1,0 +1,219 @@
+/* Unit tests of spoolmgr's engine: retries, replies, names, DSN text, journal. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../spoolmgr/spoolmgr.h"
+
+static void
+test_retry_interval_doubles_to_max(void **state)
+{
+	struct config	 cf;
+
+	(void)state;
+	memset(&cf, 0, sizeof(cf));
+	cf.retrymin = 900;
+	cf.retrymax = 4 * 3600;
+	assert_int_equal(retry_interval(&cf, 1), 900);
+	assert_int_equal(retry_interval(&cf, 2), 1800);
+	assert_int_equal(retry_interval(&cf, 3), 3600);
+	assert_int_equal(retry_interval(&cf, 5), 4 * 3600);
+	assert_int_equal(retry_interval(&cf, 60), 4 * 3600);
+	cf.retrymin = 0;
+	assert_int_equal(retry_interval(&cf, 9), 0);
+}
+
+static void
+test_retry_defer_expires_after_queuelife(void **state)
+{
+	struct config		 cf;
+	struct runner		 r;
+	struct envelope		 env;
+	struct rcpt_status	 st;
+	enum outcome		 out = OUT_DEFER;
+
+	(void)state;
+	memset(&cf, 0, sizeof(cf));
+	memset(&r, 0, sizeof(r));
+	envelope_init(&env);
+	cf.retrymin = 60;
+	cf.retrymax = 600;
+	cf.queuelife = 5 * 86400;
+	r.cf = &cf;
+	r.now = 1000000;
+	env.date = r.now - 100;
+	memset(&st, 0, sizeof(st));
+	st.tries = 2;
+	strcpy(st.reply, "451 4.4.1 no answer");
+	retry_defer(&r, &env, &st, &out);
+	assert_int_equal(st.state, RCPT_DEFERRED);
+	assert_int_equal(st.next, r.now + 120);
+	assert_int_equal(out, OUT_DEFER);
+	env.date = r.now - 5 * 86400;
+	retry_defer(&r, &env, &st, &out);
+	assert_int_equal(st.state, RCPT_FAILED);
+	assert_int_equal(out, OUT_FAIL);
+	assert_non_null(strstr(st.reply, "4.4.7"));
+}
+
+static void
+test_status_of_reply(void **state)
+{
+	char	 s[16];
+
+	(void)state;
+	status_of_reply("550 5.1.1 no such user", s, sizeof(s));
+	assert_string_equal(s, "5.1.1");
+	status_of_reply("451 4.7.1 try later", s, sizeof(s));
+	assert_string_equal(s, "4.7.1");
+	status_of_reply("554 no", s, sizeof(s));
+	assert_string_equal(s, "5.0.0");
+	/* an enhanced code whose class disagrees with the reply is ignored */
+	status_of_reply("550 4.1.1 odd", s, sizeof(s));
+	assert_string_equal(s, "5.0.0");
+	assert_int_equal(status_of_reply("garbage", s, sizeof(s)), -1);
+	assert_string_equal(s, "4.0.0");
+}
+
+static void
+test_maildir_name(void **state)
+{
+	char	 name[256];
+
+	(void)state;
+	assert_int_equal(maildir_name(name, sizeof(name), 1700000000, 42, 77, 3,
+	    "gw.test"), 0);
+	assert_string_equal(name, "1700000000.M42P77Q3.gw.test");
+	maildir_name(name, sizeof(name), 1, 2, 3, 4, "a/b:c");
+	assert_string_equal(name, "1.M2P3Q4.a\\057b\\072c");
+	assert_int_equal(maildir_name(name, 8, 1, 2, 3, 4, "gw.test"), -1);
+}
+
+static void
+test_xtext_and_notify(void **state)
+{
+	char	 out[64];
+
+	(void)state;
+	xtext_decode("rfc822;a+2Bb@x.test", out, sizeof(out));
+	assert_string_equal(out, "rfc822;a+b@x.test");
+	xtext_decode("plain+", out, sizeof(out));
+	assert_string_equal(out, "plain+");
+	assert_true(notify_wants(NULL, "FAILURE"));
+	assert_true(notify_wants(NULL, "DELAY"));
+	assert_false(notify_wants(NULL, "SUCCESS"));
+	assert_false(notify_wants("NEVER", "FAILURE"));
+	assert_true(notify_wants("SUCCESS,FAILURE", "failure"));
+	assert_false(notify_wants("SUCCESS", "DELAY"));
+}
+
+static void
+test_dsn_compose(void **state)
+{
+	char			 path[] = "/tmp/spoolmgr-unit-XXXXXX";
+	int			 fd = mkstemp(path);
+	const char		*text = "Received: x\nSubject: hi\n\nsecret body\n";
+	struct envelope		 env;
+	struct rcpt_status	 st;
+	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
+	    NULL };
+	struct dsn_info		 in;
+	struct buf		 b = { NULL, 0, 0 };
+
+	(void)state;
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	envelope_init(&env);
+	env.sender = strdup("ann@y.test");
+	env.envid = strdup("abc+2Bd");
+	env.id = 12;
+	env.date = 1700000000;
+	memset(&st, 0, sizeof(st));
+	st.state = RCPT_FAILED;
+	st.last = 1700000100;
+	strcpy(st.reply, "550 5.1.1 no such user");
+	in = (struct dsn_info){ DSN_FAILED, "gw.test", &env, path, &rc, 1,
+	    1700000200, 99, 0, "ann@y.test" };
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
+	    "report-type=delivery-status;"));
+	assert_non_null(strstr(b.data, "From: Mail Delivery System "
+	    "<MAILER-DAEMON@gw.test>"));
+	assert_non_null(strstr(b.data, "Reporting-MTA: dns; gw.test\n"));
+	assert_non_null(strstr(b.data, "Original-Envelope-Id: abc+d\n"));
+	assert_non_null(strstr(b.data, "Final-Recipient: rfc822; bob@x.test\n"));
+	assert_non_null(strstr(b.data, "Original-Recipient: rfc822;Bob@x.test\n"));
+	assert_non_null(strstr(b.data, "Action: failed\nStatus: 5.1.1\n"));
+	assert_non_null(strstr(b.data, "Diagnostic-Code: smtp; 550 5.1.1"));
+	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
+	assert_non_null(strstr(b.data, "Subject: hi\n"));
+	assert_null(strstr(b.data, "secret body"));	/* RET=HDRS */
+	buf_free(&b);
+	in.full = 1;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Content-Type: message/rfc822"));
+	assert_non_null(strstr(b.data, "secret body"));
+	buf_free(&b);
+	envelope_free(&env);
+	unlink(path);
+}
+
+static int
+count_lines(char **f, void *arg)
+{
+	int	*n = arg;
+
+	if (strcmp(f[J_EVENT], "delivered") == 0 &&
+	    strcmp(f[J_REPLY], "250 ok tabbed") == 0 && f[J_DSN][0] == '\0')
+		(*n)++;
+	return 0;
+}
+
+static void
+test_journal_round_trip_and_prune(void **state)
+{
+	char		 dir[] = "/tmp/spoolmgr-unit-XXXXXX", cmd[100];
+	struct jentry	 e = { 86400 * 20000, 7, "<m@x>", "a@x", "b@y",
+	    "delivered", "mx[1.2.3.4]", "250 ok\ttabbed", NULL };
+	int		 n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	journal_add(dir, &e);
+	journal_add(dir, &e);
+	assert_int_equal(journal_each(dir, count_lines, &n), 0);
+	assert_int_equal(n, 2);
+	journal_prune(dir, 7, e.when + 3 * 86400);
+	n = 0;
+	journal_each(dir, count_lines, &n);
+	assert_int_equal(n, 2);		/* younger than 7 days: kept */
+	journal_prune(dir, 7, e.when + 9 * 86400);
+	n = 0;
+	journal_each(dir, count_lines, &n);
+	assert_int_equal(n, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_retry_interval_doubles_to_max),
+		cmocka_unit_test(test_retry_defer_expires_after_queuelife),
+		cmocka_unit_test(test_status_of_reply),
+		cmocka_unit_test(test_maildir_name),
+		cmocka_unit_test(test_xtext_and_notify),
+		cmocka_unit_test(test_dsn_compose),
+		cmocka_unit_test(test_journal_round_trip_and_prune),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
