@@ -164,6 +164,17 @@ add_param(struct client *c, const char *key, const char *value)
 		buf_printf(&c->out, " %s=%s", key, value);
 }
 
+/* RFC 6531 3.4: SMTPUTF8 on MAIL when any address needs it. */
+static int
+needs_utf8(const struct client *c)
+{
+	int	 u = c->msg->smtputf8 || client_is_utf8(c->msg->sender);
+
+	for (size_t i = 0; i < c->ntx; i++)
+		u |= c->msg->rcpts[c->tx[i]].utf8;
+	return u;
+}
+
 static void
 send_mail(struct client *c)
 {
@@ -174,7 +185,7 @@ send_mail(struct client *c)
 		buf_printf(&c->out, " SIZE=%lld", m->size);
 	if (c->eightbitmime && m->eightbit)
 		buf_printf(&c->out, " BODY=8BITMIME");
-	if (c->smtputf8 && m->smtputf8)
+	if (c->smtputf8 && needs_utf8(c))
 		buf_printf(&c->out, " SMTPUTF8");
 	if (c->dsn) {
 		add_param(c, "RET", m->ret);
