@@ -1,0 +1,83 @@
+#!/bin/bash
+# sendmail mode for an ordinary user: mailer installed set-group-ID to the
+# spool's group (here "mail") queues and delivers for nobody; without the
+# bit, or with a user's own -C, it cannot touch the spool; the child that
+# talks to the network has given the group up.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mailer-lib.sh"
+plan 14
+
+# A mailer whose default configuration is $T/etc/smtpgate/smtpgate.conf,
+# as an installed one reads /etc/smtpgate/smtpgate.conf.
+make -s -C "$TOP" O="$T/build/" SYSCONFDIR="$T/etc" CFLAGS=-O0 \
+    "$T/build/mailer/mailer" > "$T/make.log" 2>&1
+ok $? "a mailer built with SYSCONFDIR=$T/etc"
+mkdir -p "$T/bin"
+cp "$T/build/mailer/mailer" "$T/bin/mailer"
+chgrp mail "$T/bin/mailer"
+chmod 2755 "$T/bin/mailer"
+cp "$T/build/mailer/mailer" "$T/bin/plain"
+chmod 755 "$T/bin/plain"
+
+# The spool: group mail, group-writable, set-group-ID directories.
+mkdir -p "$T/spool/in" "$T/spool/out" "$T/spool/bad"
+chown -R root:mail "$T/spool"
+chmod 2770 "$T/spool" "$T/spool/in" "$T/spool/out" "$T/spool/bad"
+
+P=$(free_port)
+sink s "127.0.0.1:$P"
+mkdir -p "$T/etc/smtpgate"
+conf "$T/etc/smtpgate/smtpgate.conf" "spool=$T/spool" "relayhost=127.0.0.1:$P" \
+    group=mail
+sed -i '/^logfile=/d' "$T/etc/smtpgate/smtpgate.conf"
+chmod 644 "$T/etc/smtpgate/smtpgate.conf"
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+printf 'Subject: from nobody\n\nhi\n' | as_nobody "$T/bin/mailer" r@x.test 2> "$T/err"
+is "$?" 0 "nobody sends a message: exit 0"
+f=$(kept_file s)
+like "$(grep '^X-Mail-Args' "$f")" '<nobody@client.test>' "it arrived, from nobody@client.test"
+like "$(cat "$f")" 'Received: from local user nobody \(uid 65534\)' "Received: names the user"
+is "$(find "$T/spool/in" -type f | wc -l | tr -d ' ')" 0 "delivered: nothing left in the spool"
+
+printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -q r@x.test
+is "$?" 0 "-q as nobody: exit 0"
+wrk=$(ls "$T"/spool/in/*.WRK)
+is "$(stat -c '%U:%G %a' "$wrk" "${wrk%.WRK}.TXT" | sort -u)" "nobody:mail 640" \
+    "queued files are nobody's, readable by the spool's group"
+like "$(as_nobody "$T/bin/mailer" -bp)" '^ +pending +<r@x.test>' "-bp as nobody lists it"
+
+# Without the set-group-ID bit nobody cannot queue; with -C the group is
+# dropped before the user's file is read.
+printf 'x\n' | as_nobody "$T/bin/plain" r@x.test 2> "$T/err"
+is "$?" 73 "no set-group-ID bit: EX_CANTCREAT"
+like "$(cat "$T/err")" 'Permission denied' "... permission denied"
+cp "$T/etc/smtpgate/smtpgate.conf" "$T/own.conf"
+chmod 644 "$T/own.conf"
+printf 'x\n' | as_nobody "$T/bin/mailer" -C "$T/own.conf" r@x.test 2> "$T/err"
+is "$?" 73 "a user's -C: the group is given up first"
+is "$(ls "$T"/spool/in/*.WRK | wc -l | tr -d ' ')" 1 "neither queued anything"
+
+# The child that does DNS and SMTP has no group privilege: catch it
+# waiting on a silent relayhost and read its ids.
+SILENT=$(free_port)
+bg python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(5); time.sleep(120)' "$SILENT"
+wait_port 127.0.0.1 "$SILENT"
+sed -i "s/^relayhost=.*/relayhost=127.0.0.1:$SILENT/" "$T/etc/smtpgate/smtpgate.conf"
+printf 'x\n' | setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$T/bin/mailer" -w 4 r@x.test 2> /dev/null &
+parent=$!
+_pids="$_pids $parent"
+child=""
+for i in $(seq 1 30); do
+	child=$(pgrep -P "$parent" | head -1)
+	[ -n "$child" ] && break
+	sleep 0.1
+done
+sleep 0.5	# past the fork, waiting for the greeting
+pgid=$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$child/status" 2>/dev/null)
+is "$pgid" "65534 65534 65534" "the delivering child's real, effective and saved gid are nogroup"
+wait "$parent"
+is "$?" 75 "the silent relayhost: EX_TEMPFAIL when -w runs out"
