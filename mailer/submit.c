@@ -255,7 +255,7 @@ submit_message(const struct submit *s, const struct config *cf,
 	}
 	env->smtputf8 = any_utf8(env);
 	if (spool_commit(&msg, env, why, sizeof(why)) == -1)
-		errx(EX_TEMPFAIL, "%s: not queued", why);
+		errx(EX_CANTCREAT, "%s: not queued", why);
 	log_info("%lu: queued from=<%s> nrcpts=%zu by uid %lu",
 	    (unsigned long)env->id, env->sender, env->nrcpts,
 	    (unsigned long)getuid());
