@@ -3,16 +3,38 @@
  * runner's delivery agent; otherwise it is a sendmail for scripts.
  */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "mailer.h"
+
+/* Called as mailq (a link to mailer), it lists the queue: -bp. */
+static int
+as_mailq(int argc, char **argv)
+{
+	char	**args = calloc((size_t)argc + 2, sizeof(*args));
+
+	if (args == NULL)
+		return 71;	/* EX_OSERR */
+	args[0] = argv[0];
+	args[1] = "-bp";
+	for (int i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	return sendmail_main(argc + 1, args);
+}
 
 int
 main(int argc, char **argv)
 {
+	const char	*name = strrchr(argv[0], '/');
+
+	name = name ? name + 1 : argv[0];
 	/* a server that hangs up must not kill us in the middle of a write */
 	signal(SIGPIPE, SIG_IGN);
+	if (strcmp(name, "mailq") == 0)
+		return as_mailq(argc, argv);
+	if (strcmp(name, "newaliases") == 0)
+		return 0;	/* spoolmgr reads the aliases file itself */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "-x") == 0)
 			return xmode_main(argc, argv);

@@ -50,7 +50,7 @@ int
 message_from_stdin(char *err, size_t errlen)
 {
 	struct stat	 st;
-	char		 path[] = "/tmp/mailer.XXXXXX", chunk[16384];
+	char		 path[1024], chunk[16384];
 	const char	*tmpdir = getenv("TMPDIR");
 	ssize_t		 n;
 	int		 fd;
@@ -59,7 +59,8 @@ message_from_stdin(char *err, size_t errlen)
 	    lseek(0, 0, SEEK_CUR) == 0)
 		return fcntl(0, F_DUPFD_CLOEXEC, 3);
 	/* a pipe: keep a copy to read once per host */
-	(void)tmpdir;
+	snprintf(path, sizeof(path), "%s/mailer.XXXXXX",
+	    tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if ((fd = mkstemp(path)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

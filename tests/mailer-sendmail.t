@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 44
+plan 45
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -118,6 +118,8 @@ like "$bp" "^$id +in +[0-9]+s +[0-9]+  <s@client.test>" "-bp: id, queue, age, si
 like "$bp" '^ +pending +<r2@y.test>' "-bp: the recipients and their state"
 rm -f "$T"/spool/in/*
 is "$(sm -bp)" "mail queue is empty" "-bp on an empty queue"
+ln -s "$MAILER" "$T/mailq"
+is "$("$T/mailq" -C "$T/c.conf")" "mail queue is empty" "a link named mailq lists the queue"
 
 # Local domains stay queued for spoolmgr; that is not an error.
 printf 'x\n' | sm -f s@client.test root@local.test r@x.test
