@@ -114,7 +114,7 @@ take_lines(struct buf *in, struct outcome *oc, size_t n)
 }
 
 /* Reads the child's report until it ends or the time is up. */
-static void
+static const char *
 collect(int fd, pid_t pid, time_t deadline, struct outcome *oc, size_t n)
 {
 	struct buf	 in = { NULL, 0, 0 };
@@ -142,6 +142,10 @@ collect(int fd, pid_t pid, time_t deadline, struct outcome *oc, size_t n)
 		take_lines(&in, oc, n);
 	buf_free(&in);
 	close(fd);
+	if (got != 0)
+		return "451 4.4.7 not delivered in the time given (-w)";
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? NULL :
+	    "451 4.3.0 the delivery process failed";
 }
 
 static enum rcpt_state
@@ -232,7 +236,7 @@ report(const struct envelope *env, const struct outcome *oc,
 		} else {
 			fprintf(stderr, "mailer: %s: deferred: %s (queued as "
 			    "%lu)\n", addr, oc[i].reply[0] ? oc[i].reply :
-			    "451 4.4.7 not delivered in time",
+			    "451 4.3.0 not tried",
 			    (unsigned long)env->id);
 			deferred = 1;
 		}
@@ -244,9 +248,10 @@ static void
 spawn(struct envelope *env, const struct config *cf,
     struct deliver_opts *opt, int waittime, struct outcome *oc)
 {
-	char	 txt[1100];
-	int	 p[2], msgfd;
-	pid_t	 pid;
+	char		 txt[1100];
+	const char	*why;
+	int		 p[2], msgfd;
+	pid_t		 pid;
 
 	spool_path(txt, sizeof(txt), cf->spool, "in", env->id, "TXT");
 	if ((msgfd = open(txt, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -264,7 +269,10 @@ spawn(struct envelope *env, const struct config *cf,
 	}
 	close(p[1]);
 	close(msgfd);
-	collect(p[0], pid, time(NULL) + waittime, oc, env->nrcpts);
+	why = collect(p[0], pid, time(NULL) + waittime, oc, env->nrcpts);
+	for (size_t i = 0; why && i < env->nrcpts; i++)
+		if (oc[i].result == RESULT_PENDING)	/* stays pending */
+			strlcpy(oc[i].reply, why, sizeof(oc[i].reply));
 }
 
 int

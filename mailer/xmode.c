@@ -128,7 +128,7 @@ parse_args(struct xargs *a, int argc, char **argv)
 static void
 check_args(const struct xargs *a)
 {
-	if (param_address(a->sender, 1) == -1)
+	if (strcmp(a->sender, "<>") != 0 && param_address(a->sender, 1) == -1)
 		errx(EX_DATAERR, "%s: not a valid sender address", a->sender);
 	if (a->notify && param_notify(a->notify) == -1)
 		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
@@ -146,7 +146,7 @@ build_msg(struct client_msg *msg, const struct xargs *a, int argc,
 	char	 why[512];
 
 	memset(msg, 0, sizeof(*msg));
-	msg->sender = a->sender;
+	msg->sender = strcmp(a->sender, "<>") == 0 ? "" : a->sender;
 	msg->ret = a->ret;
 	msg->envid = a->envid;
 	msg->smtputf8 = a->utf8;

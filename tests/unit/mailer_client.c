@@ -249,6 +249,55 @@ test_garbage_reply(void **state)
 	client_free(&f.c);
 }
 
+/*
+ * Random servers: replies drawn from a pool, in pieces of random size.
+ * Whatever they say, the engine ends the session with every recipient
+ * answered, and "ok" only for what a dot reply took.
+ */
+static void
+test_random_servers(void **state)
+{
+	static const char *const pool[] = {
+	    "220 hi\r\n", "250-x\r\n250-PIPELINING\r\n250 SIZE 50\r\n",
+	    "250 ok\r\n", "354 go\r\n", "421 bye\r\n", "452 4.5.3 many\r\n",
+	    "550 5.1.1 no\r\n", "451 later\r\n", "502 eh\r\n", "garbage\r\n",
+	    "250-a\r\n251 b\r\n", "221 bye\r\n", "\r\n", "25" };
+	struct fixture	 f;
+	char		 stream[256];
+	size_t		 n = sizeof(pool) / sizeof(pool[0]);
+
+	(void)state;
+	srand(4711);
+	for (int round = 0; round < 20000; round++) {
+		enum client_next	 next = CLIENT_READ;
+		int			 steps = 0;
+
+		setup_msg(&f, 1 + (size_t)(rand() % 3));
+		f.msg.size = rand() % 100;
+		while (next != CLIENT_CLOSE && steps++ < 40) {
+			size_t	 len, cut;
+
+			strcpy(stream, pool[rand() % n]);
+			len = strlen(stream);
+			cut = (size_t)rand() % (len + 1);
+			next = client_input(&f.c, stream, cut);
+			if (next == CLIENT_READ)
+				next = client_input(&f.c, stream + cut, len - cut);
+			if (next == CLIENT_SEND_BODY)
+				next = client_body_sent(&f.c);
+			buf_consume(&f.c.out, f.c.out.len);
+		}
+		if (next != CLIENT_CLOSE)
+			client_lost(&f.c, "421 4.4.2 test over");
+		for (size_t i = 0; i < f.msg.nrcpts; i++) {
+			assert_int_not_equal(f.r[i].result, RESULT_PENDING);
+			assert_true(f.r[i].reply[0] >= '2' &&
+			    f.r[i].reply[0] <= '5');
+		}
+		client_free(&f.c);
+	}
+}
+
 int
 main(void)
 {
@@ -261,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_mail_refused),
 		cmocka_unit_test(test_too_many_recipients),
 		cmocka_unit_test(test_garbage_reply),
+		cmocka_unit_test(test_random_servers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
