@@ -17,6 +17,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "params.h"
+#include "sendmail.h"
 
 struct xargs {
 	const char		*conf, *sender, *notify, *ret, *envid;
@@ -179,6 +180,7 @@ xmode_main(int argc, char **argv)
 	char			 why[512];
 	int			 fd;
 
+	drop_group();	/* -x never needs the spool: no privilege at all */
 	parse_args(&a, argc, argv);
 	check_args(&a);
 	build_msg(&msg, &a, argc, argv);

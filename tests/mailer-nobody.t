@@ -5,7 +5,7 @@
 # talks to the network has given the group up.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 14
+plan 15
 
 # A mailer whose default configuration is $T/etc/smtpgate/smtpgate.conf,
 # as an installed one reads /etc/smtpgate/smtpgate.conf.
@@ -81,3 +81,15 @@ pgid=$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$child/status" 2>/dev/null)
 is "$pgid" "65534 65534 65534" "the delivering child's real, effective and saved gid are nogroup"
 wait "$parent"
 is "$?" 75 "the silent relayhost: EX_TEMPFAIL when -w runs out"
+
+# -x never needs the spool: it gives the group up at once.
+printf 'x\n' > "$T/m"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$T/bin/mailer" -x \
+    -T greeting=3 -f s@client.test -h "127.0.0.1:$SILENT" r@x.test \
+    < "$T/m" > /dev/null &
+xpid=$!
+_pids="$_pids $xpid"
+sleep 0.5
+is "$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$xpid/status" 2>/dev/null)" \
+    "65534 65534 65534" "mailer -x run by nobody holds no group"
+wait "$xpid"
