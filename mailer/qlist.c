@@ -12,6 +12,22 @@
 #include "queue.h"
 #include "spool.h"
 
+/* "42s", "5m", "3h", "2d", as spoolmgr list writes ages. */
+static void
+age_text(long long secs, char *out, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(out, len, "%llds", secs);
+	else if (secs < 3600)
+		snprintf(out, len, "%lldm", secs / 60);
+	else if (secs < 86400)
+		snprintf(out, len, "%lldh", secs / 3600);
+	else
+		snprintf(out, len, "%lldd", secs / 86400);
+}
+
 static void
 show(const char *spool, const char *sub, const char *path, uint32_t id,
     time_t now)
@@ -19,7 +35,7 @@ show(const char *spool, const char *sub, const char *path, uint32_t id,
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct stat		 sb;
-	char			 err[256], txt[1100];
+	char			 err[256], txt[1100], age[32];
 	long long		 size = -1;
 
 	if (envelope_read(&env, path, err, sizeof(err)) == -1)
@@ -27,12 +43,15 @@ show(const char *spool, const char *sub, const char *path, uint32_t id,
 	spool_path(txt, sizeof(txt), spool, sub, id, "TXT");
 	if (stat(txt, &sb) == 0)
 		size = (long long)sb.st_size;
-	printf("%-10lu %-3s %6llds %9lld  <%s>\n", (unsigned long)id, sub,
-	    (long long)(now - env.date), size, env.sender);
+	age_text((long long)(now - env.date), age, sizeof(age));
+	printf("%-10lu %-3s %5s %8lld  <%s>\n", (unsigned long)id, sub, age,
+	    size, env.sender);
 	for (size_t i = 0; i < env.nrcpts; i++) {
 		queue_get_state(&env, env.rcpts[i].addr, &st);
-		printf("%22s%-9s <%s>%s%s\n", "", queue_state_name(st.state),
-		    env.rcpts[i].addr, st.reply[0] ? " " : "", st.reply);
+		printf("%21s%-9s <%s>\n", "", queue_state_name(st.state),
+		    env.rcpts[i].addr);
+		if (st.reply[0])
+			printf("%31s%s\n", "", st.reply);
 	}
 	envelope_free(&env);
 }
@@ -74,7 +93,10 @@ queue_list(const struct config *cf)
 	b = list_dir(cf->spool, "out", now);
 	if (a < 0 || b < 0)
 		return EX_NOINPUT;
+	/* the same last line as spoolmgr list */
 	if (a + b == 0)
-		printf("mail queue is empty\n");
+		printf("The queue is empty.\n");
+	else
+		printf("%d message%s in the queue.\n", a + b, a + b == 1 ? "" : "s");
 	return 0;
 }

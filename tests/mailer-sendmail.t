@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 45
+plan 46
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -115,11 +115,17 @@ is "$(queued)$(ls "$T/s" | wc -l)" "1$n" "-q: queued, not sent"
 id=$(basename "$(ls "$T"/spool/in/*.WRK)" .WRK)
 bp=$(sm -bp)
 like "$bp" "^$id +in +[0-9]+s +[0-9]+  <s@client.test>" "-bp: id, queue, age, size, sender"
+if [ -x "$TOP/spoolmgr/spoolmgr" ]; then
+	is "$bp" "$("$TOP/spoolmgr/spoolmgr" -C "$T/c.conf" list 2>&1)" \
+	    "-bp shows what spoolmgr list shows"
+else
+	ok 0 "# SKIP spoolmgr not built"
+fi
 like "$bp" '^ +pending +<r2@y.test>' "-bp: the recipients and their state"
 rm -f "$T"/spool/in/*
-is "$(sm -bp)" "mail queue is empty" "-bp on an empty queue"
+is "$(sm -bp)" "The queue is empty." "-bp on an empty queue"
 ln -s "$MAILER" "$T/mailq"
-is "$("$T/mailq" -C "$T/c.conf")" "mail queue is empty" "a link named mailq lists the queue"
+is "$("$T/mailq" -C "$T/c.conf")" "The queue is empty." "a link named mailq lists the queue"
 
 # Local domains stay queued for spoolmgr; that is not an error.
 printf 'x\n' | sm -f s@client.test root@local.test r@x.test
