@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 46
+plan 48
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -142,3 +142,9 @@ printf 'Subject: unq\n\nx\n' | sm -f s root
 like "$(grep '^X-' "$(ls -t "$T"/s/* | head -1)" | tr '\n' ' ')" \
     'X-Mail-Args: <s@client.test>.*X-Rcpt-Args: <root@client.test>' \
     "unqualified addresses get @hostname"
+
+# DSN options: -V is plain text, encoded as xtext on the way.
+printf 'Subject: dsn\n\nx\n' | sm -f s@client.test -N SUCCESS,FAILURE -R hdrs -V 'run 7=ok' r@x.test
+f=$(ls -t "$T"/s/* | head -1)
+like "$(grep '^X-Mail-Args' "$f")" 'RET=HDRS ENVID=run\+207\+3Dok$' "-R and -V (as xtext) on MAIL"
+like "$(grep '^X-Rcpt-Args' "$f")" 'NOTIFY=SUCCESS,FAILURE$' "-N on RCPT"
