@@ -41,12 +41,17 @@ uint32_t
 spool_next_id(const char *spool)
 {
 	char		 path[1100], text[16];
+	struct stat	 st;
 	int		 fd, len;
 	uint32_t	 id, next;
 
 	snprintf(path, sizeof(path), "%s/seq", spool);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1)
 		return 0;
+	/* whoever made it, the spool's group (set-group-ID mailer) writes it */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 0777) != 0660)
+		(void)fchmod(fd, 0660);
 	if (flock(fd, LOCK_EX) == -1) {
 		close(fd);
 		return 0;

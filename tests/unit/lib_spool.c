@@ -107,6 +107,23 @@ test_numbers_ascend(void **state)
 	assert_int_equal(b, a + 1);
 }
 
+/* seq stays writable by the spool's group whatever the creator's umask. */
+static void
+test_seq_group_writable(void **state)
+{
+	char		 path[300];
+	struct stat	 st;
+	mode_t		 old = umask(022);
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/seq", spooldir);
+	unlink(path);
+	assert_int_not_equal(spool_next_id(spooldir), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+}
+
 static void
 test_envelope_rejects_garbage(void **state)
 {
@@ -176,6 +193,7 @@ main(void)
 		cmocka_unit_test(test_commit_and_read_back),
 		cmocka_unit_test(test_abort_leaves_nothing),
 		cmocka_unit_test(test_numbers_ascend),
+		cmocka_unit_test(test_seq_group_writable),
 		cmocka_unit_test(test_envelope_rejects_garbage),
 		cmocka_unit_test(test_config),
 	};
