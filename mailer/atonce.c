@@ -244,6 +244,18 @@ report(const struct envelope *env, const struct outcome *oc,
 	return status ? status : deferred ? EX_TEMPFAIL : 0;
 }
 
+/* Every remote recipient deferred with why, nothing tried. */
+static void
+not_tried(const struct envelope *env, const struct config *cf,
+    struct outcome *oc, const char *why)
+{
+	for (size_t i = 0; i < env->nrcpts; i++)
+		if (!config_is_local(cf, domain_of(env->rcpts[i].addr))) {
+			oc[i].result = RESULT_DEFER;
+			strlcpy(oc[i].reply, why, sizeof(oc[i].reply));
+		}
+}
+
 static void
 spawn(struct envelope *env, const struct config *cf,
     struct deliver_opts *opt, int waittime, struct outcome *oc)
@@ -280,8 +292,9 @@ deliver_now(struct envelope *env, const struct config *cf, int waittime,
     int verbose, const char *timeouts)
 {
 	struct deliver_opts	 opt;
+	struct credentials	 cr;
 	struct outcome		*oc;
-	char			 wrk[1100];
+	char			 wrk[1100], why[512];
 	int			 lock, status;
 
 	spool_path(wrk, sizeof(wrk), cf->spool, "in", env->id, "WRK");
@@ -299,7 +312,12 @@ deliver_now(struct envelope *env, const struct config *cf, int waittime,
 	opt.verbose = verbose;
 	opt.deadline = time(NULL) + waittime;
 	fflush(stderr);
-	spawn(env, cf, &opt, waittime, oc);
+	/* read with the group; the child gets them in memory only */
+	if (relay_credentials(cf, &cr, &opt, why, sizeof(why)) == -1)
+		not_tried(env, cf, oc, why);
+	else
+		spawn(env, cf, &opt, waittime, oc);
+	explicit_bzero(&cr, sizeof(cr));
 	record(env, oc, cf);
 	close(lock);
 	status = report(env, oc, cf, verbose);

@@ -17,8 +17,8 @@
 #define RF_AGAIN	0x08	/* 452: try it in a next transaction */
 
 static const char *const state_names[] = {
-	"greeting", "ehlo", "helo", "mail", "rcpt", "data", "body", "dot",
-	"quit", "done"
+	"greeting", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
+	"body", "dot", "quit", "done"
 };
 
 const char *
@@ -47,7 +47,9 @@ client_wait(const struct client *c, const struct client_timeouts *t)
 	switch (c->state) {
 	case CS_GREETING:	return t->greeting;
 	case CS_EHLO:
-	case CS_HELO:		return t->helo;
+	case CS_HELO:
+	case CS_STARTTLS:
+	case CS_AUTH:		return t->helo;
 	case CS_MAIL:		return t->mail;
 	case CS_RCPT:		return t->rcpt;
 	case CS_DATA:		return t->data;
@@ -136,6 +138,19 @@ fail_open(struct client *c, const char *reply, int code)
 		if (!r->settled && !(r->flags & RF_ANSWERED))
 			set_result(r, result_of(code) == RESULT_OK ?
 			    RESULT_DEFER : result_of(code), settled, reply);
+	}
+	strlcpy(c->note, reply, sizeof(c->note));
+}
+
+/* Everyone still open is deferred: trouble of ours, not of the mail. */
+static void
+defer_open(struct client *c, const char *reply)
+{
+	for (size_t i = 0; i < c->msg->nrcpts; i++) {
+		struct client_rcpt	*r = &c->msg->rcpts[i];
+
+		if (!r->settled && !(r->flags & RF_ANSWERED))
+			set_result(r, RESULT_DEFER, 0, reply);
 	}
 	strlcpy(c->note, reply, sizeof(c->note));
 }
@@ -271,6 +286,134 @@ start_transaction(struct client *c)
 	return CLIENT_READ;
 }
 
+/* base64 (RFC 4648) of len bytes into out, NUL-terminated. */
+static void
+base64(const void *in, size_t len, char *out)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = in;
+	size_t			 o = 0;
+
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned long	 v = (unsigned long)p[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		out[o++] = digits[(v >> 18) & 63];
+		out[o++] = digits[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? digits[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? digits[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static enum client_next
+send_auth(struct client *c)
+{
+	char	 plain[600], coded[820];
+	size_t	 ulen = strlen(c->auth_user), plen = strlen(c->auth_pass);
+
+	set_state(c, CS_AUTH);
+	if (c->auth_plain && ulen + plen + 2 <= sizeof(plain)) {
+		/* RFC 4616: authzid NUL authcid NUL passwd */
+		plain[0] = '\0';
+		memcpy(plain + 1, c->auth_user, ulen + 1);
+		memcpy(plain + ulen + 2, c->auth_pass, plen);
+		base64(plain, ulen + plen + 2, coded);
+		explicit_bzero(plain, sizeof(plain));
+		buf_printf(&c->out, "AUTH PLAIN %s\r\n", coded);
+		explicit_bzero(coded, sizeof(coded));
+		c->auth_step = 0;
+		return CLIENT_READ;
+	}
+	if (c->auth_login) {
+		buf_printf(&c->out, "AUTH LOGIN\r\n");
+		c->auth_step = 1;
+		return CLIENT_READ;
+	}
+	defer_open(c, "530 5.7.0 the relay host offers no AUTH PLAIN or LOGIN");
+	return send_quit(c);
+}
+
+/* After EHLO or HELO: STARTTLS and AUTH when we have credentials. */
+static enum client_next
+after_hello(struct client *c)
+{
+	if (c->auth_user == NULL)
+		return start_transaction(c);
+	if (!c->tls) {
+		if (!c->starttls) {
+			defer_open(c, "530 5.7.10 the relay host offers no "
+			    "STARTTLS: credentials not sent");
+			return send_quit(c);
+		}
+		buf_printf(&c->out, "STARTTLS\r\n");
+		set_state(c, CS_STARTTLS);
+		return CLIENT_READ;
+	}
+	return send_auth(c);
+}
+
+static enum client_next
+on_starttls(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code != 220) {
+		defer_open(c, text);
+		return send_quit(c);
+	}
+	return CLIENT_START_TLS;
+}
+
+static enum client_next
+on_auth(struct client *c, const struct reply *r, const char *text)
+{
+	const char	*what;
+	char		 coded[400];
+
+	if (r->code == 235)
+		return start_transaction(c);
+	if (r->code == 334 && (c->auth_step == 1 || c->auth_step == 2)) {
+		/* AUTH LOGIN asks for the user, then the password */
+		what = c->auth_step == 1 ? c->auth_user : c->auth_pass;
+		if (strlen(what) > 290)
+			what = "";
+		base64(what, strlen(what), coded);
+		buf_printf(&c->out, "%s\r\n", coded);
+		explicit_bzero(coded, sizeof(coded));
+		c->auth_step++;
+		return CLIENT_READ;
+	}
+	if (r->code == 334)	/* a challenge we have no answer for */
+		buf_printf(&c->out, "*\r\n");
+	defer_open(c, text);
+	return r->code == 334 ? CLIENT_READ : send_quit(c);
+}
+
+void
+client_set_auth(struct client *c, const char *user, const char *pass)
+{
+	c->auth_user = user;
+	c->auth_pass = pass;
+}
+
+enum client_next
+client_tls_started(struct client *c)
+{
+	/* RFC 3207 4.2: forget what was said before TLS, and ask again;
+	 * anything the server sent after its 220 was dropped unread */
+	c->tls = 1;
+	reply_init(&c->parser);
+	c->pipelining = c->eightbitmime = c->dsn = c->smtputf8 = 0;
+	c->has_size = c->starttls = c->auth_plain = c->auth_login = 0;
+	c->maxsize = 0;
+	buf_printf(&c->out, "EHLO %s\r\n", c->helo_name);
+	set_state(c, CS_EHLO);
+	return CLIENT_READ;
+}
+
 static enum client_next
 on_greeting(struct client *c, const struct reply *r, const char *text)
 {
@@ -281,6 +424,21 @@ on_greeting(struct client *c, const struct reply *r, const char *text)
 	buf_printf(&c->out, "EHLO %s\r\n", c->helo_name);
 	set_state(c, CS_EHLO);
 	return CLIENT_READ;
+}
+
+/* The mechanisms after "AUTH": the ones we can use. */
+static void
+note_auth(struct client *c, const char *mechs)
+{
+	char	 copy[REPLY_LINE_MAX], *rest = copy, *word;
+
+	strlcpy(copy, mechs, sizeof(copy));
+	while ((word = strsep(&rest, " ")) != NULL) {
+		if (strcasecmp(word, "PLAIN") == 0)
+			c->auth_plain = 1;
+		else if (strcasecmp(word, "LOGIN") == 0)
+			c->auth_login = 1;
+	}
 }
 
 /* One line of the EHLO reply after the first: a keyword and its params. */
@@ -303,6 +461,10 @@ note_extension(struct client *c, const char *line)
 		c->dsn = 1;
 	else if (strcasecmp(word, "SMTPUTF8") == 0)
 		c->smtputf8 = 1;
+	else if (strcasecmp(word, "STARTTLS") == 0)
+		c->starttls = 1;
+	else if (strcasecmp(word, "AUTH") == 0)
+		note_auth(c, line + n);
 	else if (strcasecmp(word, "SIZE") == 0) {
 		c->has_size = 1;
 		if (line[n] == ' ')
@@ -338,7 +500,7 @@ on_ehlo(struct client *c, const struct reply *r, const char *text)
 		note_extension(c, one);
 		line = end;
 	}
-	return start_transaction(c);
+	return after_hello(c);
 }
 
 static enum client_next
@@ -348,7 +510,7 @@ on_helo(struct client *c, const struct reply *r, const char *text)
 		fail_open(c, text, r->code);
 		return send_quit(c);
 	}
-	return start_transaction(c);
+	return after_hello(c);
 }
 
 static enum client_next
@@ -475,6 +637,8 @@ static const reply_handler handlers[] = {
 	[CS_GREETING] = on_greeting,
 	[CS_EHLO] = on_ehlo,
 	[CS_HELO] = on_helo,
+	[CS_STARTTLS] = on_starttls,
+	[CS_AUTH] = on_auth,
 	[CS_MAIL] = on_mail,
 	[CS_RCPT] = on_rcpt,
 	[CS_DATA] = on_data,

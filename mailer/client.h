@@ -48,14 +48,15 @@ struct client_msg {
 };
 
 enum client_state {
-	CS_GREETING, CS_EHLO, CS_HELO, CS_MAIL, CS_RCPT, CS_DATA, CS_BODY,
-	CS_DOT, CS_QUIT, CS_DONE
+	CS_GREETING, CS_EHLO, CS_HELO, CS_STARTTLS, CS_AUTH, CS_MAIL, CS_RCPT,
+	CS_DATA, CS_BODY, CS_DOT, CS_QUIT, CS_DONE
 };
 
 /* What the program must do after flushing c->out. */
 enum client_next {
 	CLIENT_READ,		/* read replies and feed them in */
 	CLIENT_SEND_BODY,	/* send the message, then client_body_sent() */
+	CLIENT_START_TLS,	/* TLS handshake, then client_tls_started() */
 	CLIENT_CLOSE		/* the session is over: close */
 };
 
@@ -70,8 +71,14 @@ struct client {
 	struct client_msg *msg;
 	struct reply_parser parser;
 	struct buf	 out;		/* commands waiting to be sent */
+	/* AUTH (RFC 4954) to a relay host, only ever after STARTTLS
+	 * (RFC 3207); NULL: none */
+	const char	*auth_user, *auth_pass;
+	int		 tls;		/* the session is encrypted now */
+	int		 auth_step;	/* AUTH LOGIN: what the next 334 wants */
 	/* what the server offered in its EHLO reply */
 	int		 pipelining, eightbitmime, dsn, smtputf8, has_size;
+	int		 starttls, auth_plain, auth_login;
 	long long	 maxsize;	/* 0: no limit given */
 	/* the transaction: recipients in the order their RCPTs were sent */
 	size_t		*tx;
@@ -90,6 +97,14 @@ int	client_init(struct client *c, const char *helo_name,
 void	client_free(struct client *c);
 /* Feeds reply bytes from the server. */
 enum client_next client_input(struct client *c, const char *data, size_t len);
+/*
+ * Authenticate as user with pass before MAIL: STARTTLS first, then
+ * AUTH PLAIN (or LOGIN).  A server offering neither, or refusing them,
+ * defers the recipients: the configuration is at fault, not the mail.
+ */
+void	client_set_auth(struct client *c, const char *user, const char *pass);
+/* The TLS handshake after STARTTLS succeeded: EHLO again. */
+enum client_next client_tls_started(struct client *c);
 /* The message was sent whole: the engine adds the final dot. */
 enum client_next client_body_sent(struct client *c);
 /*

@@ -12,6 +12,7 @@
 
 #include <bsd/string.h>
 
+#include "conn.h"
 #include "data.h"
 #include "deliver.h"
 #include "io.h"
@@ -20,7 +21,7 @@
 #define FLUSH_AT	65536	/* converted bytes sent at a time */
 
 struct session {
-	int			 sock;
+	struct conn		 conn;
 	int			 msgfd;
 	const struct host	*host;
 	const struct deliver_opts *opt;
@@ -135,7 +136,11 @@ static void
 trace(const struct session *s, const char *dir, const char *data,
     size_t len)
 {
-	if (s->opt->verbose && len > 0)
+	if (!s->opt->verbose || len == 0)
+		return;
+	if (s->client.state == CS_AUTH && *dir == '>')
+		fprintf(stderr, "%s (credentials)\n", dir);
+	else
 		fprintf(stderr, "%s %.*s", dir, (int)len, data);
 }
 
@@ -148,7 +153,7 @@ flush_commands(struct session *s)
 	if (out->len == 0)
 		return 0;
 	trace(s, ">>>", out->data, out->len);
-	rc = io_write_all(s->sock, out->data, out->len,
+	rc = conn_write(&s->conn, out->data, out->len,
 	    client_wait(&s->client, &s->opt->timeouts));
 	buf_consume(out, out->len);
 	return rc;
@@ -182,7 +187,7 @@ send_body(struct session *s, const char **what)
 		if (n == 0 && data_finish(&f, &out) == -1)
 			rc = -2;
 		if (rc == 0 && (out.len >= FLUSH_AT || n == 0)) {
-			rc = io_write_all(s->sock, out.data, out.len, block);
+			rc = conn_write(&s->conn, out.data, out.len, block);
 			buf_consume(&out, out.len);
 			if (rc == -1)
 				*what = errno == ETIMEDOUT ? "timeout" :
@@ -191,6 +196,25 @@ send_body(struct session *s, const char **what)
 	}
 	buf_free(&out);
 	return rc;
+}
+
+static int
+start_tls(struct session *s)
+{
+	char	 err[200], why[1024];
+
+	if (conn_starttls(&s->conn, s->host->name, s->opt->timeouts.helo, err,
+	    sizeof(err)) == 0) {
+		if (s->opt->verbose)
+			fprintf(stderr, "mailer: TLS with %s (%s)\n",
+			    s->host->name, SSL_get_version(s->conn.ssl));
+		return 0;
+	}
+	/* nothing more is said on a connection whose TLS failed */
+	snprintf(why, sizeof(why), "421 4.7.0 %s [%s]:%d: %s", s->host->name,
+	    s->host->address, s->host->port, err);
+	client_lost(&s->client, why);
+	return -1;
 }
 
 static void
@@ -206,6 +230,12 @@ run_session(struct session *s)
 			lost(s, io_why(-1));
 			break;
 		}
+		if (next == CLIENT_START_TLS) {
+			if (start_tls(s) == -1)
+				break;
+			next = client_tls_started(&s->client);
+			continue;
+		}
 		if (next == CLIENT_SEND_BODY) {
 			if (send_body(s, &what) != 0) {
 				lost(s, what);
@@ -215,7 +245,7 @@ run_session(struct session *s)
 			next = client_body_sent(&s->client);
 			continue;
 		}
-		n = io_read(s->sock, in, sizeof(in),
+		n = conn_read(&s->conn, in, sizeof(in),
 		    client_wait(&s->client, &s->opt->timeouts));
 		if (n <= 0) {
 			if (s->client.state != CS_QUIT)
@@ -275,10 +305,11 @@ one_host(const struct host *h, struct client_msg *msg, int msgfd,
 	char		 why[CLIENT_REPLY_MAX];
 	int		 accepted;
 
+	s.conn.fd = -1;
 	if (opt->verbose)
 		fprintf(stderr, "mailer: trying %s [%s]:%d\n", h->name,
 		    h->address, h->port);
-	if ((s.sock = connect_host(h, opt->connect_timeout, why,
+	if ((s.conn.fd = connect_host(h, opt->connect_timeout, why,
 	    sizeof(why))) == -1) {
 		if (opt->verbose)
 			fprintf(stderr, "mailer: %s\n", why);
@@ -286,14 +317,16 @@ one_host(const struct host *h, struct client_msg *msg, int msgfd,
 		return 0;
 	}
 	if (client_init(&s.client, opt->helo, msg) == -1) {
-		close(s.sock);
+		conn_close(&s.conn);
 		defer_open(msg, "451 4.3.0 out of memory");
 		return 1;
 	}
+	if (opt->auth_user)
+		client_set_auth(&s.client, opt->auth_user, opt->auth_pass);
 	run_session(&s);
 	accepted = s.client.accepted_any;
 	client_free(&s.client);
-	close(s.sock);
+	conn_close(&s.conn);
 	return accepted;
 }
 

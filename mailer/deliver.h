@@ -27,6 +27,8 @@ struct deliver_opts {
 	int			 connect_timeout;
 	time_t			 deadline;	/* no new host after; 0: none */
 	int			 verbose;	/* protocol to stderr */
+	/* credentials for the relay host (authfile), or NULL */
+	const char		*auth_user, *auth_pass;
 };
 
 /*

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "auth.h"
 #include "client.h"
 #include "config.h"
 #include "deliver.h"
@@ -24,6 +25,13 @@ int	message_from_stdin(char *err, size_t errlen);
 /* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
 int	results_print(FILE *out, const struct client_msg *msg);
 const char *result_word(enum rcpt_result result);
+/*
+ * With relayhost and authfile set, loads the credentials into cr and
+ * points opt at them; -1 with a reply for the recipients in why.
+ */
+int	relay_credentials(const struct config *cf, struct credentials *cr,
+	    struct deliver_opts *opt, char *why, size_t whylen);
+void	defer_all(struct client_msg *msg, const char *why);
 /* The options the config gives a delivery: our name, timeouts. */
 void	deliver_opts_from(struct deliver_opts *opt, const struct config *cf);
 /*

@@ -14,6 +14,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+
+#include "auth.h"
 #include "log.h"
 #include "mailer.h"
 #include "params.h"
@@ -78,6 +81,33 @@ message_from_stdin(char *err, size_t errlen)
 		}
 	}
 	return fd;
+}
+
+int
+relay_credentials(const struct config *cf, struct credentials *cr,
+    struct deliver_opts *opt, char *why, size_t whylen)
+{
+	char	 err[400];
+
+	memset(cr, 0, sizeof(*cr));
+	if (cf->relayhost == NULL || cf->authfile == NULL)
+		return 0;	/* only the relay host gets credentials */
+	if (auth_load(cf->authfile, cr, err, sizeof(err)) == -1) {
+		snprintf(why, whylen, "451 4.3.5 %s", err);
+		return -1;
+	}
+	opt->auth_user = cr->user;
+	opt->auth_pass = cr->pass;
+	return 0;
+}
+
+void
+defer_all(struct client_msg *msg, const char *why)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		msg->rcpts[i].result = RESULT_DEFER;
+		strlcpy(msg->rcpts[i].reply, why, sizeof(msg->rcpts[i].reply));
+	}
 }
 
 void
@@ -177,6 +207,7 @@ xmode_main(int argc, char **argv)
 	struct client_msg	 msg;
 	struct host_list	 hosts = { NULL, 0 };
 	struct deliver_opts	 opt;
+	struct credentials	 cr;
 	char			 why[512];
 	int			 fd;
 
@@ -198,7 +229,11 @@ xmode_main(int argc, char **argv)
 	deliver_opts_from(&opt, &cf);
 	opt.timeouts = a.timeouts;
 	opt.verbose = a.verbose;
-	deliver_to_hosts(&hosts, &msg, fd, &opt);
+	if (relay_credentials(&cf, &cr, &opt, why, sizeof(why)) == -1)
+		defer_all(&msg, why);
+	else
+		deliver_to_hosts(&hosts, &msg, fd, &opt);
+	explicit_bzero(&cr, sizeof(cr));
 	log_results(&msg);
 	if (results_print(stdout, &msg) == -1)
 		err(EX_IOERR, "stdout");

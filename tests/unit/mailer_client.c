@@ -249,6 +249,53 @@ test_garbage_reply(void **state)
 	client_free(&f.c);
 }
 
+static void
+test_starttls_auth(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	client_set_auth(&f.c, "joe", "s3cret");
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	/* nothing before TLS, not even with AUTH offered in clear */
+	say(&f, "250-hi\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n",
+	    "STARTTLS\r\n");
+	assert_int_equal(say(&f, "220 go ahead\r\n", NULL), CLIENT_START_TLS);
+	client_tls_started(&f.c);
+	assert_string_equal(f.c.out.data, "EHLO me.test\r\n");
+	buf_consume(&f.c.out, f.c.out.len);
+	/* RFC 4616: base64 of NUL joe NUL s3cret */
+	say(&f, "250-hi\r\n250 AUTH LOGIN PLAIN\r\n",
+	    "AUTH PLAIN AGpvZQBzM2NyZXQ=\r\n");
+	say(&f, "235 2.7.0 ok\r\n", "MAIL FROM:<s@y.test>\r\n");
+	client_free(&f.c);
+
+	/* AUTH LOGIN: user, then password, each base64 */
+	setup_msg(&f, 1);
+	client_set_auth(&f.c, "joe", "s3cret");
+	f.c.tls = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 AUTH LOGIN\r\n", "AUTH LOGIN\r\n");
+	say(&f, "334 VXNlcm5hbWU6\r\n", "am9l\r\n");
+	say(&f, "334 UGFzc3dvcmQ6\r\n", "czNjcmV0\r\n");
+	say(&f, "535 5.7.8 bad credentials\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_DEFER);	/* never a bounce */
+	assert_false(f.r[0].settled);
+	assert_string_equal(f.r[0].reply, "535 5.7.8 bad credentials");
+	client_free(&f.c);
+
+	/* no STARTTLS, or only HELO: the credentials stay home */
+	setup_msg(&f, 1);
+	client_set_auth(&f.c, "joe", "s3cret");
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "502 no\r\n", "HELO me.test\r\n");
+	say(&f, "250 hi\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_non_null(strstr(f.r[0].reply, "530 5.7.10"));
+	client_free(&f.c);
+}
+
 /*
  * Random servers: replies drawn from a pool, in pieces of random size.
  * Whatever they say, the engine ends the session with every recipient
@@ -261,7 +308,9 @@ test_random_servers(void **state)
 	    "220 hi\r\n", "250-x\r\n250-PIPELINING\r\n250 SIZE 50\r\n",
 	    "250 ok\r\n", "354 go\r\n", "421 bye\r\n", "452 4.5.3 many\r\n",
 	    "550 5.1.1 no\r\n", "451 later\r\n", "502 eh\r\n", "garbage\r\n",
-	    "250-a\r\n251 b\r\n", "221 bye\r\n", "\r\n", "25" };
+	    "250-a\r\n251 b\r\n", "221 bye\r\n", "\r\n", "25",
+	    "250-x\r\n250-STARTTLS\r\n250 AUTH LOGIN PLAIN\r\n",
+	    "334 VXNlcg==\r\n", "235 ok\r\n", "535 5.7.8 no\r\n" };
 	struct fixture	 f;
 	char		 stream[256];
 	size_t		 n = sizeof(pool) / sizeof(pool[0]);
@@ -274,6 +323,8 @@ test_random_servers(void **state)
 
 		setup_msg(&f, 1 + (size_t)(rand() % 3));
 		f.msg.size = rand() % 100;
+		if (round % 2)
+			client_set_auth(&f.c, "joe", "s3cret");
 		while (next != CLIENT_CLOSE && steps++ < 40) {
 			size_t	 len, cut;
 
@@ -285,6 +336,8 @@ test_random_servers(void **state)
 				next = client_input(&f.c, stream + cut, len - cut);
 			if (next == CLIENT_SEND_BODY)
 				next = client_body_sent(&f.c);
+			if (next == CLIENT_START_TLS)
+				next = client_tls_started(&f.c);
 			buf_consume(&f.c.out, f.c.out.len);
 		}
 		if (next != CLIENT_CLOSE)
@@ -310,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_mail_refused),
 		cmocka_unit_test(test_too_many_recipients),
 		cmocka_unit_test(test_garbage_reply),
+		cmocka_unit_test(test_starttls_auth),
 		cmocka_unit_test(test_random_servers),
 	};
 

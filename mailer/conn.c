@@ -1,0 +1,164 @@
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "conn.h"
+#include "io.h"
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until what OpenSSL wants; 1 ready, 0 out of time, -1 error. */
+static int
+tls_wait(struct conn *c, int ret, long long deadline)
+{
+	int		 e = SSL_get_error(c->ssl, ret), rc;
+	struct pollfd	 pfd = { .fd = c->fd };
+	long long	 left;
+
+	if (e == SSL_ERROR_WANT_READ)
+		pfd.events = POLLIN;
+	else if (e == SSL_ERROR_WANT_WRITE)
+		pfd.events = POLLOUT;
+	else {
+		errno = e == SSL_ERROR_ZERO_RETURN ? 0 : EIO;
+		return -1;
+	}
+	do {
+		left = deadline - now_ms();
+		rc = poll(&pfd, 1, left > 0 ? (int)left : 0);
+	} while (rc == -1 && errno == EINTR);
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return rc;
+}
+
+ssize_t
+conn_read(struct conn *c, void *buf, size_t len, int timeout)
+{
+	long long	 deadline = now_ms() + timeout * 1000LL;
+	int		 n, rc;
+
+	if (c->ssl == NULL)
+		return io_read(c->fd, buf, len, timeout);
+	for (;;) {
+		n = SSL_read(c->ssl, buf, len > 65536 ? 65536 : (int)len);
+		if (n > 0)
+			return n;
+		if (SSL_get_error(c->ssl, n) == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		if ((rc = tls_wait(c, n, deadline)) <= 0)
+			return (rc == -1 && errno == 0) ? 0 : -1;
+	}
+}
+
+int
+conn_write(struct conn *c, const void *buf, size_t len, int timeout)
+{
+	long long	 deadline = now_ms() + timeout * 1000LL;
+	const char	*p = buf;
+	int		 n;
+
+	if (c->ssl == NULL)
+		return io_write_all(c->fd, buf, len, timeout);
+	while (len > 0) {
+		n = SSL_write(c->ssl, p, len > 65536 ? 65536 : (int)len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (tls_wait(c, n, deadline) <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+tls_error(char *err, size_t errlen, const char *what, struct conn *c)
+{
+	unsigned long	 e = ERR_get_error();
+	long		 v = c->ssl ? SSL_get_verify_result(c->ssl) : X509_V_OK;
+
+	if (v != X509_V_OK)
+		snprintf(err, errlen, "%s: certificate: %s", what,
+		    X509_verify_cert_error_string(v));
+	else if (e != 0)
+		snprintf(err, errlen, "%s: %s", what,
+		    ERR_reason_error_string(e) ? ERR_reason_error_string(e) :
+		    "TLS error");
+	else
+		snprintf(err, errlen, "%s: %s", what, errno == ETIMEDOUT ?
+		    "timeout" : "connection closed");
+}
+
+static int
+setup(struct conn *c, const char *name)
+{
+	unsigned char	 ip[16];
+	int		 is_ip = inet_pton(AF_INET, name, ip) == 1 ||
+			    inet_pton(AF_INET6, name, ip) == 1;
+
+	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return -1;
+	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	if (SSL_CTX_set_default_verify_paths(c->ctx) != 1)
+		return -1;
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1)
+		return -1;
+	if (is_ip)
+		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
+		    name) == 1 ? 0 : -1;
+	SSL_set_tlsext_host_name(c->ssl, name);
+	return SSL_set1_host(c->ssl, name) == 1 ? 0 : -1;
+}
+
+int
+conn_starttls(struct conn *c, const char *name, int timeout, char *err,
+    size_t errlen)
+{
+	long long	 deadline = now_ms() + timeout * 1000LL;
+	int		 n;
+
+	ERR_clear_error();
+	if (setup(c, name) == -1) {
+		tls_error(err, errlen, "TLS set-up", c);
+		return -1;
+	}
+	while ((n = SSL_connect(c->ssl)) != 1)
+		if (tls_wait(c, n, deadline) <= 0) {
+			tls_error(err, errlen, "TLS handshake", c);
+			return -1;
+		}
+	return 0;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c->ssl) {
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	if (c->ctx)
+		SSL_CTX_free(c->ctx);
+	if (c->fd != -1)
+		close(c->fd);
+	c->ssl = NULL;
+	c->ctx = NULL;
+	c->fd = -1;
+}

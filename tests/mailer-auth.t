@@ -1,0 +1,151 @@
+#!/bin/bash
+# STARTTLS and AUTH to a relay host (authfile=): a private Postfix with
+# Dovecot's SASL, relaying to smtp-sink.  The certificate is checked, the
+# credentials never go in clear nor to a server that fails the check, a
+# refusal defers (never bounces), and the password is never shown.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mailer-lib.sh"
+plan 15
+
+PF=$T/pf
+SMTP=$(free_port)
+AUTHP=$(free_port)
+SINK=$(free_port)
+sink s "127.0.0.1:$SINK"
+
+mkdir -p "$PF/dc/run" "$PF/dc/state" "$PF/queue" "$PF/data"
+chown postfix "$PF/data"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$PF/key.pem" \
+    -out "$PF/cert.pem" -days 2 -subj /CN=relay.test \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:relay.test" 2> /dev/null
+cat > "$PF/dc/dovecot.conf" <<EOF
+protocols =
+listen = 127.0.0.1
+base_dir = $PF/dc/run
+state_dir = $PF/dc/state
+log_path = $PF/dc/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = nobody
+default_login_user = nobody
+passdb {
+  driver = static
+  args = password=s3cret
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$PF
+}
+service auth {
+  inet_listener auth {
+    address = 127.0.0.1
+    port = $AUTHP
+  }
+}
+EOF
+bg dovecot -F -c "$PF/dc/dovecot.conf"
+cat > "$PF/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relay.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.2/32
+alias_maps =
+alias_database =
+relayhost = [127.0.0.1]:$SINK
+maillog_file_prefixes = $PF
+maillog_file = $PF/maillog
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:$AUTHP
+smtpd_tls_cert_file = $PF/cert.pem
+smtpd_tls_key_file = $PF/key.pem
+smtpd_tls_security_level = may
+smtpd_tls_auth_only = yes
+smtp_tls_security_level = none
+EOF
+{
+	echo "127.0.0.1:$SMTP inet n - n - - smtpd"
+	for s in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
+	    "qmgr unix n - n 300 1 qmgr" "tlsmgr unix - - n 1000? 1 tlsmgr" \
+	    "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" \
+	    "defer unix - - n - 0 bounce" "trace unix - - n - 0 bounce" \
+	    "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
+	    "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" \
+	    "relay unix - - n - - smtp" "showq unix n - n - - showq" \
+	    "error unix - - n - - error" "retry unix - - n - - error" \
+	    "discard unix - - n - - discard" "anvil unix - - n - 1 anvil" \
+	    "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"; do
+		echo "$s"
+	done
+} > "$PF/master.cf"
+trap 'postfix -c "$PF" stop > /dev/null 2>&1; doveadm -c "$PF/dc/dovecot.conf" stop 2> /dev/null; cleanup' EXIT
+postfix -c "$PF" start > /dev/null 2>&1
+wait_port 127.0.0.1 "$SMTP"
+wait_port 127.0.0.1 "$AUTHP"
+
+printf 'joe s3cret\n' > "$T/auth"
+chmod 600 "$T/auth"
+conf "$T/c.conf" "relayhost=127.0.0.1:$SMTP" "authfile=$T/auth"
+printf 'Subject: via the relay\n\nhello\n' > "$T/msg"
+x() { "$MAILER" -x -C "$1" -f s@client.test -h "127.0.0.1:$SMTP" far@away.test < "$T/msg"; }
+export SSL_CERT_FILE=$PF/cert.pem
+
+out=$(x "$T/c.conf" 2> /dev/null)
+like "$out" '^far@away.test ok 250 2\.0\.0 ' "STARTTLS, AUTH, relayed: ok"
+wait_for 10 sh -c "[ \$(ls '$T/s' | wc -l) -ge 1 ]"
+is "$(ls "$T/s" | wc -l | tr -d ' ')" 1 "the relay passed it on to the sink"
+like "$(cat "$PF/maillog")" 'sasl_method=PLAIN, sasl_username=joe' "Postfix saw AUTH PLAIN as joe"
+
+"$MAILER" -x -v -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$SMTP" \
+    far@away.test < "$T/msg" > /dev/null 2> "$T/v"
+like "$(grep '^>>> STARTTLS' "$T/v")" STARTTLS "-v: STARTTLS said"
+like "$(cat "$T/v")" 'mailer: TLS with 127\.0\.0\.1 \(TLSv1\.[23]\)' "-v: TLS set up"
+like "$(cat "$T/v")" '>>> \(credentials\)' "-v: the AUTH line is hidden"
+is "$(grep -c -e s3cret -e 'AGpvZQBzM2NyZXQ' "$T/v")" 0 "the password never shows"
+
+# A wrong password: the relay's 535 defers (spoolmgr alerts postmaster).
+printf 'joe wrong\n' > "$T/bad"
+conf "$T/b.conf" "relayhost=127.0.0.1:$SMTP" "authfile=$T/bad"
+like "$(x "$T/b.conf" 2> /dev/null)" '^far@away.test defer 535 5\.7\.8 ' \
+    "wrong password: defer 535, never fail"
+
+# Without authfile the relay refuses to relay for us: AUTH mattered.
+conf "$T/n.conf" "relayhost=127.0.0.1:$SMTP"
+like "$(x "$T/n.conf" 2> /dev/null)" '^far@away.test fail 554 5\.7\.1 ' \
+    "no credentials: the relay refuses"
+
+# The certificate must check out before the credentials go.
+n=$(grep -c 'sasl_username' "$PF/maillog")
+out=$(SSL_CERT_FILE=/dev/null x "$T/c.conf" 2> /dev/null)
+like "$out" '^far@away.test defer 421 4\.7\.0 .*certificate' "an untrusted certificate: defer"
+is "$(grep -c 'sasl_username' "$PF/maillog")" "$n" "... and no AUTH was tried"
+
+conf "$T/m.conf" "relayhost=127.0.0.1:$SMTP" "authfile=$T/missing"
+like "$(x "$T/m.conf" 2> /dev/null)" '^far@away.test defer 451 4\.3\.5 .*missing: No such file' \
+    "a missing authfile: defer"
+
+# sendmail mode through the authenticated relay.
+make_spool "$T/spool"
+chgrp nogroup "$T/auth"
+chmod 640 "$T/auth"
+conf "$T/sm.conf" "relayhost=127.0.0.1:$SMTP" "authfile=$T/auth" \
+    "spool=$T/spool" user=nobody
+printf 'Subject: sendmail via the relay\n\nhi\n' |
+    "$MAILER" -C "$T/sm.conf" -f s@client.test far@away.test
+is "$?" 0 "sendmail mode: delivered through the relay"
+is "$(find "$T/spool/in" -name '*.WRK' | wc -l | tr -d ' ')" 0 "nothing left queued"
+
+# smtp-sink offers no STARTTLS: credentials are not sent in clear.
+conf "$T/p.conf" "relayhost=127.0.0.1:$SINK" "authfile=$T/auth"
+like "$("$MAILER" -x -C "$T/p.conf" -f s@client.test -h "127.0.0.1:$SINK" \
+    far@away.test < "$T/msg" 2> /dev/null)" \
+    '^far@away.test defer 530 5\.7\.10 the relay host offers no STARTTLS' \
+    "no STARTTLS offered: defer, credentials kept"
