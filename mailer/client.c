@@ -338,21 +338,24 @@ send_auth(struct client *c)
 	return send_quit(c);
 }
 
-/* After EHLO or HELO: STARTTLS and AUTH when we have credentials. */
+/*
+ * After EHLO or HELO: STARTTLS when offered and wanted, or when we have
+ * credentials (which then never go without it), then AUTH.
+ */
 static enum client_next
 after_hello(struct client *c)
 {
-	if (c->auth_user == NULL)
-		return start_transaction(c);
-	if (!c->tls) {
-		if (!c->starttls) {
-			defer_open(c, "530 5.7.10 the relay host offers no "
-			    "STARTTLS: credentials not sent");
-			return send_quit(c);
-		}
+	if (!c->tls && c->starttls && (c->want_tls || c->auth_user)) {
 		buf_printf(&c->out, "STARTTLS\r\n");
 		set_state(c, CS_STARTTLS);
 		return CLIENT_READ;
+	}
+	if (c->auth_user == NULL)
+		return start_transaction(c);
+	if (!c->tls) {
+		defer_open(c, "530 5.7.10 the relay host offers no STARTTLS: "
+		    "credentials not sent");
+		return send_quit(c);
 	}
 	return send_auth(c);
 }

@@ -75,6 +75,7 @@ struct client {
 	 * (RFC 3207); NULL: none */
 	const char	*auth_user, *auth_pass;
 	int		 tls;		/* the session is encrypted now */
+	int		 want_tls;	/* STARTTLS when offered (opportunistic) */
 	int		 auth_step;	/* AUTH LOGIN: what the next 334 wants */
 	/* what the server offered in its EHLO reply */
 	int		 pipelining, eightbitmime, dsn, smtputf8, has_size;

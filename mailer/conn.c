@@ -105,7 +105,7 @@ tls_error(char *err, size_t errlen, const char *what, struct conn *c)
 }
 
 static int
-setup(struct conn *c, const char *name)
+setup(struct conn *c, const char *name, int verify)
 {
 	unsigned char	 ip[16];
 	int		 is_ip = inet_pton(AF_INET, name, ip) == 1 ||
@@ -114,28 +114,31 @@ setup(struct conn *c, const char *name)
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return -1;
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
-	if (SSL_CTX_set_default_verify_paths(c->ctx) != 1)
-		return -1;
-	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
 	    SSL_set_fd(c->ssl, c->fd) != 1)
 		return -1;
+	if (!is_ip)
+		SSL_set_tlsext_host_name(c->ssl, name);
+	if (!verify)
+		return 0;
+	if (SSL_CTX_set_default_verify_paths(c->ctx) != 1)
+		return -1;
+	SSL_set_verify(c->ssl, SSL_VERIFY_PEER, NULL);
 	if (is_ip)
 		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
 		    name) == 1 ? 0 : -1;
-	SSL_set_tlsext_host_name(c->ssl, name);
 	return SSL_set1_host(c->ssl, name) == 1 ? 0 : -1;
 }
 
 int
-conn_starttls(struct conn *c, const char *name, int timeout, char *err,
-    size_t errlen)
+conn_starttls(struct conn *c, const char *name, int verify, int timeout,
+    char *err, size_t errlen)
 {
 	long long	 deadline = now_ms() + timeout * 1000LL;
 	int		 n;
 
 	ERR_clear_error();
-	if (setup(c, name) == -1) {
+	if (setup(c, name, verify) == -1) {
 		tls_error(err, errlen, "TLS set-up", c);
 		return -1;
 	}

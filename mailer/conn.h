@@ -20,12 +20,13 @@ struct conn {
 ssize_t	conn_read(struct conn *c, void *buf, size_t len, int timeout);
 int	conn_write(struct conn *c, const void *buf, size_t len, int timeout);
 /*
- * The TLS handshake, verifying the server's certificate against the
- * system's CAs and against name (a host name or an IP address).
- * -1 with a reason in err.
+ * The TLS handshake.  With verify, the server's certificate must check
+ * out against the system's CAs and against name (a host name or an IP
+ * address); without, TLS only keeps passive listeners out
+ * (opportunistic, RFC 7435).  -1 with a reason in err.
  */
-int	conn_starttls(struct conn *c, const char *name, int timeout,
-	    char *err, size_t errlen);
+int	conn_starttls(struct conn *c, const char *name, int verify,
+	    int timeout, char *err, size_t errlen);
 void	conn_close(struct conn *c);
 
 #endif

@@ -22,6 +22,7 @@
 
 struct session {
 	struct conn		 conn;
+	int			 tls_failed;	/* the handshake went wrong */
 	int			 msgfd;
 	const struct host	*host;
 	const struct deliver_opts *opt;
@@ -203,14 +204,16 @@ start_tls(struct session *s)
 {
 	char	 err[200], why[1024];
 
-	if (conn_starttls(&s->conn, s->host->name, s->opt->timeouts.helo, err,
-	    sizeof(err)) == 0) {
+	/* only credentials need a checked certificate */
+	if (conn_starttls(&s->conn, s->host->name, s->opt->auth_user != NULL,
+	    s->opt->timeouts.helo, err, sizeof(err)) == 0) {
 		if (s->opt->verbose)
 			fprintf(stderr, "mailer: TLS with %s (%s)\n",
 			    s->host->name, SSL_get_version(s->conn.ssl));
 		return 0;
 	}
 	/* nothing more is said on a connection whose TLS failed */
+	s->tls_failed = 1;
 	snprintf(why, sizeof(why), "421 4.7.0 %s [%s]:%d: %s", s->host->name,
 	    s->host->address, s->host->port, err);
 	client_lost(&s->client, why);
@@ -297,9 +300,10 @@ settle_open(struct client_msg *msg)
 	}
 }
 
+/* One SMTP session with h; 1 when the server accepted a recipient. */
 static int
-one_host(const struct host *h, struct client_msg *msg, int msgfd,
-    const struct deliver_opts *opt)
+session_at(const struct host *h, struct client_msg *msg, int msgfd,
+    const struct deliver_opts *opt, int want_tls, int *tls_failed)
 {
 	struct session	 s = { .msgfd = msgfd, .host = h, .opt = opt };
 	char		 why[CLIENT_REPLY_MAX];
@@ -323,10 +327,33 @@ one_host(const struct host *h, struct client_msg *msg, int msgfd,
 	}
 	if (opt->auth_user)
 		client_set_auth(&s.client, opt->auth_user, opt->auth_pass);
+	s.client.want_tls = want_tls;
 	run_session(&s);
 	accepted = s.client.accepted_any;
+	*tls_failed = s.tls_failed;
 	client_free(&s.client);
 	conn_close(&s.conn);
+	return accepted;
+}
+
+/*
+ * TLS whenever the server offers it.  When that handshake fails, the
+ * same host is asked once more in clear, as RFC 7435 opportunistic
+ * security has it; with credentials never.
+ */
+static int
+one_host(const struct host *h, struct client_msg *msg, int msgfd,
+    const struct deliver_opts *opt)
+{
+	int	 tls_failed = 0, accepted;
+
+	accepted = session_at(h, msg, msgfd, opt, 1, &tls_failed);
+	if (tls_failed && !accepted && opt->auth_user == NULL) {
+		if (opt->verbose)
+			fprintf(stderr, "mailer: TLS failed with %s; once more "
+			    "without\n", h->name);
+		accepted = session_at(h, msg, msgfd, opt, 0, &tls_failed);
+	}
 	return accepted;
 }
 

@@ -3,9 +3,11 @@
 # Dovecot's SASL, relaying to smtp-sink.  The certificate is checked, the
 # credentials never go in clear nor to a server that fails the check, a
 # refusal defers (never bounces), and the password is never shown.
+# Without credentials TLS is opportunistic: used when offered, unchecked,
+# and a failed handshake is followed by a second try in clear.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 15
+plan 19
 
 PF=$T/pf
 SMTP=$(free_port)
@@ -70,6 +72,8 @@ smtpd_tls_key_file = $PF/key.pem
 smtpd_tls_security_level = may
 smtpd_tls_auth_only = yes
 smtp_tls_security_level = none
+smtpd_tls_loglevel = 1
+relay_domains = near.test
 EOF
 {
 	echo "127.0.0.1:$SMTP inet n - n - - smtpd"
@@ -149,3 +153,21 @@ like "$("$MAILER" -x -C "$T/p.conf" -f s@client.test -h "127.0.0.1:$SINK" \
     far@away.test < "$T/msg" 2> /dev/null)" \
     '^far@away.test defer 530 5\.7\.10 the relay host offers no STARTTLS' \
     "no STARTTLS offered: defer, credentials kept"
+
+# Opportunistic TLS: no credentials, an unchecked certificate, encrypted.
+n=$(grep -c 'TLS connection established from' "$PF/maillog")
+out=$(SSL_CERT_FILE=/dev/null "$MAILER" -x -C "$T/n.conf" -f s@client.test \
+    -h "127.0.0.1:$SMTP" r@near.test < "$T/msg" 2> /dev/null)
+like "$out" '^r@near.test ok 250 ' "no credentials: delivered"
+is "$(grep -c 'TLS connection established from' "$PF/maillog")" "$((n + 1))" \
+    "... over TLS, the certificate unchecked"
+
+# A server whose TLS we cannot speak (TLS 1.0 only): once more in clear.
+postconf -c "$PF" -e 'smtpd_tls_protocols = !SSLv2, !SSLv3, !TLSv1.1, !TLSv1.2, !TLSv1.3' \
+    'smtpd_tls_ciphers = low'
+postfix -c "$PF" reload > /dev/null 2>&1
+sleep 1
+"$MAILER" -x -v -C "$T/n.conf" -f s@client.test -h "127.0.0.1:$SMTP" \
+    r@near.test < "$T/msg" > "$T/o" 2> "$T/v"
+like "$(cat "$T/o")" '^r@near.test ok 250 ' "a failed handshake: delivered in clear"
+like "$(cat "$T/v")" 'TLS failed with 127\.0\.0\.1; once more without' "... after one try with TLS"

@@ -325,6 +325,7 @@ test_random_servers(void **state)
 		f.msg.size = rand() % 100;
 		if (round % 2)
 			client_set_auth(&f.c, "joe", "s3cret");
+		f.c.want_tls = round % 3 == 0;
 		while (next != CLIENT_CLOSE && steps++ < 40) {
 			size_t	 len, cut;
 
