@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -81,6 +82,9 @@ void	remote_queue(struct runner *r, struct msg *m, const char *domain,
 void	remote_run_all(struct runner *r, void (*finished)(struct runner *,
 	    struct msg *));
 size_t	remote_pending(void);
+/* child.c: in a child process, one message to one domain */
+void	child_deliver(struct runner *r, const struct msg *m,
+	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
 
 /* retry.c: intervals, expiry, per-domain next-try */
 time_t	retry_interval(const struct config *cf, int tries);
