@@ -1,0 +1,382 @@
+/*
+ * DNS questions for the MX resolver, on ldns.  Every question is sent
+ * with the time that is left of the look-up's one deadline, a reply
+ * with TC set is asked again over TCP, and the rcode of each reply is
+ * judged here, explicitly: NOERROR, NXDOMAIN and everything else
+ * (SERVFAIL, REFUSED...) are three different outcomes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bsd/string.h>
+
+#include "mx_dns.h"
+#include "mx_impl.h"
+
+#define TRY_MS		3000	/* wait for one reply about this long, */
+#define MAX_TRIES	20	/* but send a question at most this often */
+#define MIN_TRY_MS	100	/* shorter waits are not worth a packet */
+#define EDNS_SIZE	1232	/* UDP payload that avoids fragments (DNS flag day 2020) */
+
+static long long
+ms_left(const struct mx_dns *dns)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(dns->deadline.tv_sec - now.tv_sec) * 1000 +
+	    (dns->deadline.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* One nameserver from "ADDR[@PORT]". */
+static enum mx_status
+use_server(struct mx_dns *dns, const char *server, char *err, size_t errlen)
+{
+	char		 addr[64];
+	const char	*why;
+	uint16_t	 port;
+	ldns_rdf	*ns;
+	ldns_status	 s;
+
+	if ((why = mx_parse_server(server, addr, sizeof(addr), &port))) {
+		snprintf(err, errlen, "resolver %s: %s", server, why);
+		return MX_TEMPFAIL;
+	}
+	ns = ldns_rdf_new_frm_str(strchr(addr, ':') ? LDNS_RDF_TYPE_AAAA :
+	    LDNS_RDF_TYPE_A, addr);
+	if (ns == NULL || (dns->res = ldns_resolver_new()) == NULL) {
+		ldns_rdf_deep_free(ns);
+		snprintf(err, errlen, "resolver: out of memory");
+		return MX_TEMPFAIL;
+	}
+	s = ldns_resolver_push_nameserver(dns->res, ns);
+	ldns_rdf_deep_free(ns);
+	if (s != LDNS_STATUS_OK) {
+		snprintf(err, errlen, "resolver %s: %s", server,
+		    ldns_get_errorstr_by_id(s));
+		return MX_TEMPFAIL;
+	}
+	ldns_resolver_set_port(dns->res, port);
+	return MX_OK;
+}
+
+static enum mx_status
+use_resolv_conf(struct mx_dns *dns, char *err, size_t errlen)
+{
+	ldns_status	 s;
+
+	s = ldns_resolver_new_frm_file(&dns->res, NULL);
+	if (s != LDNS_STATUS_OK) {
+		dns->res = NULL;
+		snprintf(err, errlen, "cannot use /etc/resolv.conf: %s",
+		    ldns_get_errorstr_by_id(s));
+		return MX_TEMPFAIL;
+	}
+	if (ldns_resolver_nameserver_count(dns->res) == 0) {
+		snprintf(err, errlen, "no nameserver in /etc/resolv.conf");
+		return MX_TEMPFAIL;
+	}
+	return MX_OK;
+}
+
+enum mx_status
+mx_dns_open(struct mx_dns *dns, const struct mx_options *opt, char *err,
+    size_t errlen)
+{
+	enum mx_status	 st;
+
+	memset(dns, 0, sizeof(*dns));
+	dns->timeout = opt->timeout > 0 ? opt->timeout : MX_DEFAULT_TIMEOUT;
+	clock_gettime(CLOCK_MONOTONIC, &dns->deadline);
+	dns->deadline.tv_sec += dns->timeout;
+	st = opt->server ? use_server(dns, opt->server, err, errlen) :
+	    use_resolv_conf(dns, err, errlen);
+	if (st != MX_OK)
+		return st;
+	ldns_resolver_set_recursive(dns->res, true);
+	ldns_resolver_set_dnssec(dns->res, false);
+	ldns_resolver_set_defnames(dns->res, false);
+	ldns_resolver_set_dnsrch(dns->res, false);
+	/* ask() retries truncated replies over TCP itself. */
+	ldns_resolver_set_fallback(dns->res, false);
+	ldns_resolver_set_usevc(dns->res, false);
+	/* No sleep between servers: the deadline is what waits. */
+	ldns_resolver_set_retrans(dns->res, 0);
+	ldns_resolver_set_edns_udp_size(dns->res, EDNS_SIZE);
+	return MX_OK;
+}
+
+void
+mx_dns_close(struct mx_dns *dns)
+{
+	if (dns->res != NULL)
+		ldns_resolver_deep_free(dns->res);
+	dns->res = NULL;
+}
+
+/*
+ * Shares the time left among the sends ldns may make (tries times
+ * servers), about TRY_MS each, and forgets that a server failed a
+ * previous question: ldns would otherwise skip it for good.  -1 when no
+ * time is left.
+ */
+static int
+budget_question(struct mx_dns *dns)
+{
+	long long	 left = ms_left(dns), per, tries;
+	size_t		 i, servers = ldns_resolver_nameserver_count(dns->res);
+	struct timeval	 tv;
+
+	if (left < MIN_TRY_MS || servers == 0)
+		return -1;
+	tries = left / ((long long)servers * TRY_MS);
+	tries = tries < 2 ? 2 : tries > MAX_TRIES ? MAX_TRIES : tries;
+	per = left / (tries * (long long)servers);
+	if (per < MIN_TRY_MS) {
+		tries = 1;
+		per = left / (long long)servers;
+	}
+	if (per < MIN_TRY_MS)
+		per = MIN_TRY_MS;
+	dns->try_ms = per;
+	tv.tv_sec = per / 1000;
+	tv.tv_usec = (per % 1000) * 1000;
+	ldns_resolver_set_timeout(dns->res, tv);
+	ldns_resolver_set_retry(dns->res, (uint8_t)tries);
+	for (i = 0; i < servers; i++)
+		ldns_resolver_set_nameserver_rtt(dns->res, i,
+		    LDNS_RESOLV_RTT_MIN);
+	return 0;
+}
+
+/* "MX example.test", for messages. */
+static void
+describe(char *out, size_t outlen, ldns_rr_type type, const ldns_rdf *qname)
+{
+	char	 name[MX_NAME_MAX + 2], *tname = ldns_rr_type2str(type);
+
+	mx_dns_rdf_text(qname, name, sizeof(name));
+	snprintf(out, outlen, "%s %s", tname ? tname : "?", name);
+	free(tname);
+}
+
+/* Sends query once over the current transport; the reply must match. */
+static ldns_status
+send_query(struct mx_dns *dns, ldns_pkt *query, ldns_pkt **reply)
+{
+	ldns_status	 s;
+	long long	 before;
+
+	*reply = NULL;
+	dns->timed_out = 1;
+	if (budget_question(dns) == -1)
+		return LDNS_STATUS_NETWORK_ERR;
+	before = ms_left(dns);
+	s = ldns_resolver_send_pkt(reply, dns->res, query);
+	/* ldns says NETWORK_ERR both for silence and for a closed TCP. */
+	dns->timed_out = s == LDNS_STATUS_NETWORK_ERR &&
+	    before - ms_left(dns) + 20 >= dns->try_ms;
+	if (s == LDNS_STATUS_OK && *reply == NULL)
+		s = LDNS_STATUS_ERR;
+	dns->mismatch = (s == LDNS_STATUS_OK && (!ldns_pkt_qr(*reply) ||
+	    ldns_pkt_id(*reply) != ldns_pkt_id(query)));
+	if (dns->mismatch)
+		s = LDNS_STATUS_ERR;	/* spoofed or stray: not ours */
+	if (s != LDNS_STATUS_OK && *reply != NULL) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+	}
+	return s;
+}
+
+/* Why a send failed, in words for the administrator. */
+static void
+send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
+    int over_tcp, char *err, size_t errlen)
+{
+	const char	*via = over_tcp ?
+	    "reply truncated and the TCP retry failed: " : "";
+
+	if (dns->mismatch)
+		snprintf(err, errlen, "%sDNS reply did not match the query "
+		    "(%s)", via, question);
+	else if (dns->timed_out)
+		snprintf(err, errlen, "%sno DNS reply within %d seconds (%s)",
+		    via, dns->timeout, question);
+	else
+		snprintf(err, errlen, "%s%s%s (%s)", via,
+		    over_tcp ? "" : "DNS query failed: ",
+		    ldns_get_errorstr_by_id(s), question);
+}
+
+/* The rcode decides: NOERROR goes on, NXDOMAIN is final, others wait. */
+static enum mx_status
+judge_rcode(const ldns_pkt *reply, const char *question, char *err,
+    size_t errlen)
+{
+	ldns_pkt_rcode	 rcode = ldns_pkt_get_rcode(reply);
+	char		*name;
+
+	if (rcode == LDNS_RCODE_NOERROR)
+		return MX_OK;
+	if (rcode == LDNS_RCODE_NXDOMAIN) {
+		snprintf(err, errlen, "no such domain (NXDOMAIN for %s)",
+		    question);
+		return MX_NOHOST;
+	}
+	name = ldns_pkt_rcode2str(rcode);
+	if (rcode == LDNS_RCODE_SERVFAIL)
+		snprintf(err, errlen, "temporary DNS failure "
+		    "(SERVFAIL for %s)", question);
+	else
+		snprintf(err, errlen, "DNS server answered %s for %s",
+		    name ? name : "an unknown rcode", question);
+	free(name);
+	return MX_TEMPFAIL;
+}
+
+/* One question, over UDP and then TCP if the reply was truncated. */
+static enum mx_status
+ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
+    ldns_pkt **reply, char *err, size_t errlen)
+{
+	char		 question[MX_NAME_MAX + 16];
+	ldns_pkt	*query = NULL;
+	ldns_status	 s;
+	enum mx_status	 st;
+	int		 over_tcp = 0;
+
+	describe(question, sizeof(question), type, qname);
+	s = ldns_resolver_prepare_query_pkt(&query, dns->res, qname, type,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
+	if (s != LDNS_STATUS_OK) {
+		snprintf(err, errlen, "cannot build a DNS query: %s (%s)",
+		    ldns_get_errorstr_by_id(s), question);
+		return MX_TEMPFAIL;
+	}
+	s = send_query(dns, query, reply);
+	if (s == LDNS_STATUS_OK && ldns_pkt_tc(*reply)) {
+		ldns_pkt_free(*reply);
+		over_tcp = 1;
+		ldns_resolver_set_usevc(dns->res, true);
+		s = send_query(dns, query, reply);
+		ldns_resolver_set_usevc(dns->res, false);
+	}
+	ldns_pkt_free(query);
+	if (s != LDNS_STATUS_OK) {
+		send_trouble(dns, s, question, over_tcp, err, errlen);
+		return MX_TEMPFAIL;
+	}
+	if (ldns_pkt_tc(*reply)) {
+		snprintf(err, errlen, "DNS reply truncated even over TCP (%s)",
+		    question);
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+		return MX_TEMPFAIL;
+	}
+	if ((st = judge_rcode(*reply, question, err, errlen)) != MX_OK) {
+		ldns_pkt_free(*reply);
+		*reply = NULL;
+	}
+	return st;
+}
+
+/*
+ * Follows the CNAMEs in reply's answer from *name on, replacing *name
+ * with where they lead.  -1 when there are more than MX_ALIAS_MAX in
+ * all (hops counts them across replies) or memory ran out.
+ */
+static int
+follow_aliases(const ldns_pkt *reply, ldns_rdf **name, int *hops)
+{
+	ldns_rr_list	*cnames;
+	ldns_rdf	*target;
+
+	for (;;) {
+		cnames = ldns_pkt_rr_list_by_name_and_type(reply, *name,
+		    LDNS_RR_TYPE_CNAME, LDNS_SECTION_ANSWER);
+		if (cnames == NULL)
+			return 0;
+		if (ldns_rr_list_rr_count(cnames) == 0) {
+			ldns_rr_list_deep_free(cnames);
+			return 0;
+		}
+		target = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cnames,
+		    0), 0));
+		ldns_rr_list_deep_free(cnames);
+		if (target == NULL)
+			return -1;
+		ldns_rdf_deep_free(*name);
+		*name = target;
+		if (++*hops > MX_ALIAS_MAX)
+			return -1;
+	}
+}
+
+/* The records of type owned by name in reply, or NULL if none. */
+static ldns_rr_list *
+records_of(const ldns_pkt *reply, const ldns_rdf *name, ldns_rr_type type)
+{
+	ldns_rr_list	*list;
+
+	list = ldns_pkt_rr_list_by_name_and_type(reply, name, type,
+	    LDNS_SECTION_ANSWER);
+	if (list != NULL && ldns_rr_list_rr_count(list) == 0) {
+		ldns_rr_list_deep_free(list);
+		list = NULL;
+	}
+	return list;
+}
+
+enum mx_status
+mx_dns_records(struct mx_dns *dns, const char *name, ldns_rr_type type,
+    ldns_rr_list **records, char *canon, size_t canonlen, char *err,
+    size_t errlen)
+{
+	ldns_rdf	*cur;
+	ldns_pkt	*reply;
+	enum mx_status	 st;
+	int		 hops = 0, before;
+
+	*records = NULL;
+	strlcpy(canon, name, canonlen);
+	if ((cur = ldns_dname_new_frm_str(name)) == NULL) {
+		snprintf(err, errlen, "%s: not usable as a DNS name", name);
+		return MX_TEMPFAIL;
+	}
+	for (;;) {
+		if ((st = ask(dns, cur, type, &reply, err, errlen)) != MX_OK)
+			break;
+		before = hops;
+		if (follow_aliases(reply, &cur, &hops) == -1) {
+			snprintf(err, errlen, "more than %d CNAMEs from %s",
+			    MX_ALIAS_MAX, name);
+			ldns_pkt_free(reply);
+			st = MX_TEMPFAIL;
+			break;
+		}
+		*records = records_of(reply, cur, type);
+		ldns_pkt_free(reply);
+		/* Done unless the reply stopped at an alias's target. */
+		if (*records != NULL || hops == before)
+			break;
+	}
+	mx_dns_rdf_text(cur, canon, canonlen);
+	ldns_rdf_deep_free(cur);
+	return st;
+}
+
+void
+mx_dns_rdf_text(const ldns_rdf *rdf, char *out, size_t outlen)
+{
+	char	*text = ldns_rdf2str(rdf);
+	size_t	 len;
+
+	strlcpy(out, text ? text : "?", outlen);
+	free(text);
+	len = strlen(out);
+	if (len > 1 && out[len - 1] == '.')
+		out[len - 1] = '\0';
+}

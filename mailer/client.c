@@ -1,0 +1,518 @@
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+
+#include "client.h"
+
+/* client_rcpt.flags, for the current transaction */
+#define RF_INTX		0x01	/* its RCPT was sent in this transaction */
+#define RF_ANSWERED	0x02	/* its RCPT got a reply */
+#define RF_ACCEPTED	0x04	/* ... and the reply was 2xx */
+#define RF_AGAIN	0x08	/* 452: try it in a next transaction */
+
+static const char *const state_names[] = {
+	"greeting", "ehlo", "helo", "mail", "rcpt", "data", "body", "dot",
+	"quit", "done"
+};
+
+const char *
+client_state_name(enum client_state state)
+{
+	return state_names[state];
+}
+
+void
+client_default_timeouts(struct client_timeouts *t)
+{
+	/* RFC 5321 4.5.3.2; EHLO and QUIT have none there */
+	t->greeting = 300;
+	t->helo = 300;
+	t->mail = 300;
+	t->rcpt = 300;
+	t->data = 120;
+	t->block = 180;
+	t->dot = 600;
+	t->quit = 60;
+}
+
+int
+client_wait(const struct client *c, const struct client_timeouts *t)
+{
+	switch (c->state) {
+	case CS_GREETING:	return t->greeting;
+	case CS_EHLO:
+	case CS_HELO:		return t->helo;
+	case CS_MAIL:		return t->mail;
+	case CS_RCPT:		return t->rcpt;
+	case CS_DATA:		return t->data;
+	case CS_BODY:		return t->block;
+	case CS_DOT:		return t->dot;
+	default:		return t->quit;
+	}
+}
+
+int
+client_is_utf8(const char *addr)
+{
+	for (; *addr; addr++)
+		if ((unsigned char)*addr >= 0x80)
+			return 1;
+	return 0;
+}
+
+int
+client_init(struct client *c, const char *helo_name, struct client_msg *msg)
+{
+	memset(c, 0, sizeof(*c));
+	c->helo_name = helo_name;
+	c->msg = msg;
+	c->state = CS_GREETING;
+	reply_init(&c->parser);
+	c->tx = reallocarray(NULL, msg->nrcpts ? msg->nrcpts : 1,
+	    sizeof(*c->tx));
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		msg->rcpts[i].flags = 0;
+	return c->tx ? 0 : -1;
+}
+
+void
+client_free(struct client *c)
+{
+	free(c->tx);
+	c->tx = NULL;
+	buf_free(&c->out);
+}
+
+static void
+set_state(struct client *c, enum client_state state)
+{
+	c->state = state;
+}
+
+static void
+set_result(struct client_rcpt *r, enum rcpt_result result, int settled,
+    const char *reply)
+{
+	r->result = result;
+	r->settled = settled;
+	strlcpy(r->reply, reply, sizeof(r->reply));
+}
+
+static enum rcpt_result
+result_of(int code)
+{
+	if (code >= 200 && code < 300)
+		return RESULT_OK;
+	return code >= 500 ? RESULT_FAIL : RESULT_DEFER;
+}
+
+static enum client_next
+send_quit(struct client *c)
+{
+	buf_printf(&c->out, "QUIT\r\n");
+	set_state(c, CS_QUIT);
+	return CLIENT_READ;
+}
+
+/*
+ * Everyone still open gets this reply: the session (greeting, EHLO,
+ * MAIL) failed for all.  A 5xx from MAIL on is final; a failure before
+ * that sends the recipients on to the next host.
+ */
+static void
+fail_open(struct client *c, const char *reply, int code)
+{
+	int	 settled = code >= 500 && c->state >= CS_MAIL;
+
+	for (size_t i = 0; i < c->msg->nrcpts; i++) {
+		struct client_rcpt	*r = &c->msg->rcpts[i];
+
+		if (!r->settled && !(r->flags & RF_ANSWERED))
+			set_result(r, result_of(code) == RESULT_OK ?
+			    RESULT_DEFER : result_of(code), settled, reply);
+	}
+	strlcpy(c->note, reply, sizeof(c->note));
+}
+
+void
+client_lost(struct client *c, const char *why)
+{
+	for (size_t i = 0; i < c->msg->nrcpts; i++) {
+		struct client_rcpt	*r = &c->msg->rcpts[i];
+
+		if (r->settled || c->state >= CS_QUIT)
+			continue;
+		if ((r->flags & RF_ACCEPTED) || !(r->flags & RF_ANSWERED))
+			set_result(r, RESULT_DEFER, 0, why);
+	}
+	if (c->state < CS_QUIT)
+		strlcpy(c->note, why, sizeof(c->note));
+	set_state(c, CS_DONE);
+}
+
+/* Appends " KEY=value" when value is set. */
+static void
+add_param(struct client *c, const char *key, const char *value)
+{
+	if (value != NULL)
+		buf_printf(&c->out, " %s=%s", key, value);
+}
+
+static void
+send_mail(struct client *c)
+{
+	const struct client_msg	*m = c->msg;
+
+	buf_printf(&c->out, "MAIL FROM:<%s>", m->sender);
+	if (c->has_size && m->size >= 0)
+		buf_printf(&c->out, " SIZE=%lld", m->size);
+	if (c->eightbitmime && m->eightbit)
+		buf_printf(&c->out, " BODY=8BITMIME");
+	if (c->smtputf8 && m->smtputf8)
+		buf_printf(&c->out, " SMTPUTF8");
+	if (c->dsn) {
+		add_param(c, "RET", m->ret);
+		add_param(c, "ENVID", m->envid);
+	}
+	buf_printf(&c->out, "\r\n");
+}
+
+static void
+send_rcpt(struct client *c, const struct client_rcpt *r)
+{
+	buf_printf(&c->out, "RCPT TO:<%s>", r->addr);
+	if (c->dsn) {
+		add_param(c, "NOTIFY", r->notify);
+		add_param(c, "ORCPT", r->orcpt);
+	}
+	buf_printf(&c->out, "\r\n");
+}
+
+/*
+ * Refusals decided here, before anything is sent: the server's SIZE
+ * limit and a missing SMTPUTF8 (RFC 6531 3.2) are permanent.
+ */
+static int
+refuse_early(struct client *c)
+{
+	const struct client_msg	*m = c->msg;
+	char			 why[CLIENT_REPLY_MAX];
+
+	if (c->has_size && c->maxsize > 0 && m->size > c->maxsize) {
+		snprintf(why, sizeof(why), "552 5.3.4 message size %lld "
+		    "exceeds the server's limit of %lld", m->size, c->maxsize);
+		fail_open(c, why, 552);
+		return 1;
+	}
+	if (!c->smtputf8 && (m->smtputf8 || client_is_utf8(m->sender))) {
+		fail_open(c, "553 5.6.7 the message needs SMTPUTF8 and the "
+		    "server does not offer it", 553);
+		return 1;
+	}
+	return 0;
+}
+
+/* Picks this transaction's recipients; 0 when there are none. */
+static size_t
+choose_recipients(struct client *c)
+{
+	c->ntx = c->nreplied = c->naccepted = 0;
+	for (size_t i = 0; i < c->msg->nrcpts; i++) {
+		struct client_rcpt	*r = &c->msg->rcpts[i];
+		int			 again = r->flags & RF_AGAIN;
+
+		/* one left out of a later transaction keeps its answer */
+		r->flags = c->transactions > 0 ? RF_ANSWERED : 0;
+		if (r->settled || (c->transactions > 0 && !again))
+			continue;
+		if (r->utf8 && !c->smtputf8) {
+			set_result(r, RESULT_FAIL, 1, "553 5.6.7 the address "
+			    "needs SMTPUTF8 and the server does not offer it");
+			continue;
+		}
+		r->flags = RF_INTX;
+		c->tx[c->ntx++] = i;
+	}
+	return c->ntx;
+}
+
+static enum client_next
+start_transaction(struct client *c)
+{
+	set_state(c, CS_MAIL);
+	if (refuse_early(c) || choose_recipients(c) == 0)
+		return send_quit(c);
+	c->transactions++;
+	c->mail_ok = c->discard = 0;
+	send_mail(c);
+	if (c->pipelining) {
+		/* RFC 2920: MAIL, every RCPT and DATA in one go */
+		for (size_t i = 0; i < c->ntx; i++)
+			send_rcpt(c, &c->msg->rcpts[c->tx[i]]);
+		buf_printf(&c->out, "DATA\r\n");
+	}
+	return CLIENT_READ;
+}
+
+static enum client_next
+on_greeting(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code != 220) {
+		fail_open(c, text, r->code);
+		return send_quit(c);
+	}
+	buf_printf(&c->out, "EHLO %s\r\n", c->helo_name);
+	set_state(c, CS_EHLO);
+	return CLIENT_READ;
+}
+
+/* One line of the EHLO reply after the first: a keyword and its params. */
+static void
+note_extension(struct client *c, const char *line)
+{
+	char		 word[32];
+	size_t		 n = strcspn(line, " ");
+	const char	*why = NULL;
+
+	if (n >= sizeof(word))
+		return;
+	memcpy(word, line, n);
+	word[n] = '\0';
+	if (strcasecmp(word, "PIPELINING") == 0)
+		c->pipelining = 1;
+	else if (strcasecmp(word, "8BITMIME") == 0)
+		c->eightbitmime = 1;
+	else if (strcasecmp(word, "DSN") == 0)
+		c->dsn = 1;
+	else if (strcasecmp(word, "SMTPUTF8") == 0)
+		c->smtputf8 = 1;
+	else if (strcasecmp(word, "SIZE") == 0) {
+		c->has_size = 1;
+		if (line[n] == ' ')
+			c->maxsize = strtonum(line + n + 1, 0, LLONG_MAX, &why);
+		if (why)
+			c->maxsize = 0;
+	}
+}
+
+static enum client_next
+on_ehlo(struct client *c, const struct reply *r, const char *text)
+{
+	const char	*line, *end;
+
+	if (r->code >= 500) {
+		/* RFC 5321 3.2: an old server; say HELO instead */
+		buf_printf(&c->out, "HELO %s\r\n", c->helo_name);
+		set_state(c, CS_HELO);
+		return CLIENT_READ;
+	}
+	if (r->code != 250) {
+		fail_open(c, text, r->code);
+		return send_quit(c);
+	}
+	line = strchr(r->text, '\n');
+	while (line != NULL) {
+		char	 one[REPLY_LINE_MAX];
+
+		line++;
+		end = strchr(line, '\n');
+		strlcpy(one, line, end && (size_t)(end - line) < sizeof(one) ?
+		    (size_t)(end - line) + 1 : sizeof(one));
+		note_extension(c, one);
+		line = end;
+	}
+	return start_transaction(c);
+}
+
+static enum client_next
+on_helo(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code != 250) {
+		fail_open(c, text, r->code);
+		return send_quit(c);
+	}
+	return start_transaction(c);
+}
+
+static enum client_next
+on_mail(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code / 100 != 2) {
+		fail_open(c, text, r->code);
+		if (!c->pipelining)
+			return send_quit(c);
+		set_state(c, CS_RCPT);	/* the RCPT and DATA replies follow */
+		return CLIENT_READ;
+	}
+	c->mail_ok = 1;
+	set_state(c, CS_RCPT);
+	if (!c->pipelining)
+		send_rcpt(c, &c->msg->rcpts[c->tx[0]]);
+	return CLIENT_READ;
+}
+
+static void
+note_rcpt_reply(struct client *c, struct client_rcpt *rc,
+    const struct reply *r, const char *text)
+{
+	rc->flags |= RF_ANSWERED;
+	if (r->code / 100 == 2) {
+		rc->flags |= RF_ACCEPTED;
+		c->naccepted++;
+		c->accepted_any = 1;
+		strlcpy(rc->reply, text, sizeof(rc->reply));
+		return;
+	}
+	set_result(rc, result_of(r->code), r->code >= 500, text);
+	if (r->code == 452)	/* RFC 5321 4.5.3.1.10: too many recipients */
+		rc->flags |= RF_AGAIN;
+}
+
+static enum client_next
+on_rcpt(struct client *c, const struct reply *r, const char *text)
+{
+	struct client_rcpt	*rc = &c->msg->rcpts[c->tx[c->nreplied++]];
+
+	if (c->mail_ok)
+		note_rcpt_reply(c, rc, r, text);
+	if (c->nreplied < c->ntx) {
+		if (!c->pipelining)
+			send_rcpt(c, &c->msg->rcpts[c->tx[c->nreplied]]);
+		return CLIENT_READ;
+	}
+	if (!c->pipelining) {
+		if (c->naccepted == 0)
+			return send_quit(c);
+		buf_printf(&c->out, "DATA\r\n");
+	}
+	set_state(c, CS_DATA);
+	return CLIENT_READ;
+}
+
+/* The accepted recipients of this transaction get the reply. */
+static void
+settle_accepted(struct client *c, const struct reply *r, const char *text)
+{
+	for (size_t i = 0; i < c->ntx; i++) {
+		struct client_rcpt	*rc = &c->msg->rcpts[c->tx[i]];
+
+		if (rc->flags & RF_ACCEPTED)
+			set_result(rc, result_of(r->code), r->code / 100 != 4,
+			    text);
+	}
+}
+
+static enum client_next
+on_data(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code == 354) {
+		if (c->mail_ok && c->naccepted > 0) {
+			set_state(c, CS_BODY);
+			return CLIENT_SEND_BODY;
+		}
+		/* RFC 2920 3.1: nobody to send to; end the data at once */
+		buf_printf(&c->out, ".\r\n");
+		c->discard = 1;
+		set_state(c, CS_DOT);
+		return CLIENT_READ;
+	}
+	if (c->mail_ok && c->naccepted > 0)
+		settle_accepted(c, r, text);
+	return send_quit(c);
+}
+
+static int
+again_wanted(const struct client *c)
+{
+	for (size_t i = 0; i < c->ntx; i++)
+		if (c->msg->rcpts[c->tx[i]].flags & RF_AGAIN)
+			return 1;
+	return 0;
+}
+
+static enum client_next
+on_dot(struct client *c, const struct reply *r, const char *text)
+{
+	if (c->discard)
+		return send_quit(c);
+	settle_accepted(c, r, text);
+	/* the server took some and said "too many" to others: go on */
+	if (r->code / 100 == 2 && again_wanted(c))
+		return start_transaction(c);
+	return send_quit(c);
+}
+
+static enum client_next
+on_quit(struct client *c, const struct reply *r, const char *text)
+{
+	(void)r;
+	(void)text;
+	set_state(c, CS_DONE);
+	return CLIENT_CLOSE;
+}
+
+typedef enum client_next (*reply_handler)(struct client *,
+    const struct reply *, const char *);
+
+static const reply_handler handlers[] = {
+	[CS_GREETING] = on_greeting,
+	[CS_EHLO] = on_ehlo,
+	[CS_HELO] = on_helo,
+	[CS_MAIL] = on_mail,
+	[CS_RCPT] = on_rcpt,
+	[CS_DATA] = on_data,
+	[CS_DOT] = on_dot,
+	[CS_QUIT] = on_quit,
+};
+
+static enum client_next
+on_reply(struct client *c, const struct reply *r)
+{
+	char	 text[CLIENT_REPLY_MAX];
+
+	reply_summary(r, text, sizeof(text));
+	if (c->state == CS_QUIT)
+		return on_quit(c, r, text);
+	if (r->code == 0 || r->code == 421 || handlers[c->state] == NULL) {
+		/* garbled, closing down, or speaking out of turn */
+		if (handlers[c->state] == NULL)
+			strlcpy(text, "421 4.5.0 reply while none was expected",
+			    sizeof(text));
+		client_lost(c, text);
+		return CLIENT_CLOSE;
+	}
+	return handlers[c->state](c, r, text);
+}
+
+enum client_next
+client_input(struct client *c, const char *data, size_t len)
+{
+	struct reply		 r;
+	size_t			 used;
+	enum client_next	 next = CLIENT_READ;
+
+	if (c->state == CS_DONE)
+		return CLIENT_CLOSE;
+	while (len > 0 && next == CLIENT_READ) {
+		if (!reply_feed(&c->parser, data, len, &used, &r))
+			break;
+		data += used;
+		len -= used;
+		next = on_reply(c, &r);
+	}
+	return next;
+}
+
+enum client_next
+client_body_sent(struct client *c)
+{
+	buf_printf(&c->out, ".\r\n");
+	set_state(c, CS_DOT);
+	return CLIENT_READ;
+}

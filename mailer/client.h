@@ -1,0 +1,106 @@
+/*
+ * The SMTP client engine (RFC 5321, with RFC 2920 PIPELINING, RFC 1870
+ * SIZE, RFC 6152 8BITMIME, RFC 3461 DSN and RFC 6531 SMTPUTF8): a state
+ * machine fed the server's reply bytes.  It writes the commands it wants
+ * sent into c->out and says what the program around it must do next;
+ * it never touches a socket, a clock or the message file.
+ */
+#ifndef MAILER_CLIENT_H
+#define MAILER_CLIENT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "reply.h"
+
+#define CLIENT_REPLY_MAX	512	/* "CODE TEXT" kept per recipient */
+
+enum rcpt_result {
+	RESULT_PENDING = 0,	/* not tried on any host yet */
+	RESULT_OK,		/* the server took responsibility */
+	RESULT_DEFER,		/* temporary failure: try again later */
+	RESULT_FAIL		/* permanent failure */
+};
+
+struct client_rcpt {
+	const char	*addr;		/* local@domain */
+	const char	*notify;	/* DSN NOTIFY= value, or NULL */
+	const char	*orcpt;		/* DSN ORCPT= value, or NULL */
+	int		 utf8;		/* the address has 8-bit bytes */
+	enum rcpt_result result;
+	/* The result holds for this delivery attempt: no other host is
+	 * asked.  Unsettled results (connection trouble, a 4xx before any
+	 * recipient was accepted) send the recipient on to the next host. */
+	int		 settled;
+	char		 reply[CLIENT_REPLY_MAX];
+	int		 flags;		/* the engine's: RF_* in client.c */
+};
+
+struct client_msg {
+	const char	*sender;	/* "" is the null reverse-path <> */
+	const char	*ret;		/* DSN RET= value, or NULL */
+	const char	*envid;		/* DSN ENVID= value (xtext), or NULL */
+	long long	 size;		/* RFC 1870 octets, or -1 unknown */
+	int		 eightbit;	/* the body has bytes >= 0x80 */
+	int		 smtputf8;	/* needs SMTPUTF8 (sender or headers) */
+	struct client_rcpt *rcpts;
+	size_t		 nrcpts;
+};
+
+enum client_state {
+	CS_GREETING, CS_EHLO, CS_HELO, CS_MAIL, CS_RCPT, CS_DATA, CS_BODY,
+	CS_DOT, CS_QUIT, CS_DONE
+};
+
+/* What the program must do after flushing c->out. */
+enum client_next {
+	CLIENT_READ,		/* read replies and feed them in */
+	CLIENT_SEND_BODY,	/* send the message, then client_body_sent() */
+	CLIENT_CLOSE		/* the session is over: close */
+};
+
+/* Seconds to wait in each state (RFC 5321 4.5.3.2 by default). */
+struct client_timeouts {
+	int	 greeting, helo, mail, rcpt, data, block, dot, quit;
+};
+
+struct client {
+	enum client_state state;
+	const char	*helo_name;
+	struct client_msg *msg;
+	struct reply_parser parser;
+	struct buf	 out;		/* commands waiting to be sent */
+	/* what the server offered in its EHLO reply */
+	int		 pipelining, eightbitmime, dsn, smtputf8, has_size;
+	long long	 maxsize;	/* 0: no limit given */
+	/* the transaction: recipients in the order their RCPTs were sent */
+	size_t		*tx;
+	size_t		 ntx, nreplied, naccepted;
+	int		 mail_ok;	/* MAIL got 2xx */
+	int		 discard;	/* 354 after all RCPTs failed */
+	int		 accepted_any;	/* some RCPT got 2xx this session */
+	int		 transactions;	/* MAIL commands sent this session */
+	char		 note[CLIENT_REPLY_MAX];	/* last session error */
+};
+
+void	client_default_timeouts(struct client_timeouts *t);
+/* -1 on no memory.  msg and helo_name must outlive the session. */
+int	client_init(struct client *c, const char *helo_name,
+	    struct client_msg *msg);
+void	client_free(struct client *c);
+/* Feeds reply bytes from the server. */
+enum client_next client_input(struct client *c, const char *data, size_t len);
+/* The message was sent whole: the engine adds the final dot. */
+enum client_next client_body_sent(struct client *c);
+/*
+ * The connection broke, timed out or could not be made.  why is a
+ * "CODE X.Y.Z text" reply for the recipients still waiting.
+ */
+void	client_lost(struct client *c, const char *why);
+/* Seconds the program should wait for the next reply. */
+int	client_wait(const struct client *c, const struct client_timeouts *t);
+const char *client_state_name(enum client_state state);
+/* 1 if the mailbox text has bytes >= 0x80 (needs SMTPUTF8). */
+int	client_is_utf8(const char *addr);
+
+#endif

@@ -1,0 +1,317 @@
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "data.h"
+#include "deliver.h"
+#include "io.h"
+
+#define CHUNK		16384	/* message bytes read at a time */
+#define FLUSH_AT	65536	/* converted bytes sent at a time */
+
+struct session {
+	int			 sock;
+	int			 msgfd;
+	const struct host	*host;
+	const struct deliver_opts *opt;
+	struct client		 client;
+};
+
+int
+message_measure(int fd, long long *size, int *eightbit)
+{
+	struct data_filter	 f;
+	struct buf		 out = { NULL, 0, 0 };
+	char			 chunk[CHUNK];
+	ssize_t			 n;
+
+	data_init(&f);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || data_feed(&f, chunk, (size_t)n, &out) == -1) {
+			buf_free(&out);
+			return -1;
+		}
+		buf_consume(&out, out.len);
+	}
+	data_finish(&f, &out);
+	buf_free(&out);
+	*size = f.octets;
+	*eightbit = f.eightbit;
+	return 0;
+}
+
+/* Waits for a non-blocking connect; 0 connected, else errno. */
+static int
+connect_wait(int sock, int timeout)
+{
+	struct pollfd	 pfd = { .fd = sock, .events = POLLOUT };
+	int		 rc, soerr = 0;
+	socklen_t	 len = sizeof(soerr);
+
+	do
+		rc = poll(&pfd, 1, timeout * 1000);
+	while (rc == -1 && errno == EINTR);
+	if (rc == 0)
+		return ETIMEDOUT;
+	if (rc == -1)
+		return errno;
+	if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		return errno;
+	return soerr;
+}
+
+/* A connected socket, or -1 with a reply for the recipients in why. */
+static int
+connect_host(const struct host *h, int timeout, char *why, size_t whylen)
+{
+	struct addrinfo	 hints, *ai;
+	char		 port[8];
+	int		 sock = -1, rc, e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", h->port);
+	if ((rc = getaddrinfo(h->address, port, &hints, &ai)) != 0) {
+		snprintf(why, whylen, "421 4.4.1 %s [%s]: %s", h->name,
+		    h->address, gai_strerror(rc));
+		return -1;
+	}
+	sock = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0);
+	if (sock == -1)
+		e = errno;
+	else if (connect(sock, ai->ai_addr, ai->ai_addrlen) == 0)
+		e = 0;
+	else if (errno == EINPROGRESS)
+		e = connect_wait(sock, timeout);
+	else
+		e = errno;
+	freeaddrinfo(ai);
+	if (e != 0) {
+		snprintf(why, whylen, "421 4.4.1 connect to %s [%s]:%d: %s",
+		    h->name, h->address, h->port, strerror(e));
+		if (sock != -1)
+			close(sock);
+		return -1;
+	}
+	return sock;
+}
+
+static void
+lost(struct session *s, const char *what)
+{
+	char	 why[CLIENT_REPLY_MAX];
+
+	snprintf(why, sizeof(why), "421 4.4.2 %s [%s]:%d: %s in %s state",
+	    s->host->name, s->host->address, s->host->port, what,
+	    client_state_name(s->client.state));
+	client_lost(&s->client, why);
+}
+
+static const char *
+io_why(ssize_t n)
+{
+	if (n == 0)
+		return "connection closed";
+	return errno == ETIMEDOUT ? "timeout" : strerror(errno);
+}
+
+static void
+trace(const struct session *s, const char *dir, const char *data,
+    size_t len)
+{
+	if (s->opt->verbose && len > 0)
+		fprintf(stderr, "%s %.*s", dir, (int)len, data);
+}
+
+static int
+flush_commands(struct session *s)
+{
+	struct buf	*out = &s->client.out;
+	int		 rc = 0;
+
+	if (out->len == 0)
+		return 0;
+	trace(s, ">>>", out->data, out->len);
+	rc = io_write_all(s->sock, out->data, out->len,
+	    client_wait(&s->client, &s->opt->timeouts));
+	buf_consume(out, out->len);
+	return rc;
+}
+
+/* Streams the message through the filter; -1 on a read or send error. */
+static int
+send_body(struct session *s, const char **what)
+{
+	struct data_filter	 f;
+	struct buf		 out = { NULL, 0, 0 };
+	char			 chunk[CHUNK];
+	ssize_t			 n = 1;
+	int			 block = s->opt->timeouts.block, rc = 0;
+
+	data_init(&f);
+	if (lseek(s->msgfd, 0, SEEK_SET) == -1) {
+		*what = "message file not seekable";
+		return -1;
+	}
+	while (rc == 0 && n != 0) {
+		n = read(s->msgfd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || data_feed(&f, chunk, n > 0 ? (size_t)n : 0,
+		    &out) == -1) {
+			*what = "reading the message";
+			rc = -2;
+			break;
+		}
+		if (n == 0 && data_finish(&f, &out) == -1)
+			rc = -2;
+		if (rc == 0 && (out.len >= FLUSH_AT || n == 0)) {
+			rc = io_write_all(s->sock, out.data, out.len, block);
+			buf_consume(&out, out.len);
+			if (rc == -1)
+				*what = errno == ETIMEDOUT ? "timeout" :
+				    "sending the message";
+		}
+	}
+	buf_free(&out);
+	return rc;
+}
+
+static void
+run_session(struct session *s)
+{
+	enum client_next	 next = CLIENT_READ;
+	char			 in[4096];
+	ssize_t			 n;
+	const char		*what = NULL;
+
+	while (next != CLIENT_CLOSE) {
+		if (flush_commands(s) == -1) {
+			lost(s, io_why(-1));
+			break;
+		}
+		if (next == CLIENT_SEND_BODY) {
+			if (send_body(s, &what) != 0) {
+				lost(s, what);
+				break;
+			}
+			trace(s, ">>>", "(message)\r\n", 11);
+			next = client_body_sent(&s->client);
+			continue;
+		}
+		n = io_read(s->sock, in, sizeof(in),
+		    client_wait(&s->client, &s->opt->timeouts));
+		if (n <= 0) {
+			if (s->client.state != CS_QUIT)
+				lost(s, io_why(n));
+			break;
+		}
+		trace(s, "<<<", in, (size_t)n);
+		next = client_input(&s->client, in, (size_t)n);
+	}
+	flush_commands(s);
+}
+
+static size_t
+open_count(const struct client_msg *msg)
+{
+	size_t	 n = 0;
+
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		n += !msg->rcpts[i].settled;
+	return n;
+}
+
+static void
+defer_open(struct client_msg *msg, const char *why)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		struct client_rcpt	*r = &msg->rcpts[i];
+
+		if (!r->settled) {
+			r->result = RESULT_DEFER;
+			strlcpy(r->reply, why, sizeof(r->reply));
+		}
+	}
+}
+
+/* Settles whoever is still open: this attempt is over for them. */
+static void
+settle_open(struct client_msg *msg)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		struct client_rcpt	*r = &msg->rcpts[i];
+
+		if (!r->settled && r->result == RESULT_PENDING) {
+			r->result = RESULT_DEFER;
+			strlcpy(r->reply, "451 4.4.0 not tried",
+			    sizeof(r->reply));
+		}
+		r->settled = 1;
+	}
+}
+
+static int
+one_host(const struct host *h, struct client_msg *msg, int msgfd,
+    const struct deliver_opts *opt)
+{
+	struct session	 s = { .msgfd = msgfd, .host = h, .opt = opt };
+	char		 why[CLIENT_REPLY_MAX];
+	int		 accepted;
+
+	if (opt->verbose)
+		fprintf(stderr, "mailer: trying %s [%s]:%d\n", h->name,
+		    h->address, h->port);
+	if ((s.sock = connect_host(h, opt->connect_timeout, why,
+	    sizeof(why))) == -1) {
+		if (opt->verbose)
+			fprintf(stderr, "mailer: %s\n", why);
+		defer_open(msg, why);
+		return 0;
+	}
+	if (client_init(&s.client, opt->helo, msg) == -1) {
+		close(s.sock);
+		defer_open(msg, "451 4.3.0 out of memory");
+		return 1;
+	}
+	run_session(&s);
+	accepted = s.client.accepted_any;
+	client_free(&s.client);
+	close(s.sock);
+	return accepted;
+}
+
+void
+deliver_to_hosts(const struct host_list *hosts, struct client_msg *msg,
+    int msgfd, const struct deliver_opts *opt)
+{
+	for (size_t i = 0; i < hosts->count && open_count(msg) > 0; i++) {
+		if (opt->deadline && time(NULL) >= opt->deadline) {
+			defer_open(msg, "451 4.4.7 no time left to try more "
+			    "hosts");
+			break;
+		}
+		/* RFC 5321 5.1: a host that took a recipient is the one */
+		if (one_host(&hosts->hosts[i], msg, msgfd, opt))
+			break;
+	}
+	if (hosts->count == 0)
+		defer_open(msg, "451 4.4.4 no host to deliver to");
+	settle_open(msg);
+}

@@ -1,0 +1,52 @@
+/*
+ * Delivery of one message to one list of hosts: connect to each address
+ * in turn and run the client engine over the socket (RFC 5321 5.1).
+ */
+#ifndef MAILER_DELIVER_H
+#define MAILER_DELIVER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "client.h"
+
+struct host {
+	char	 name[256];	/* for messages: the name given or the MX */
+	char	 address[64];	/* numeric IPv4 or IPv6 */
+	int	 port;
+};
+
+struct host_list {
+	struct host	*hosts;
+	size_t		 count;
+};
+
+struct deliver_opts {
+	const char		*helo;		/* our name in EHLO */
+	struct client_timeouts	 timeouts;
+	int			 connect_timeout;
+	time_t			 deadline;	/* no new host after; 0: none */
+	int			 verbose;	/* protocol to stderr */
+};
+
+/*
+ * Splits "HOST", "HOST:PORT", "[ADDR]:PORT" or a bare IPv6 address and
+ * adds every address of HOST (getaddrinfo) to list.  -1 with a reason.
+ */
+int	hosts_add(struct host_list *list, const char *spec, int default_port,
+	    char *err, size_t errlen);
+int	hosts_add_one(struct host_list *list, const char *name,
+	    const char *address, int port);
+void	hosts_free(struct host_list *list);
+
+/* Octets as RFC 1870 counts them and 8-bit-ness of the message at fd. */
+int	message_measure(int fd, long long *size, int *eightbit);
+
+/*
+ * Tries the hosts in order for every recipient of msg not yet settled;
+ * leaves each recipient's result and reply in msg->rcpts.
+ */
+void	deliver_to_hosts(const struct host_list *hosts, struct client_msg *msg,
+	    int msgfd, const struct deliver_opts *opt);
+
+#endif

@@ -1,0 +1,281 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "addrlist.h"
+#include "buf.h"
+#include "headers.h"
+
+/* A line of input: up to LINE_CHUNK octets, LF included when there. */
+struct line {
+	char	 data[LINE_CHUNK + 1];
+	size_t	 len;
+	int	 complete;	/* ends in LF */
+};
+
+struct reader {
+	FILE		*in;
+	int		 eof;
+	long long	 total;
+};
+
+static int
+read_line(struct reader *r, struct line *l)
+{
+	int	 c = 0;
+
+	l->len = 0;
+	l->complete = 0;
+	if (r->eof)
+		return 0;
+	while (l->len < LINE_CHUNK && (c = getc_unlocked(r->in)) != EOF) {
+		l->data[l->len++] = (char)c;
+		if (c == '\n') {
+			l->complete = 1;
+			break;
+		}
+	}
+	/* CR LF in the next chunk: keep the pair together */
+	if (!l->complete && l->len > 0 && l->data[l->len - 1] == '\r' &&
+	    c != EOF) {
+		ungetc('\r', r->in);
+		l->len--;
+	}
+	if (c == EOF)
+		r->eof = 1;
+	l->data[l->len] = '\0';
+	r->total += (long long)l->len;
+	return l->len > 0 || !r->eof;
+}
+
+/* CR LF becomes LF, as the spool keeps it. */
+static void
+to_lf(struct line *l)
+{
+	if (l->complete && l->len >= 2 && l->data[l->len - 2] == '\r') {
+		l->data[l->len - 2] = '\n';
+		l->data[--l->len] = '\0';
+	}
+}
+
+static int
+is_dot_line(const struct line *l)
+{
+	return l->complete && strcmp(l->data, ".\n") == 0;
+}
+
+/* "Name:" with ftext names (RFC 5322 3.6.8), obsolete WSP allowed. */
+static int
+is_field(const struct line *l)
+{
+	size_t	 i = 0;
+
+	while (i < l->len && l->data[i] > 32 && l->data[i] < 127 &&
+	    l->data[i] != ':')
+		i++;
+	if (i == 0)
+		return 0;
+	while (i < l->len && (l->data[i] == ' ' || l->data[i] == '\t'))
+		i++;
+	return i < l->len && l->data[i] == ':';
+}
+
+static int
+name_is(const char *field, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return strncasecmp(field, name, n) == 0 &&
+	    (field[n] == ':' || field[n] == ' ' || field[n] == '\t');
+}
+
+struct header {
+	struct buf	 fields;	/* kept fields, LF line ends */
+	struct buf	 one;		/* the field being read */
+	int		 has_from, has_date, has_msgid;
+};
+
+/* One whole field (with its continuation lines) is in h->one. */
+static int
+field_done(struct header *h, const struct header_opts *o)
+{
+	const char	*f = h->one.data;
+	int		 is_bcc;
+
+	if (h->one.len == 0)
+		return 0;
+	if (h->one.data[h->one.len - 1] != '\n' &&
+	    buf_append(&h->one, "\n", 1) == -1)	/* input ended in it */
+		return -1;
+	f = h->one.data;
+	h->has_from |= name_is(f, "From");
+	h->has_date |= name_is(f, "Date");
+	h->has_msgid |= name_is(f, "Message-ID");
+	is_bcc = name_is(f, "Bcc");
+	if (o->extract && (is_bcc || name_is(f, "To") || name_is(f, "Cc")) &&
+	    addrlist_parse(strchr(f, ':') + 1, o->add_rcpt, o->arg) == -1)
+		return -2;
+	if (!is_bcc && buf_append(&h->fields, f, h->one.len) == -1)
+		return -1;
+	buf_consume(&h->one, h->one.len);
+	return 0;
+}
+
+static int
+fail(char *err, size_t errlen, int *data_error, int is_data,
+    const char *what)
+{
+	snprintf(err, errlen, "%s", what);
+	*data_error = is_data;
+	return -1;
+}
+
+/*
+ * Reads the header section.  On return l holds the first body line
+ * (len 0 when none) and *sep says whether an empty line ended it.
+ */
+static int
+read_header(struct reader *r, struct header *h, struct line *l,
+    const struct header_opts *o, int *sep, char *err, size_t errlen,
+    int *data_error)
+{
+	int	 first = 1, rc;
+
+	*sep = 0;
+	while (read_line(r, l)) {
+		to_lf(l);
+		if (o->dot_ends && is_dot_line(l)) {
+			r->eof = 1;
+			l->len = 0;
+			break;
+		}
+		if (first && strncmp(l->data, "From ", 5) == 0 && l->complete) {
+			first = 0;	/* an mbox "From " line */
+			continue;
+		}
+		first = 0;
+		if (!l->complete && l->len == LINE_CHUNK)
+			return fail(err, errlen, data_error, 1,
+			    "a header line is longer than 64 KiB");
+		if ((l->data[0] == ' ' || l->data[0] == '\t') && h->one.len) {
+			if (buf_append(&h->one, l->data, l->len) == -1)
+				return fail(err, errlen, data_error, 0, "no memory");
+		} else {
+			if ((rc = field_done(h, o)) < 0)
+				return fail(err, errlen, data_error, rc == -2,
+				    rc == -2 ? "bad address in a header" :
+				    "no memory");
+			if (!is_field(l)) {
+				*sep = (strcmp(l->data, "\n") == 0);
+				if (*sep)
+					l->len = 0;
+				break;
+			}
+			if (buf_append(&h->one, l->data, l->len) == -1)
+				return fail(err, errlen, data_error, 0, "no memory");
+		}
+		if (h->fields.len + h->one.len > HEADER_SECTION_MAX)
+			return fail(err, errlen, data_error, 1,
+			    "the header section is longer than 1 MiB");
+		l->len = 0;
+	}
+	if ((rc = field_done(h, o)) < 0)
+		return fail(err, errlen, data_error, rc == -2,
+		    rc == -2 ? "bad address in a header" : "no memory");
+	return 0;
+}
+
+void
+rfc5322_date(time_t t, char *out, size_t outlen)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, outlen, "%a, %d %b %Y %H:%M:%S %z", &tm);
+}
+
+/* Received:, then the fields we add, then the kept ones, then "\n". */
+static int
+write_header(struct spool_msg *msg, const struct header *h,
+    const struct header_opts *o)
+{
+	struct buf	 out = { NULL, 0, 0 };
+	char		 date[64], stamp[32];
+	struct tm	 tm;
+	int		 rc;
+
+	rfc5322_date(o->now, date, sizeof(date));
+	gmtime_r(&o->now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	buf_printf(&out, "%s", o->received);
+	if (!h->has_from)
+		buf_printf(&out, "From: %s\n", o->from);
+	if (!h->has_date)
+		buf_printf(&out, "Date: %s\n", date);
+	if (!h->has_msgid)
+		buf_printf(&out, "Message-ID: <%s.%lu.%ld@%s>\n", stamp,
+		    (unsigned long)o->id, (long)getpid(), o->hostname);
+	if (h->fields.len)
+		buf_append(&out, h->fields.data, h->fields.len);
+	buf_append(&out, "\n", 1);
+	rc = out.data ? spool_write(msg, out.data, out.len) : -1;
+	buf_free(&out);
+	return rc;
+}
+
+/* The body, line by line (or chunk by chunk), CR LF made LF. */
+static int
+copy_body(struct reader *r, struct spool_msg *msg, struct line *l,
+    const struct header_opts *o)
+{
+	int	 at_start = 1;
+
+	do {
+		if (l->len == 0)
+			continue;
+		to_lf(l);
+		if (o->dot_ends && at_start && is_dot_line(l))
+			break;
+		if (spool_write(msg, l->data, l->len) == -1)
+			return -1;
+		at_start = l->complete;
+	} while (read_line(r, l));
+	return 0;
+}
+
+int
+message_copy(FILE *in, struct spool_msg *msg, const struct header_opts *o,
+    char *err, size_t errlen, int *data_error)
+{
+	struct reader	 r = { in, 0, 0 };
+	struct header	 h;
+	struct line	*l;
+	int		 sep, rc = -1;
+
+	*data_error = 0;
+	memset(&h, 0, sizeof(h));
+	if ((l = malloc(sizeof(*l))) == NULL)
+		return fail(err, errlen, data_error, 0, "no memory");
+	if (read_header(&r, &h, l, o, &sep, err, errlen, data_error) == 0) {
+		if (write_header(msg, &h, o) == -1 ||
+		    copy_body(&r, msg, l, o) == -1)
+			fail(err, errlen, data_error, 0, strerror(msg->saved_errno));
+		else if (ferror(in))
+			fail(err, errlen, data_error, 0, "reading the message");
+		else if (o->maxsize > 0 && r.total > o->maxsize)
+			fail(err, errlen, data_error, 1,
+			    "the message is larger than maxsize");
+		else
+			rc = 0;
+	}
+	buf_free(&h.fields);
+	buf_free(&h.one);
+	free(l);
+	return rc;
+}

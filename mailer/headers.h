@@ -1,0 +1,50 @@
+/*
+ * sendmail mode's reading of the message from a script: the header
+ * section in memory (bounded), the body streamed into the spool.
+ *   - Line ends are stored as LF (smtpgate-spool(5)).
+ *   - Without -i, a line with a single "." ends the message.
+ *   - A first line "From " (an mbox separator) is dropped.
+ *   - The header section ends at the first line that is not a field or
+ *     a continuation; if that line is not empty an empty line is put
+ *     before it, so a message without a header gets one.
+ *   - Bcc: fields are removed; From:, Date: and Message-ID: are added
+ *     when missing (RFC 5322 3.6); with -t the recipients are taken
+ *     from To:, Cc: and Bcc:.
+ */
+#ifndef MAILER_HEADERS_H
+#define MAILER_HEADERS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "spool.h"
+
+#define HEADER_SECTION_MAX	(1024 * 1024)	/* octets */
+#define LINE_CHUNK		65536		/* longest header line */
+
+struct header_opts {
+	int		 dot_ends;	/* no -i: "." alone ends the input */
+	int		 extract;	/* -t */
+	const char	*from;		/* From: value when there is none */
+	const char	*received;	/* the Received: field, first */
+	const char	*hostname;	/* right side of the Message-ID */
+	uint32_t	 id;
+	time_t		 now;
+	long long	 maxsize;	/* octets of message; 0: no limit */
+	/* -t: each address found in To, Cc, Bcc; -1 stops with an error */
+	int		(*add_rcpt)(const char *addr, void *arg);
+	void		*arg;
+};
+
+/*
+ * Copies the message from in into msg.  Returns 0, or -1 with err set
+ * ("what: why"); *data_error is 1 when the message itself is at fault.
+ */
+int	message_copy(FILE *in, struct spool_msg *msg,
+	    const struct header_opts *o, char *err, size_t errlen,
+	    int *data_error);
+/* RFC 5322 3.3 date-time of t in local time. */
+void	rfc5322_date(time_t t, char *out, size_t outlen);
+
+#endif

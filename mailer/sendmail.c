@@ -1,0 +1,180 @@
+/*
+ * mailer's sendmail mode, for scripts, cron and mail(1):
+ *   queue the message durably (the spool writer smtpd uses), then try
+ *   to deliver it at once for up to -w seconds; what is left stays
+ *   queued for spoolmgr.
+ * Installed set-group-ID to the spool's group, it keeps that group only
+ * for writing the spool; see mailer(1), SECURITY.
+ */
+#include <err.h>
+#include <pwd.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bsd/stdlib.h>
+
+#include "log.h"
+#include "mailer.h"
+#include "params.h"
+#include "privs.h"
+#include "sendmail.h"
+
+struct smargs {
+	struct submit	 s;
+	const char	*conf;
+	const char	*timeouts;	/* -T */
+	int		 queue_only;	/* -q, -odq */
+	int		 list;		/* -bp */
+	long long	 wait;		/* -w, or -1: waittime */
+};
+
+void
+drop_group(void)
+{
+	gid_t	 gid = getgid();
+
+	if (setregid(gid, gid) == -1 || getegid() != gid ||
+	    (gid != 0 && setegid(0) != -1))
+		errx(EX_OSERR, "cannot give up the spool group");
+}
+
+static void
+usage(void)
+{
+	fputs(USAGE_SENDMAIL, stderr);
+	exit(EX_USAGE);
+}
+
+/* -o and -b take a letter or two; the ones programs pass are harmless. */
+static void
+sendmail_option(struct smargs *a, int ch, const char *arg)
+{
+	if (ch == 'o' && strcmp(arg, "i") == 0)
+		a->s.dot_ends = 0;
+	else if (ch == 'o' && strcmp(arg, "dq") == 0)
+		a->queue_only = 1;
+	else if (ch == 'b' && strcmp(arg, "p") == 0)
+		a->list = 1;
+	else if (ch == 'b' && strcmp(arg, "m") != 0)
+		errx(EX_USAGE, "-b%s: only -bm and -bp are supported", arg);
+}
+
+static void
+parse_args(struct smargs *a, int argc, char **argv)
+{
+	const char	*why = NULL;
+	int		 ch;
+
+	memset(a, 0, sizeof(*a));
+	a->s.dot_ends = 1;
+	a->wait = -1;
+	while ((ch = getopt(argc, argv,
+	    "B:b:C:d:e:F:f:Gh:iL:mN:nO:o:p:qR:r:T:tUvV:w:X:")) != -1) {
+		switch (ch) {
+		case 'b':
+		case 'o': sendmail_option(a, ch, optarg); break;
+		case 'C': a->conf = optarg;		break;
+		case 'F': a->s.fullname = optarg;	break;
+		case 'f':
+		case 'r': a->s.sender = optarg;		break;
+		case 'i': a->s.dot_ends = 0;		break;
+		case 'N': a->s.notify = optarg;		break;
+		case 'q': a->queue_only = 1;		break;
+		case 'R': a->s.ret = optarg;		break;
+		case 'T': a->timeouts = optarg;		break;
+		case 't': a->s.extract = 1;		break;
+		case 'v': a->s.verbose = 1;		break;
+		case 'V': a->s.envid = optarg;		break;
+		case 'w':
+			a->wait = strtonum(optarg, 0, 86400, &why);
+			if (why)
+				errx(EX_USAGE, "-w %s: %s", optarg, why);
+			break;
+		case 'B': case 'd': case 'e': case 'G': case 'h': case 'L':
+		case 'm': case 'n': case 'O': case 'p': case 'U': case 'X':
+			break;		/* sendmail's; nothing to do here */
+		default:
+			usage();
+		}
+	}
+	a->s.rcpts = argv + optind;
+	a->s.nrcpts = argc - optind;
+}
+
+/* Values refused before anything is read or sent. */
+static void
+check_args(const struct smargs *a)
+{
+	struct client_timeouts	 t;
+
+	if (a->s.notify && param_notify(a->s.notify) == -1)
+		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
+		    a->s.notify);
+	if (a->s.ret && param_ret(a->s.ret) == -1)
+		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->s.ret);
+	if (a->s.envid && strpbrk(a->s.envid, "\r\n") != NULL)
+		errx(EX_USAGE, "-V: the envelope id has a line break");
+	if (a->s.fullname && strpbrk(a->s.fullname, "\r\n") != NULL)
+		errx(EX_USAGE, "-F: the name has a line break");
+	if (a->timeouts && param_timeouts(a->timeouts, &t) == -1)
+		errx(EX_USAGE, "-T %s: bad timeouts", a->timeouts);
+	if (a->s.nrcpts == 0 && !a->s.extract)
+		errx(EX_USAGE, "no recipients (give them, or -t)");
+}
+
+/*
+ * Root becomes the gateway's user, so that the spool files are the
+ * gateway's and nothing else runs as root.  A user who does not exist
+ * (a workstation with no gateway user) leaves root as it is.
+ */
+static void
+become_user(const struct config *cf)
+{
+	char	 why[256];
+
+	if (getuid() != 0 || cf->user == NULL || getpwnam(cf->user) == NULL)
+		return;
+	if (privs_drop(cf->user, cf->group, why, sizeof(why)) == -1)
+		errx(EX_OSERR, "%s", why);
+}
+
+int
+sendmail_main(int argc, char **argv)
+{
+	struct smargs	 a;
+	struct config	 cf;
+	struct envelope	 env;
+	char		 why[512];
+	int		 status;
+
+	umask(007);	/* the spool's group reads what we queue */
+	parse_args(&a, argc, argv);
+	/* a user's own configuration must not aim our group elsewhere */
+	if (a.conf != NULL && getuid() != 0)
+		drop_group();
+	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
+		errx(EX_CONFIG, "%s", why);
+	become_user(&cf);
+	log_open("mailer", cf.logfile);
+	if (a.list)
+		return queue_list(&cf);
+	check_args(&a);
+	submit_message(&a.s, &cf, &env);
+	if (a.wait == -1)
+		a.wait = cf.waittime;
+	if (a.queue_only || a.wait == 0) {
+		if (a.s.verbose)
+			fprintf(stderr, "mailer: queued as %lu\n",
+			    (unsigned long)env.id);
+		return 0;
+	}
+	status = deliver_now(&env, &cf, (int)a.wait, a.s.verbose, a.timeouts);
+	envelope_free(&env);
+	config_free(&cf);
+	return status;
+}

@@ -1,0 +1,41 @@
+/* sendmail mode's pieces: submission into the spool, delivery at once. */
+#ifndef MAILER_SENDMAIL_H
+#define MAILER_SENDMAIL_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "envelope.h"
+#include "spool.h"
+
+struct submit {
+	const char	*sender;	/* -f, or NULL: the user */
+	const char	*fullname;	/* -F, or NULL */
+	const char	*notify, *ret, *envid;	/* -N, -R, -V (raw) */
+	int		 extract;	/* -t */
+	int		 dot_ends;	/* no -i */
+	char		**rcpts;	/* operands */
+	int		 nrcpts;
+	int		 verbose;
+};
+
+/*
+ * Queues the message on stdin durably; env gets the envelope written.
+ * On failure exits with a sysexits code after saying why.
+ */
+void	submit_message(const struct submit *s, const struct config *cf,
+	    struct envelope *env);
+/* "local@domain" for a user-given address; NULL if it is no address. */
+char	*qualify(const char *addr, const char *hostname);
+
+/*
+ * Delivers the queued message in/ID now, for up to waittime seconds,
+ * records each recipient's state in its WRK, tells on stderr who was
+ * not delivered.  Returns the exit status.
+ */
+int	deliver_now(struct envelope *env, const struct config *cf,
+	    int waittime, int verbose, const char *conf_timeouts);
+/* Gives up the set-group-ID privilege for good. */
+void	drop_group(void);
+
+#endif

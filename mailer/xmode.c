@@ -1,0 +1,203 @@
+/*
+ * mailer -x: the queue runner's mode.  spoolmgr picks the hosts (from
+ * mxlookup or relayhost) and gives the message on stdin; mailer tries
+ * them in order and prints one line per recipient.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mailer.h"
+#include "params.h"
+
+struct xargs {
+	const char		*conf, *sender, *notify, *ret, *envid;
+	int			 utf8, verbose, timeouts_set;
+	struct client_timeouts	 timeouts;
+	char			**hosts;
+	size_t			 nhosts;
+};
+
+const char *
+result_word(enum rcpt_result result)
+{
+	static const char *const words[] = { "defer", "ok", "defer", "fail" };
+
+	return words[result];
+}
+
+int
+results_print(FILE *out, const struct client_msg *msg)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		const struct client_rcpt	*r = &msg->rcpts[i];
+
+		fprintf(out, "%s %s %s\n", r->addr, result_word(r->result),
+		    r->reply[0] ? r->reply : "451 4.4.0 not tried");
+	}
+	return fflush(out) == EOF || ferror(out) ? -1 : 0;
+}
+
+int
+message_from_stdin(char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		 path[] = "/tmp/mailer.XXXXXX", chunk[16384];
+	const char	*tmpdir = getenv("TMPDIR");
+	ssize_t		 n;
+	int		 fd;
+
+	if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
+	    lseek(0, 0, SEEK_CUR) == 0)
+		return fcntl(0, F_DUPFD_CLOEXEC, 3);
+	/* a pipe: keep a copy to read once per host */
+	(void)tmpdir;
+	if ((fd = mkstemp(path)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	while ((n = read(0, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || write(fd, chunk, (size_t)n) != n) {
+			snprintf(err, errlen, "copying the message: %s",
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void
+deliver_opts_from(struct deliver_opts *opt, const struct config *cf)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->helo = cf->hostname;
+	client_default_timeouts(&opt->timeouts);
+	opt->connect_timeout = (int)cf->connecttimeout;
+}
+
+static void
+parse_args(struct xargs *a, int argc, char **argv)
+{
+	int	 ch;
+
+	memset(a, 0, sizeof(*a));
+	client_default_timeouts(&a->timeouts);
+	if ((a->hosts = calloc((size_t)argc, sizeof(*a->hosts))) == NULL)
+		err(EX_OSERR, "calloc");
+	while ((ch = getopt(argc, argv, "xC:f:h:N:R:T:UvV:")) != -1) {
+		switch (ch) {
+		case 'x':			break;
+		case 'C': a->conf = optarg;	break;
+		case 'f': a->sender = optarg;	break;
+		case 'h': a->hosts[a->nhosts++] = optarg; break;
+		case 'N': a->notify = optarg;	break;
+		case 'R': a->ret = optarg;	break;
+		case 'U': a->utf8 = 1;		break;
+		case 'v': a->verbose = 1;	break;
+		case 'V': a->envid = optarg;	break;
+		case 'T':
+			if (param_timeouts(optarg, &a->timeouts) == -1)
+				errx(EX_USAGE, "-T %s: bad timeouts", optarg);
+			a->timeouts_set = 1;
+			break;
+		default:
+			fputs(USAGE_X, stderr);
+			exit(EX_USAGE);
+		}
+	}
+	if (a->sender == NULL || a->nhosts == 0 || optind >= argc) {
+		fputs(USAGE_X, stderr);
+		exit(EX_USAGE);
+	}
+}
+
+/* Refuses bad envelope values before any connection. */
+static void
+check_args(const struct xargs *a)
+{
+	if (param_address(a->sender, 1) == -1)
+		errx(EX_DATAERR, "%s: not a valid sender address", a->sender);
+	if (a->notify && param_notify(a->notify) == -1)
+		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
+		    a->notify);
+	if (a->ret && param_ret(a->ret) == -1)
+		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->ret);
+	if (a->envid && param_xtext(a->envid) == -1)
+		errx(EX_USAGE, "-V %s: not xtext (RFC 3461)", a->envid);
+}
+
+static void
+build_msg(struct client_msg *msg, const struct xargs *a, int argc,
+    char **argv)
+{
+	char	 why[512];
+
+	memset(msg, 0, sizeof(*msg));
+	msg->sender = a->sender;
+	msg->ret = a->ret;
+	msg->envid = a->envid;
+	msg->smtputf8 = a->utf8;
+	msg->nrcpts = (size_t)(argc - optind);
+	if ((msg->rcpts = calloc(msg->nrcpts, sizeof(*msg->rcpts))) == NULL)
+		err(EX_OSERR, "calloc");
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		if (param_rcpt_operand(argv[optind + (int)i], a->notify,
+		    &msg->rcpts[i], why, sizeof(why)) == -1)
+			errx(EX_DATAERR, "%s", why);
+}
+
+static void
+log_results(const struct client_msg *msg)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		log_info("from=<%s> to=<%s> %s %s", msg->sender,
+		    msg->rcpts[i].addr, result_word(msg->rcpts[i].result),
+		    msg->rcpts[i].reply);
+}
+
+int
+xmode_main(int argc, char **argv)
+{
+	struct xargs		 a;
+	struct config		 cf;
+	struct client_msg	 msg;
+	struct host_list	 hosts = { NULL, 0 };
+	struct deliver_opts	 opt;
+	char			 why[512];
+	int			 fd;
+
+	parse_args(&a, argc, argv);
+	check_args(&a);
+	build_msg(&msg, &a, argc, argv);
+	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
+		errx(EX_CONFIG, "%s", why);
+	log_open("mailer", cf.logfile);
+	for (size_t i = 0; i < a.nhosts; i++)
+		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, why,
+		    sizeof(why)) == -1)
+			warnx("-h %s", why);	/* the others may do */
+	if ((fd = message_from_stdin(why, sizeof(why))) == -1)
+		errx(EX_IOERR, "%s", why);
+	if (message_measure(fd, &msg.size, &msg.eightbit) == -1)
+		err(EX_IOERR, "reading the message");
+	deliver_opts_from(&opt, &cf);
+	opt.timeouts = a.timeouts;
+	opt.verbose = a.verbose;
+	deliver_to_hosts(&hosts, &msg, fd, &opt);
+	log_results(&msg);
+	if (results_print(stdout, &msg) == -1)
+		err(EX_IOERR, "stdout");
+	return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * smtpd: one SMTP session on fd 0 and 1, as inetd, xinetd, tcpserver or
+ * a systemd socket (Accept=yes) hand it over.  This file does the I/O
+ * around the protocol engine (session.c).  It never writes to stderr:
+ * under inetd fd 2 is the client's socket too.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "aliases.h"
+#include "buf.h"
+#include "config.h"
+#include "io.h"
+#include "log.h"
+#include "privs.h"
+#include "session.h"
+
+#define OUT_HIGH_WATER	65536	/* send replies at least this often */
+
+/* Refuses the connection the only way smtpd can: a 421 to the client. */
+static void __attribute__((noreturn))
+refuse(int status, const char *why)
+{
+	static const char text[] =
+	    "421 4.3.0 mail service unavailable (configuration error)\r\n";
+
+	log_error("%s", why);
+	(void)io_write_all(1, text, sizeof(text) - 1, 10);
+	exit(status);
+}
+
+static void
+unmap_v4(char *addr)
+{
+	if (strncmp(addr, "::ffff:", 7) == 0 && strchr(addr + 7, '.'))
+		memmove(addr, addr + 7, strlen(addr + 7) + 1);
+}
+
+/* TCPREMOTEIP (ucspi-tcp), else the socket's peer, else "local". */
+static void
+client_address(char *out, size_t outlen)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	const char		*env = getenv("TCPREMOTEIP");
+	unsigned char		 bin[16];
+	const void		*addr = NULL;
+
+	if (env && (inet_pton(AF_INET, env, bin) == 1 ||
+	    inet_pton(AF_INET6, env, bin) == 1)) {
+		strlcpy(out, env, outlen);
+		unmap_v4(out);
+		return;
+	}
+	strlcpy(out, "local", outlen);
+	if (getpeername(0, (struct sockaddr *)&ss, &sslen) != 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		addr = &((struct sockaddr_in *)&ss)->sin_addr;
+	else if (ss.ss_family == AF_INET6)
+		addr = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+	if (addr == NULL ||
+	    inet_ntop(ss.ss_family, addr, out, (socklen_t)outlen) == NULL)
+		strlcpy(out, "local", outlen);
+	unmap_v4(out);
+}
+
+static int
+flush(struct buf *out, const struct config *cf)
+{
+	int	 rc = 0;
+
+	if (out->len > 0)
+		rc = io_write_all(1, out->data, out->len, (int)cf->timeout);
+	buf_consume(out, out->len);
+	return rc;
+}
+
+/* Seconds the next read may wait: the per-read timeout or what is left. */
+static int
+read_timeout(const struct config *cf, time_t deadline, int *whole)
+{
+	time_t	 left = deadline - time(NULL);
+
+	*whole = left <= cf->timeout;
+	if (left < 0)
+		left = 0;
+	return (int)(*whole ? left : cf->timeout);
+}
+
+/* The read loop: replies go out when the client has nothing more queued. */
+static int
+serve(struct session *s, struct buf *out, const struct config *cf)
+{
+	char	 in[8192];
+	size_t	 off = 0, len = 0;
+	ssize_t	 n;
+	time_t	 deadline = time(NULL) + cf->sessiontimeout;
+	int	 whole;
+
+	while (!session_closed(s)) {
+		if (off == len) {
+			if (!io_readable_now(0) && flush(out, cf) != 0)
+				return EX_IOERR;
+			n = io_read(0, in, sizeof(in),
+			    read_timeout(cf, deadline, &whole));
+			if (n < 0 && errno == ETIMEDOUT)
+				session_timeout(s, whole);
+			else if (n <= 0)
+				session_eof(s);
+			if (n <= 0)
+				break;
+			off = 0;
+			len = (size_t)n;
+		}
+		s->more_input = io_readable_now(0);
+		off += session_input(s, in + off, len - off);
+		if ((s->flush_now || out->len > OUT_HIGH_WATER) &&
+		    flush(out, cf) != 0)
+			return EX_IOERR;
+		s->flush_now = 0;
+	}
+	return flush(out, cf) == 0 ? EX_OK : EX_IOERR;
+}
+
+static void
+start(int argc, char **argv, struct config *cf, struct aliases *al)
+{
+	const char	*conf = NULL;
+	char		 err[1024];
+	int		 ch;
+
+	opterr = 0;	/* getopt must not write to fd 2, the client */
+	while ((ch = getopt(argc, argv, "C:")) != -1) {
+		if (ch != 'C')
+			refuse(EX_USAGE, "usage: smtpd [-C conf]");
+		conf = optarg;
+	}
+	if (optind != argc)
+		refuse(EX_USAGE, "usage: smtpd [-C conf]");
+	if (config_load(cf, conf, err, sizeof(err)) != 0) {
+		log_open("smtpd", cf->logfile);
+		refuse(EX_CONFIG, err);
+	}
+	log_open("smtpd", cf->logfile);
+	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
+		refuse(EX_CONFIG, err);
+	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
+		refuse(EX_CONFIG, err);
+	if (getuid() == 0 || geteuid() == 0)
+		refuse(EX_CONFIG, "refusing to run as root: set user= in the "
+		    "configuration");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cf;
+	struct aliases	 al;
+	struct session	 s;
+	struct buf	 out = { NULL, 0, 0 };
+	char		 client[INET6_ADDRSTRLEN + 8];
+	int		 status;
+
+	/* A client gone away is an EPIPE to handle, not a death with the
+	 * message's files left in the spool. */
+	signal(SIGPIPE, SIG_IGN);
+	start(argc, argv, &cf, &al);
+	client_address(client, sizeof(client));
+	session_init(&s, &cf, &al, client, &out);
+	session_greet(&s);
+	status = serve(&s, &out, &cf);
+	if (status == EX_OK && s.dropped)
+		status = EX_TEMPFAIL;
+	session_free(&s);
+	buf_free(&out);
+	aliases_free(&al);
+	config_free(&cf);
+	return status;
+}

@@ -1,0 +1,105 @@
+/*
+ * The SMTP server's protocol engine: a state machine fed the client's
+ * bytes.  It appends its replies to a struct buf and writes accepted
+ * messages through the spool writer; it knows nothing of sockets, so
+ * main.c, unit tests and fuzzers drive it alike.
+ */
+#ifndef SMTPD_SESSION_H
+#define SMTPD_SESSION_H
+
+#include <stddef.h>
+
+#include "aliases.h"
+#include "buf.h"
+#include "config.h"
+#include "envelope.h"
+#include "spool.h"
+
+#define CMD_LINE_MAX	512	/* RFC 5321 4.5.3.1.4, CRLF included */
+#define CMD_BUF_MAX	1100	/* MAIL and RCPT may be longer with DSN */
+#define TEXT_LINE_MAX	1000	/* RFC 5321 4.5.3.1.6, CRLF included */
+
+enum state {
+	S_FRESH,	/* greeted; no EHLO or HELO yet */
+	S_READY,	/* after EHLO or HELO: no transaction open */
+	S_MAIL,		/* MAIL accepted, no recipient yet */
+	S_RCPT,		/* at least one recipient accepted */
+	S_DATA,		/* reading message text up to CRLF.CRLF */
+	S_CLOSED	/* after QUIT or 421: input is ignored */
+};
+
+/* The first thing wrong with a message's text; it decides the reply. */
+enum data_fault {
+	FAULT_NONE,
+	FAULT_DISCARD,	/* text sent although DATA was refused */
+	FAULT_BARE_CR,
+	FAULT_BARE_LF,
+	FAULT_NUL,
+	FAULT_LONG_LINE,
+	FAULT_TOO_BIG,
+	FAULT_SPOOL	/* the spool writer failed */
+};
+
+enum data_state {
+	D_BOL,		/* at the start of a line */
+	D_DOT,		/* the line began with "." */
+	D_DOT_CR,	/* the line is "." CR so far */
+	D_TEXT,		/* inside a line */
+	D_CR		/* CR inside a line, LF expected */
+};
+
+struct data_reader {
+	enum data_state	 state;
+	enum data_fault	 fault;
+	char		 line[TEXT_LINE_MAX + 1];	/* text kept, LF end */
+	size_t		 kept;		/* octets in line[] */
+	size_t		 sent;		/* octets of the line as transmitted */
+	long long	 size;		/* message octets received (CRLF = 2) */
+};
+
+struct session {
+	const struct config	*cf;
+	const struct aliases	*aliases;
+	struct buf		*out;		/* replies waiting to be sent */
+	char			 client[64];	/* address, or "local" */
+	int			 may_relay;	/* client is in relayclients */
+	enum state		 state;
+	int			 esmtp;		/* EHLO (not HELO) was used */
+	char			 helo[256];
+	int			 errors;	/* protocol errors so far */
+	int			 dropped;	/* closed by us with 421 */
+	int			 flush_now;	/* sync point: send replies now */
+	int			 more_input;	/* main: client sent more already */
+	size_t			 input_left;	/* bytes after the current line */
+
+	char			 cmd[CMD_BUF_MAX + 1];	/* command being read */
+	size_t			 cmdlen;
+	int			 cmd_overflow;	/* too long: skipping to LF */
+
+	struct envelope		 env;		/* the open transaction */
+	struct spool_msg	 msg;
+	int			 msg_open;	/* msg has files in the spool */
+	struct data_reader	 data;
+	unsigned		 accepted;	/* messages spooled this session */
+};
+
+/* client is a textual address or "local"; out receives the replies. */
+void	session_init(struct session *s, const struct config *cf,
+	    const struct aliases *aliases, const char *client, struct buf *out);
+void	session_free(struct session *s);
+/* The 220 greeting. */
+void	session_greet(struct session *s);
+/*
+ * Feeds bytes from the client; returns how many it used.  It stops early
+ * after a sync point (a reply to DATA, to the final dot, to QUIT, or a
+ * 421), with s->flush_now set: the caller sends the replies, clears the
+ * flag and feeds the rest.
+ */
+size_t	session_input(struct session *s, const char *bytes, size_t len);
+/* The client was silent too long (whole: the session's time is up). */
+void	session_timeout(struct session *s, int whole);
+/* The client closed the connection: any message being read is dropped. */
+void	session_eof(struct session *s);
+int	session_closed(const struct session *s);
+
+#endif

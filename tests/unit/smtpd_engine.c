@@ -1,0 +1,765 @@
+/*
+ * Unit tests of smtpd's protocol engine, driven with byte strings: no
+ * socket, a scratch spool and mailroot under /tmp.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "log.h"
+#include "../../smtpd/session.h"
+
+struct fixture {
+	char		 dir[64];
+	struct config	 cf;
+	struct aliases	 al;
+	struct buf	 out;
+	struct session	 s;
+};
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE	*fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+setup_with(void **state, const char *extra_conf, const char *client)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	char		 path[200], conf[1024], err[300];
+
+	strcpy(f->dir, "/tmp/smtpd-unit-XXXXXX");
+	if (f == NULL || mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/spool", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/spool/in", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/mail", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/mail/example.test", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/mail/example.test/bob", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/aliases", f->dir);
+	write_text(path, "sales: bob\n");
+	snprintf(path, sizeof(path), "%s/smtpgate.conf", f->dir);
+	snprintf(conf, sizeof(conf), "hostname=mx.example.test\n"
+	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n"
+	    "localdomains=example.test, other.example\n"
+	    "relayclients=127.0.0.0/8\nlogfile=%s/log\n%s", f->dir, f->dir,
+	    f->dir, f->dir, extra_conf);
+	write_text(path, conf);
+	if (config_load(&f->cf, path, err, sizeof(err)) != 0 ||
+	    aliases_load(&f->al, f->cf.aliases, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	log_open("smtpd-unit", f->cf.logfile);
+	session_init(&f->s, &f->cf, &f->al, client, &f->out);
+	session_greet(&f->s);
+	buf_consume(&f->out, f->out.len);
+	*state = f;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, "", "192.0.2.1");
+}
+
+static int
+setup_relay(void **state)
+{
+	return setup_with(state, "", "127.0.0.1");
+}
+
+static int
+setup_small(void **state)
+{
+	return setup_with(state, "maxsize=1024\n", "192.0.2.1");
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[200];
+
+	session_free(&f->s);
+	buf_free(&f->out);
+	aliases_free(&f->al);
+	config_free(&f->cf);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Feeds input in pieces of at most step octets; returns all replies. */
+static const char *
+talk_in_steps(struct fixture *f, const char *input, size_t len, size_t step)
+{
+	size_t	 off = 0, n;
+
+	buf_consume(&f->out, f->out.len);
+	while (off < len) {
+		n = len - off < step ? len - off : step;
+		/* as main.c does: the client has sent more than this piece */
+		f->s.more_input = off + n < len;
+		off += session_input(&f->s, input + off, n);
+		f->s.flush_now = 0;
+	}
+	return f->out.data ? f->out.data : "";
+}
+
+static const char *
+talk(struct fixture *f, const char *input)
+{
+	return talk_in_steps(f, input, strlen(input), strlen(input));
+}
+
+static int
+count_files(struct fixture *f)
+{
+	char		 path[200];
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	snprintf(path, sizeof(path), "%s/spool/in", f->dir);
+	assert_non_null(d = opendir(path));
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static char *
+slurp(struct fixture *f, unsigned id, const char *ext)
+{
+	char	 path[200], *text = calloc(1, 65536);
+	FILE	*fp;
+	size_t	 n;
+
+	snprintf(path, sizeof(path), "%s/spool/in/%u.%s", f->dir, id, ext);
+	assert_non_null(text);
+	assert_non_null(fp = fopen(path, "r"));
+	n = fread(text, 1, 65535, fp);
+	text[n] = '\0';
+	fclose(fp);
+	return text;
+}
+
+/* The message after the Received: header (its lines go on with a tab). */
+static const char *
+after_received(const char *text)
+{
+	assert_true(strncmp(text, "Received: ", 10) == 0);
+	do
+		text = strchr(text, '\n') + 1;
+	while (*text == '\t');
+	return text;
+}
+
+#define OPEN	"EHLO client.test\r\nMAIL FROM:<alice@remote.test>\r\n" \
+		"RCPT TO:<bob@example.test>\r\n"
+
+static void
+test_ehlo_lists_extensions(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_string_equal(talk(f, "EHLO client.test\r\n"),
+	    "250-mx.example.test greets 192.0.2.1\r\n"
+	    "250-PIPELINING\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n"
+	    "250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250-DSN\r\n"
+	    "250 HELP\r\n");
+	assert_string_equal(talk(f, "HELO client.test\r\n"),
+	    "250 mx.example.test\r\n");
+	assert_string_equal(talk(f, "HELO bad_name!\r\n"),
+	    "501 HELO needs a domain name or address literal\r\n");
+	assert_string_equal(talk(f, "EHLO [192.0.2.1]\r\n"),
+	    "250-mx.example.test greets 192.0.2.1\r\n"
+	    "250-PIPELINING\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n"
+	    "250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250-DSN\r\n"
+	    "250 HELP\r\n");
+}
+
+static void
+test_commands_out_of_order(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: send EHLO or HELO first\r\n");
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: need MAIL before RCPT\r\n");
+	assert_string_equal(talk(f, "DATA\r\n"),
+	    "503 5.5.1 bad sequence of commands: need MAIL and RCPT before "
+	    "DATA\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "MAIL FROM:<a@remote.test>\r\nRCPT TO:<nobody@example.test>\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "503 5.5.1 bad sequence of commands: nested MAIL command\r\n"
+	    "550 5.1.1 <nobody@example.test>: no such user\r\n");
+	assert_string_equal(talk(f, "DATA\r\n"),
+	    "554 5.5.1 no valid recipients\r\n");
+	assert_string_equal(talk(f, "FOO\r\nVRFY bob\r\nEXPN x\r\nHELP\r\n"
+	    "NOOP x\r\nRSET x\r\nRSET\r\nQUIT now\r\n"),
+	    "500 5.5.1 command unrecognized\r\n"
+	    "252 2.5.0 cannot VRFY user, but will accept message and attempt "
+	    "delivery\r\n502 5.5.1 EXPN not available\r\n"
+	    "214 2.0.0 commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY "
+	    "HELP; see RFC 5321\r\n250 2.0.0 OK\r\n"
+	    "501 5.5.4 RSET takes no argument\r\n250 2.0.0 reset\r\n"
+	    "501 5.5.4 QUIT takes no argument\r\n");
+	assert_int_equal(count_files(f), 0);
+}
+
+static void
+test_message_is_spooled(void **state)
+{
+	struct fixture	*f = *state;
+	char		*txt, *wrk;
+
+	assert_string_equal(strstr(talk(f, OPEN "DATA\r\n"), "354"),
+	    "354 end data with <CR><LF>.<CR><LF>\r\n");
+	assert_string_equal(talk(f, "Subject: t\r\n\r\n..leading dot\r\n"
+	    ".\r\n"), "250 2.0.0 queued as 1\r\n");
+	txt = slurp(f, 1, "TXT");
+	wrk = slurp(f, 1, "WRK");
+	assert_string_equal(after_received(txt),
+	    "Subject: t\n\n.leading dot\n");
+	assert_non_null(strstr(txt, "Received: from client.test ([192.0.2.1])"
+	    "\n\tby mx.example.test with ESMTP id 1\n\tfor "
+	    "<bob@example.test>; "));
+	assert_true(strncmp(wrk, "From: <alice@remote.test>\n"
+	    "To: <bob@example.test>\nId: 1\n", 52) == 0);
+	assert_non_null(strstr(wrk, "\nClient: 192.0.2.1\nHelo: client.test\n"));
+	assert_int_equal(count_files(f), 2);
+	free(txt);
+	free(wrk);
+	/* the session goes on: a second transaction */
+	talk(f, "MAIL FROM:<>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 2\r\n");
+	txt = slurp(f, 2, "TXT");
+	assert_string_equal(after_received(txt), "");
+	free(txt);
+}
+
+/* Everything in one write: replies in order, DATA a sync point. */
+static void
+test_pipelining(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*all = OPEN "RCPT TO:<nobody@example.test>\r\n"
+	    "RCPT TO:<sales@example.test>\r\nDATA\r\nhello\r\n.\r\nQUIT\r\n";
+	size_t		 used;
+
+	used = session_input(&f->s, all, strlen(all));
+	assert_true(f->s.flush_now);
+	assert_int_equal(used, strstr(all, "hello") - all);
+	f->s.flush_now = 0;
+	used += session_input(&f->s, all + used, strlen(all) - used);
+	assert_true(f->s.flush_now);
+	assert_int_equal(used, strstr(all, "QUIT") - all);
+	f->s.flush_now = 0;
+	used += session_input(&f->s, all + used, strlen(all) - used);
+	assert_int_equal(used, strlen(all));
+	assert_true(session_closed(&f->s));
+	assert_string_equal(strstr(f->out.data, "250 2.1.0"),
+	    "250 2.1.0 sender <alice@remote.test> ok\r\n"
+	    "250 2.1.5 recipient <bob@example.test> ok\r\n"
+	    "550 5.1.1 <nobody@example.test>: no such user\r\n"
+	    "250 2.1.5 recipient <sales@example.test> ok\r\n"
+	    "354 end data with <CR><LF>.<CR><LF>\r\n"
+	    "250 2.0.0 queued as 1\r\n"
+	    "221 2.0.0 mx.example.test closing connection\r\n");
+}
+
+/* Text sent after a refused DATA is skipped to its dot, not run. */
+static void
+test_refused_data_text_is_not_commands(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_string_equal(talk(f, "EHLO c.test\r\nMAIL FROM:<a@remote.test>"
+	    "\r\nRCPT TO:<x@remote.test>\r\nDATA\r\nRCPT TO:<y@remote.test>\r\n"
+	    "QUIT\r\n.\r\nNOOP\r\n") + strlen("250-mx.example.test greets "
+	    "192.0.2.1\r\n250-PIPELINING\r\n250-SIZE 26214400\r\n"
+	    "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n"
+	    "250-DSN\r\n250 HELP\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "550 5.7.1 <x@remote.test>: relaying denied\r\n"
+	    "554 5.5.1 no valid recipients\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n250 2.0.0 OK\r\n");
+	assert_false(session_closed(&f->s));
+	assert_int_equal(count_files(f), 0);
+}
+
+/* Only CRLF.CRLF ends the data; bare LF or CR refuse the message. */
+static void
+test_bare_line_ends_do_not_end_data(void **state)
+{
+	static const char *const bodies[] = {
+		"a\n.\nMAIL FROM:<evil@remote.test>\n",
+		"a\r.\rRCPT TO:<evil@remote.test>\r",
+		"a\n.\r\nNOOP\r\n",
+		"a\r\n.\nNOOP\r\n",
+		"a\r\n.\r.\r\nNOOP\r\n",
+		"a\r\r\n",
+		"a\n\r\n",
+	};
+	struct fixture	*f = *state;
+	const char	*out;
+
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		talk(f, i == 0 ? OPEN "DATA\r\n" :
+		    "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>"
+		    "\r\nDATA\r\n");
+		assert_string_equal(talk(f, bodies[i]), "");
+		assert_int_equal(f->s.state, S_DATA);
+		/* one reply, for the whole message: nothing ran as a command */
+		out = talk(f, "\r\n.\r\n");
+		assert_true(strncmp(out, "554 5.6.0 bare ", 15) == 0);
+		assert_ptr_equal(strstr(out, "\r\n"), out + strlen(out) - 2);
+	}
+	assert_int_equal(count_files(f), 0);
+}
+
+static void
+test_bare_lf_reply(void **state)
+{
+	struct fixture	*f = *state;
+
+	talk(f, OPEN "DATA\r\n");
+	assert_string_equal(talk(f, "line\nnext\r\n.\r\n"),
+	    "554 5.6.0 bare LF in message text (RFC 5321 2.3.8); message "
+	    "refused\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk(f, "line\rnext\r\n.\r\n"),
+	    "554 5.6.0 bare CR in message text (RFC 5321 2.3.8); message "
+	    "refused\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk_in_steps(f, "nul\0byte\r\n.\r\n", 13, 13),
+	    "554 5.6.0 NUL octet in message text; message refused\r\n");
+	assert_int_equal(count_files(f), 0);
+	assert_string_equal(talk(f, "NOOP\r\n"), "250 2.0.0 OK\r\n");
+}
+
+static void
+test_line_length_limit(void **state)
+{
+	struct fixture	*f = *state;
+	char		 line[1100];
+	char		*txt;
+
+	memset(line, 'x', 998);
+	strcpy(line + 998, "\r\n.\r\n");
+	talk(f, OPEN "DATA\r\n");
+	assert_string_equal(talk(f, line), "250 2.0.0 queued as 1\r\n");
+	txt = slurp(f, 1, "TXT");
+	assert_int_equal(strlen(after_received(txt)), 999);
+	free(txt);
+	memset(line, 'x', 999);
+	strcpy(line + 999, "\r\n.\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk(f, line), "500 5.5.2 line too long: message "
+	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
+	assert_int_equal(count_files(f), 2);
+	/* a stuffed dot counts: it was sent */
+	line[0] = '.';
+	memset(line + 1, 'x', 998);
+	strcpy(line + 999, "\r\n.\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk(f, line) + 4, "5.5.2 line too long: message "
+	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
+}
+
+/* The same bytes one at a time give the same message. */
+static void
+test_data_byte_by_byte(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*msg = "A: b\r\n\r\n..\r\n...\r\n. x\r\nend\r\n.\r\n";
+	char		*txt;
+
+	talk(f, OPEN "DATA\r\n");
+	assert_string_equal(talk_in_steps(f, msg, strlen(msg), 1),
+	    "250 2.0.0 queued as 1\r\n");
+	txt = slurp(f, 1, "TXT");
+	assert_string_equal(after_received(txt), "A: b\n\n.\n..\n x\nend\n");
+	free(txt);
+}
+
+static void
+test_long_command(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[2100];
+
+	strcpy(cmd, "NOOP ");
+	memset(cmd + 5, 'a', 600);
+	strcpy(cmd + 605, "\r\nNOOP\r\n");
+	assert_string_equal(talk(f, cmd), "500 5.5.2 line too long: NOOP is "
+	    "limited to 512 octets\r\n250 2.0.0 OK\r\n");
+	memset(cmd + 5, 'a', 2000);
+	strcpy(cmd + 2005, "\r\nNOOP\r\n");
+	assert_string_equal(talk(f, cmd), "500 5.5.2 line too long: commands "
+	    "are limited to 512 octets\r\n250 2.0.0 OK\r\n");
+	memset(cmd + 5, 'a', 505);
+	strcpy(cmd + 510, "\r\n");
+	assert_string_equal(talk(f, cmd), "250 2.0.0 OK\r\n");
+	assert_string_equal(talk_in_steps(f, "NO\0OP\r\n", 7, 7),
+	    "500 5.5.2 NUL or bare CR in command\r\n");
+	assert_string_equal(talk(f, "NOOP\n"), "250 2.0.0 OK\r\n");
+}
+
+static void
+test_too_many_errors(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*out = NULL;
+
+	for (int i = 0; i < 10; i++)
+		out = talk(f, "BOGUS\r\n");
+	assert_string_equal(out, "500 5.5.1 command unrecognized\r\n421 4.7.0 "
+	    "mx.example.test too many errors, closing connection\r\n");
+	assert_true(session_closed(&f->s));
+	assert_true(f->s.dropped);
+	assert_string_equal(talk(f, "NOOP\r\n"), "");
+}
+
+static void
+test_recipient_limit_and_duplicates(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[100];
+
+	talk(f, OPEN);
+	assert_string_equal(talk(f, "RCPT TO:<BOB@Example.TEST>\r\n"),
+	    "250 2.1.5 recipient <bob@example.test> ok (duplicate)\r\n");
+	for (int i = 1; i < 100; i++) {
+		snprintf(cmd, sizeof(cmd), "RCPT TO:<r%d@remote.test>\r\n", i);
+		assert_int_equal(strncmp(talk(f, cmd), "250 2.1.5", 9), 0);
+	}
+	assert_int_equal(f->s.env.nrcpts, 100);
+	assert_string_equal(talk(f, "RCPT TO:<r100@remote.test>\r\n"),
+	    "452 4.5.3 too many recipients\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<r7@remote.test>\r\n"),
+	    "250 2.1.5 recipient <r7@remote.test> ok (duplicate)\r\n");
+	assert_false(session_closed(&f->s));
+	talk(f, "DATA\r\n");
+	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 1\r\n");
+}
+
+static void
+test_parameters(void **state)
+{
+	struct fixture	*f = *state;
+	char		*wrk;
+
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> FOO=1\r\n"),
+	    "555 5.5.4 MAIL parameter FOO not recognized\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> ENVID=a=b\r\n"),
+	    "501 5.5.4 bad MAIL parameter syntax\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> ENVID=a+2x\r\n"),
+	    "501 5.5.4 bad value for ENVID\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=1 "
+	    "SIZE=2\r\n"), "501 5.5.4 SIZE given twice\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> "
+	    "SIZE=99999999999\r\n"), "552 5.3.4 message size exceeds fixed "
+	    "maximum message size (26214400)\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> BODY=9BIT\r\n"),
+	    "501 5.5.4 bad value for BODY\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> RET=hdrs "
+	    "ENVID=QQ+2B1 body=8bitmime SIZE=10 SMTPUTF8\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> "
+	    "NOTIFY=NEVER,DELAY\r\n"), "501 5.5.4 bad value for NOTIFY\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> XYZ\r\n"),
+	    "555 5.5.4 RCPT parameter XYZ not recognized\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> "
+	    "NOTIFY=delay,failure ORCPT=rfc822;Bob+40example.test\r\n"),
+	    "250 2.1.5 recipient <bob@example.test> ok\r\n");
+	talk(f, "DATA\r\n");
+	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 1\r\n");
+	wrk = slurp(f, 1, "WRK");
+	assert_non_null(strstr(wrk, "\nSize: 10\nBody: 8BITMIME\nRet: HDRS\n"
+	    "Envid: QQ+2B1\nSmtputf8: yes\nNotify: <bob@example.test> "
+	    "DELAY,FAILURE\nORcpt: <bob@example.test> "
+	    "rfc822;Bob+40example.test\n"));
+	free(wrk);
+	wrk = slurp(f, 1, "TXT");
+	assert_non_null(strstr(wrk, " with UTF8SMTP id 1"));
+	free(wrk);
+	talk(f, "HELO c.test\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=10\r\n"),
+	    "555 5.5.4 MAIL parameter (any, after HELO) not recognized\r\n");
+}
+
+static void
+test_utf8_addresses(void **state)
+{
+	struct fixture	*f = *state;
+
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<j\xc3\xb6rg@remote.test>\r\n"),
+	    "553 5.6.7 a UTF-8 address needs SMTPUTF8\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "RCPT TO:<j\xc3\xb6rg@example.test>\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "553 5.6.7 a UTF-8 address needs SMTPUTF8\r\n");
+	assert_string_equal(talk(f, "RSET\r\nMAIL FROM:<j\xc3\xb6rg@remote.test>"
+	    " SMTPUTF8\r\n"), "250 2.0.0 reset\r\n"
+	    "250 2.1.0 sender <j\xc3\xb6rg@remote.test> ok\r\n");
+}
+
+/* Mail for other domains from a client outside relayclients. */
+static void
+test_no_relaying(void **state)
+{
+	static const char *const tries[][2] = {
+	    { "<x@remote.test>", "550 5.7.1 <x@remote.test>: relaying "
+	      "denied\r\n" },
+	    { "<x@[192.0.2.9]>", "550 5.7.1 <x@[192.0.2.9]>: relaying "
+	      "denied\r\n" },
+	    { "<x%remote.test@example.test>", "550 5.7.1 "
+	      "<x%remote.test@example.test>: no relaying through %, ! or @ in "
+	      "the local part\r\n" },
+	    { "<remote.test!x@example.test>", "550 5.7.1 "
+	      "<remote.test!x@example.test>: no relaying through %, ! or @ in "
+	      "the local part\r\n" },
+	    { "<\"x@remote.test\"@example.test>", "550 5.7.1 "
+	      "<x@remote.test@example.test>: no relaying through %, ! or @ in "
+	      "the local part\r\n" },
+	    { "<@example.test:x@remote.test>", "550 5.7.1 <x@remote.test>: "
+	      "relaying denied\r\n" },
+	    { "<@remote.test:bob@example.test>", "250 2.1.5 recipient "
+	      "<bob@example.test> ok\r\n" },
+	    { "<\"bob\"@example.test>", "250 2.1.5 recipient "
+	      "<bob@example.test> ok (duplicate)\r\n" },
+	    { "<../bob@example.test>", "501 5.1.3 bad recipient address: "
+	      "syntax error in address\r\n" },
+	    { "<\"../../etc\"@example.test>", "550 5.1.1 <../../etc@example.test>: "
+	      "no such user\r\n" },
+	    { "<PostMaster@OTHER.example>", "250 2.1.5 recipient "
+	      "<postmaster@other.example> ok\r\n" },
+	    { "<postmaster>", "250 2.1.5 recipient <postmaster@example.test> "
+	      "ok\r\n" },
+	};
+	struct fixture	*f = *state;
+	char		 cmd[300];
+
+	talk(f, "EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\n");
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "RCPT TO:%s\r\n", tries[i][0]);
+		assert_string_equal(talk(f, cmd), tries[i][1]);
+	}
+	assert_int_equal(f->s.env.nrcpts, 3);
+}
+
+static void
+test_relay_client(void **state)
+{
+	struct fixture	*f = *state;
+
+	talk(f, "EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<X@Remote.Test>\r\n"),
+	    "250 2.1.5 recipient <X@remote.test> ok\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<x%y@example.test>\r\n"),
+	    "550 5.7.1 <x%y@example.test>: no relaying through %, ! or @ in "
+	    "the local part\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<nobody@example.test>\r\n"),
+	    "550 5.1.1 <nobody@example.test>: no such user\r\n");
+}
+
+static void
+test_size_limit(void **state)
+{
+	struct fixture	*f = *state;
+	char		 body[3000];
+
+	memset(body, 'y', sizeof(body));
+	for (int i = 80; i < 2900; i += 80)
+		memcpy(body + i - 2, "\r\n", 2);
+	strcpy(body + 2900, "\r\n.\r\n");
+	talk(f, OPEN "DATA\r\n");
+	assert_string_equal(talk(f, body), "552 5.3.4 message exceeds fixed "
+	    "maximum message size (1024)\r\n");
+	assert_int_equal(count_files(f), 0);
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=1025\r\n"),
+	    "552 5.3.4 message size exceeds fixed maximum message size "
+	    "(1024)\r\n");
+}
+
+static void
+test_timeout_and_eof(void **state)
+{
+	struct fixture	*f = *state;
+
+	talk(f, OPEN "DATA\r\npartial text");
+	assert_int_equal(count_files(f), 2);
+	buf_consume(&f->out, f->out.len);
+	session_timeout(&f->s, 0);
+	assert_string_equal(f->out.data, "421 4.4.2 mx.example.test timeout "
+	    "waiting for the client, closing connection\r\n");
+	assert_int_equal(count_files(f), 0);
+	assert_true(session_closed(&f->s));
+}
+
+static void
+test_hangup_in_data_leaves_nothing(void **state)
+{
+	struct fixture	*f = *state;
+
+	talk(f, OPEN "DATA\r\nsome text\r\n");
+	session_eof(&f->s);
+	assert_int_equal(count_files(f), 0);
+}
+
+/* Replaces the number after "queued as " with '#': ids differ by run. */
+static void
+mask_ids(char *text)
+{
+	char	*p;
+	size_t	 digits;
+
+	for (p = strstr(text, "queued as "); p; p = strstr(p, "queued as ")) {
+		p += 10;
+		digits = strspn(p, "0123456789");
+		*p = '#';
+		memmove(p + 1, p + digits, strlen(p + digits) + 1);
+	}
+}
+
+/* However the bytes are cut into reads, the replies are the same. */
+static void
+test_chunking_does_not_matter(void **state)
+{
+	static const char session[] = "EHLO c.test\r\n"
+	    "MAIL FROM:<a@remote.test> SIZE=50\r\nRCPT TO:<bob@example.test>\r\n"
+	    "RCPT TO:<x@remote.test>\r\nDATA\r\n..a\r\nb\rc\r\n.\r\n"
+	    "MAIL FROM:<a@remote.test>\r\nRCPT TO:<x@remote.test>\r\nDATA\r\n"
+	    "text\r\n.\r\nRSET\r\nMAIL FROM:<b@remote.test>\r\n"
+	    "RCPT TO:<sales@example.test>\r\nDATA\r\nok\r\n.\r\nQUIT\r\n";
+	static const size_t steps[] = { 1, 2, 3, 7, 64, sizeof(session) };
+	struct fixture	*f = *state;
+	char		 first[2048];
+
+	snprintf(first, sizeof(first), "%s", talk(f, session));
+	assert_non_null(strstr(first, "554 5.6.0 bare CR"));
+	assert_non_null(strstr(first, "554 5.5.0 message text discarded"));
+	assert_non_null(strstr(first, "250 2.0.0 queued as 2\r\n221 "));
+	mask_ids(first);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		session_free(&f->s);
+		session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
+		talk_in_steps(f, session, sizeof(session) - 1, steps[i]);
+		mask_ids(f->out.data);
+		assert_string_equal(f->out.data, first);
+	}
+}
+
+/* Random bytes in random pieces: no crash, no leak, nothing spooled. */
+static void
+test_random_input(void **state)
+{
+	struct fixture	*f = *state;
+	char		 noise[4096];
+	size_t		 off, n;
+
+	srand(5321);
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(noise); i++)
+			noise[i] = "HELOMAILRCPTDATA:<>@. \r\n\0x\xff"[rand() % 27];
+		session_free(&f->s);
+		session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
+		for (off = 0; off < sizeof(noise) &&
+		    !session_closed(&f->s); off += n) {
+			n = (size_t)(rand() % 300) + 1;
+			if (n > sizeof(noise) - off)
+				n = sizeof(noise) - off;
+			n = session_input(&f->s, noise + off, n);
+			f->s.flush_now = 0;
+			buf_consume(&f->out, f->out.len);
+		}
+		session_eof(&f->s);
+	}
+	assert_int_equal(count_files(f), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ehlo_lists_extensions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_out_of_order,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_is_spooled,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelining, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_refused_data_text_is_not_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bare_line_ends_do_not_end_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bare_lf_reply, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_line_length_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_data_byte_by_byte, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_long_command, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_recipient_limit_and_duplicates, setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(test_parameters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_utf8_addresses, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_relaying, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_relay_client, setup_relay,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_size_limit, setup_small,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_and_eof, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_hangup_in_data_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_input, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
