@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 42
+plan 43
 
 setup
 maildir carol@example.test
@@ -96,6 +96,13 @@ p.quit()
 EOF
 )
 like "$pop" "^1 \['Message-ID: <plain.0@test>'\]" "POP3 retrieves the same message"
+
+# A mailbox made with mkdir alone (as the README says) gets tmp/ new/ cur/.
+mkdir "$T/mail/example.test/frank"
+chown nobody:nogroup "$T/mail/example.test/frank"
+queue_msg ann@example.test frank@example.test -m bare > /dev/null
+run
+is "$(files frank@example.test)" 1 "a Maildir made with mkdir alone receives mail"
 
 # --- aliases -------------------------------------------------------------
 queue_msg ann@example.test TEAM@example.test -m team > /dev/null
