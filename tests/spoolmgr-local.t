@@ -55,6 +55,7 @@ service pop3-login {
 }
 EOF
 bg dovecot -F -c "$T/dovecot/dovecot.conf"
+dovecot_pid=$!
 wait_port 127.0.0.1 "$IMAP"
 
 queue_msg ann@example.test alice@example.test -m plain -s "plain mail" \
@@ -181,3 +182,5 @@ is "$?" 0 "delete exits 0"
 is "$(spool_count)" 0 "and the message is gone"
 like "$($SPOOLMGR -C "$CONF" trace bob@example.test)" "deleted <bob@example.test>" \
     "the deletion is in the journal"
+doveadm -c "$T/dovecot/dovecot.conf" stop 2>/dev/null
+wait_for 5 sh -c "! kill -0 $dovecot_pid 2>/dev/null" || true
