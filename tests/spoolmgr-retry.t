@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 18
+plan 20
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -68,3 +68,10 @@ chown nobody "$T/spool/journal/2020-01-01"
 run
 ok "$([ ! -f "$T/spool/journal/2020-01-01" ]; echo $?)" "journal files older than journaldays are removed"
 ok "$(ls "$T/spool/journal/" | grep -q "$(date -u +%Y-%m-%d)"; echo $?)" "today's is kept"
+
+# --- postmaster must reach a mailbox ------------------------------------------
+sed -i 's/^localdomains=.*/localdomains=example.test empty.test/' "$CONF"
+err=$($SPOOLMGR -C "$CONF" run 2>&1)
+like "$err" "postmaster@empty\.test reaches no mailbox" "run complains when postmaster of a local domain reaches no mailbox"
+echo "postmaster@empty.test: postmaster@example.test" >> "$T/aliases"
+is "$($SPOOLMGR -C "$CONF" run 2>&1)" "" "an alias to a real mailbox quiets it"
