@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 43
+plan 44
 
 setup
 maildir carol@example.test
@@ -176,6 +176,10 @@ $SPOOLMGR -C "$CONF" health -w 0 -c 1h > /dev/null
 is "$?" 1 "health exits 1 (WARNING) past -w"
 like "$($SPOOLMGR -C "$CONF" trace "<held.0@test>")" "deferred <bob@example.test>" \
     "trace by Message-ID shows the attempt"
+json=$( { $SPOOLMGR -C "$CONF" -j list; $SPOOLMGR -C "$CONF" -j stats;
+    $SPOOLMGR -C "$CONF" health -j; $SPOOLMGR -C "$CONF" -j trace bob@example.test; } |
+    python3 -c 'import json, sys; print(sum(1 for l in sys.stdin if json.loads(l)))')
+like "$json" "^[4-9]$|^[1-9][0-9]+$" "list, stats, health and trace -j print lines that parse as JSON"
 chmod 750 "$T/mail/example.test/bob"
 $SPOOLMGR -C "$CONF" delete "$id" > /dev/null
 is "$?" 0 "delete exits 0"
