@@ -331,7 +331,6 @@ deliver_target(struct runner *r, struct msg *m, size_t ri,
 	}
 	if (t->kind == T_MAILDIR) {
 		strlcpy(dir, t->where, sizeof(dir));
-		dir[strcspn(dir, "\0")] = '\0';
 		if (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
 			dir[strlen(dir) - 1] = '\0';
 		pm = 1;		/* the administrator named it: a missing one is ours */
@@ -372,6 +371,10 @@ local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
 	say(reply, replylen, "250 2.0.0 delivered");
 	for (size_t i = 0; i < x->n; i++) {
 		out = deliver_target(r, m, ri, &x->items[i], each, sizeof(each));
+		/* So that trace finds an alias's targets too. */
+		if (strcasecmp(x->items[i].where, m->env.rcpts[ri].addr) != 0)
+			journal_msg(r, m, x->items[i].where, "alias", "local",
+			    each, NULL);
 		if (out == OUT_DONE)
 			any_done = 1;
 		if (out != OUT_DONE && worse(result, out) != result)

@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 44
+plan 45
 
 setup
 maildir carol@example.test
@@ -115,6 +115,8 @@ is "$(ls "$T/archive/new" | wc -l)" 1 "and the archive Maildir named by path"
 like "$(head -2 "$(newest bob@example.test)" | tail -1)" 'Delivered-To: [Bb]ob@example\.test' \
     "Delivered-To names the final mailbox"
 is "$(files postmaster@example.test)" 1 "root is an alias of postmaster"
+like "$($SPOOLMGR -C "$CONF" trace alice@example.test)" "alias <alice@example\.test> from <ann@example\.test> via local: 250 .*<team\.0@test>" \
+    "trace finds an alias's target"
 
 # --- unknown user: a DSN in the sender's Maildir --------------------------
 queue_msg carol@example.test nosuch@example.test alice@example.test -m unknown \
