@@ -71,6 +71,19 @@ spool_notice(struct runner *r, struct spool_msg *sm, const char *rcpt,
 	return id;
 }
 
+static void
+journal_notices(struct runner *r, struct msg *m, enum dsn_kind kind,
+    const struct dsn_rcpt *rcpts, size_t n, uint32_t id)
+{
+	char	 dsn[64];
+
+	snprintf(dsn, sizeof(dsn), "%s DSN %lu", kind == DSN_DELAYED ?
+	    "delay" : "success", (unsigned long)id);
+	for (size_t i = 0; i < n; i++)
+		journal_msg(r, m, rcpts[i].addr, "notified", NULL,
+		    rcpts[i].st->reply, dsn);
+}
+
 /* Writes a DSN about m for rcpts to `to`; the new message's number or 0. */
 static uint32_t
 send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
@@ -101,6 +114,8 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 		    (unsigned long)m->id, kind == DSN_FAILED ? "failure" :
 		    kind == DSN_DELAYED ? "delay" : "success", to,
 		    (unsigned long)id);
+	if (id != 0 && kind != DSN_FAILED)	/* failures: mark_bounced */
+		journal_notices(r, m, kind, rcpts, n, id);
 	return id;
 }
 

@@ -202,7 +202,11 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 		alert_postmaster(r, "mxlookup", text);
 		return OUT_SYSFAIL;
 	}
-	report_number(&j->out, "mailer", &mailer);
+	if (report_number(&j->out, "mailer", &mailer) != 0) {
+		say(reply, len, "451 4.4.2 the delivery did not finish "
+		    "(killed after %d seconds, or crashed)", JOB_SECONDS);
+		return OUT_DEFER;
+	}
 	report_text(&j->out, "mailererr", why, sizeof(why));
 	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
 		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
@@ -210,7 +214,7 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 	}
 	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
 	    why);
-	if (mailer == -1 || system_status(mailer)) {
+	if (system_status(mailer)) {
 		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
 		    why);
 		alert_postmaster(r, "mailer", text);
