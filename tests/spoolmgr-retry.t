@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 20
+plan 21
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -34,6 +34,8 @@ is "$(files carol@example.test)" 1 "a message deferred past delaywarn: one delay
 dsn=$($HELPER dsn "$(newest carol@example.test)")
 like "$dsn" "action delayed" "Action: delayed"
 like "$dsn" "status 4\.[0-9.]+" "Status: 4.x.x"
+like "$($SPOOLMGR -C "$CONF" trace '<old.0@test>')" "notified <bob@example\.test> .*\[delay DSN [0-9]+\]" \
+    "the journal names the delay notice"
 $SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/in" | sed -n 's/\.WRK$//p')" > /dev/null
 
 # --- queuelife: failure --------------------------------------------------------
