@@ -136,6 +136,10 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		msg_close(m);
 		return 1;
 	}
+	/* A rewrite cut short by a crash; only the lock holder writes it. */
+	strlcat(wrk, ".new", sizeof(wrk));
+	(void)unlink(wrk);
+	wrk[strlen(wrk) - 4] = '\0';
 	if (envelope_read(&m->env, wrk, err, sizeof(err)) != 0) {
 		msg_to_bad(r->cf->spool, subdir, id, err);
 		msg_close(m);
