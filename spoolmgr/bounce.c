@@ -298,11 +298,6 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	snprintf(path, sizeof(path), "%s/alerts/%s", r->cf->spool, kind);
 	if (stat(path, &st) == 0 && st.st_mtime > r->now - 86400)
 		return;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) != -1) {
-		(void)!write(fd, text, strlen(text));
-		(void)!write(fd, "\n", 1);
-		close(fd);
-	}
 	postmaster_addr(r->cf, pm, sizeof(pm));
 	buf_printf(&b, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
 	    "To: <%s>\nSubject: smtpgate on %s: %s problem\n"
@@ -312,9 +307,15 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	    "This notice is sent at most once a day (%s).\n",
 	    r->cf->hostname, pm, r->cf->hostname, kind, r->cf->hostname, text,
 	    path);
-	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) == 0)
-		spool_notice(r, &sm, pm, "alert", &b, 0);
-	else
+	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0)
 		log_error("alert to <%s>: %s", pm, err);
+	else if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
+	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) != -1) {
+		/* Remembered only once sent: a full disk is told later. */
+		(void)!write(fd, text, strlen(text));
+		(void)!write(fd, "\n", 1);
+		close(fd);
+	}
 	buf_free(&b);
 }

@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 21
+plan 25
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -46,6 +46,17 @@ dsn=$($HELPER dsn "$(newest carol@example.test)")
 like "$dsn" "action failed" "the sender gets a failure DSN"
 like "$(cat "$(newest carol@example.test)")" "gave up after 5 days" "saying why"
 chmod 750 "$T/mail/example.test/bob"
+
+# --- a full disk: every fsync fails with ENOSPC --------------------------------
+n=$(files carol@example.test)
+queue_msg carol@example.test alice@example.test -m fulldisk > /dev/null
+strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:error=ENOSPC \
+    "$SPOOLMGR" -C "$CONF" run 2> /dev/null
+is "$(spool_count)" 1 "a full disk: the message stays queued"
+is "$(files alice@example.test)$(files carol@example.test)" "0$n" "not delivered, and not bounced"
+like "$(cat "$T/spoolmgr.log")" "system problem \(local\): 452 4\.3\.1" "the log names a system problem"
+run
+is "$(files alice@example.test)" 1 "delivered once the disk has room"
 
 # --- NOTIFY=SUCCESS ------------------------------------------------------------
 n=$(files carol@example.test)
