@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 25
+plan 27
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -74,6 +74,14 @@ ok "$([ -f "$T/spool/bad/4000.WRK" ] && [ -f "$T/spool/bad/4000.TXT" ]; echo $?)
     "an unparseable envelope and its text go to bad/"
 like "$(cat "$T/spoolmgr.log")" "message 4000: .*moved to bad/" "with a log line"
 like "$($SPOOLMGR -C "$CONF" stats)" "1 in bad/" "stats counts it"
+printf 'old text\n' > "$T/spool/in/4001.TXT"
+touch -d '2 days ago' "$T/spool/in/4001.TXT"
+printf 'text being committed\n' > "$T/spool/in/4002.TXT"
+chown nobody "$T/spool/in/400"[12].TXT
+run
+ok "$([ -f "$T/spool/bad/4001.TXT" ]; echo $?)" "a day-old text without an envelope goes to bad/"
+ok "$([ -f "$T/spool/in/4002.TXT" ]; echo $?)" "a fresh one (a writer between renames) is left alone"
+rm -f "$T/spool/in/4002.TXT"
 
 # --- journal pruning -------------------------------------------------------------
 echo "old line" > "$T/spool/journal/2020-01-01"
