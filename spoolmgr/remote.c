@@ -104,7 +104,7 @@ job_start(struct runner *r, struct job *j)
 
 /* The reply mailer gave for addr, and its word; NULL when none. */
 static const char *
-result_for(struct buf *out, const char *addr, char *word, size_t wlen)
+result_for(struct buf *out, const char *addr, char word[16])
 {
 	size_t	 alen = strlen(addr);
 
@@ -117,7 +117,6 @@ result_for(struct buf *out, const char *addr, char *word, size_t wlen)
 		p += 4 + alen + 1;
 		if (sscanf(p, "%15s", word) != 1)
 			return NULL;
-		(void)wlen;
 		return p + strlen(word) + (p[strlen(word)] == ' ');
 	}
 	return NULL;
@@ -267,7 +266,7 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
 	st.tries++;
-	if ((text = result_for(&j->out, addr, word, sizeof(word))) != NULL) {
+	if ((text = result_for(&j->out, addr, word)) != NULL) {
 		out = outcome_of(word);
 		strlcpy(st.reply, text, sizeof(st.reply));
 		if (out != OUT_DONE && relay_refuses_us(r, text)) {
