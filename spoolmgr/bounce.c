@@ -71,6 +71,19 @@ spool_notice(struct runner *r, struct spool_msg *sm, const char *rcpt,
 	return id;
 }
 
+static void
+journal_notices(struct runner *r, struct msg *m, enum dsn_kind kind,
+    const struct dsn_rcpt *rcpts, size_t n, uint32_t id)
+{
+	char	 dsn[64];
+
+	snprintf(dsn, sizeof(dsn), "%s DSN %lu", kind == DSN_DELAYED ?
+	    "delay" : "success", (unsigned long)id);
+	for (size_t i = 0; i < n; i++)
+		journal_msg(r, m, rcpts[i].addr, "notified", NULL,
+		    rcpts[i].st->reply, dsn);
+}
+
 /* Writes a DSN about m for rcpts to `to`; the new message's number or 0. */
 static uint32_t
 send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
@@ -101,6 +114,8 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 		    (unsigned long)m->id, kind == DSN_FAILED ? "failure" :
 		    kind == DSN_DELAYED ? "delay" : "success", to,
 		    (unsigned long)id);
+	if (id != 0 && kind != DSN_FAILED)	/* failures: mark_bounced */
+		journal_notices(r, m, kind, rcpts, n, id);
 	return id;
 }
 
@@ -283,11 +298,6 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	snprintf(path, sizeof(path), "%s/alerts/%s", r->cf->spool, kind);
 	if (stat(path, &st) == 0 && st.st_mtime > r->now - 86400)
 		return;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) != -1) {
-		(void)!write(fd, text, strlen(text));
-		(void)!write(fd, "\n", 1);
-		close(fd);
-	}
 	postmaster_addr(r->cf, pm, sizeof(pm));
 	buf_printf(&b, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
 	    "To: <%s>\nSubject: smtpgate on %s: %s problem\n"
@@ -297,9 +307,15 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	    "This notice is sent at most once a day (%s).\n",
 	    r->cf->hostname, pm, r->cf->hostname, kind, r->cf->hostname, text,
 	    path);
-	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) == 0)
-		spool_notice(r, &sm, pm, "alert", &b, 0);
-	else
+	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0)
 		log_error("alert to <%s>: %s", pm, err);
+	else if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
+	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) != -1) {
+		/* Remembered only once sent: a full disk is told later. */
+		(void)!write(fd, text, strlen(text));
+		(void)!write(fd, "\n", 1);
+		close(fd);
+	}
 	buf_free(&b);
 }

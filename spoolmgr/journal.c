@@ -75,7 +75,6 @@ journal_msg(struct runner *r, const struct msg *m, const char *rcpt,
 	struct jentry	 e = { time(NULL), m->id, m->msgid, m->env.sender,
 	    rcpt, event, host, reply, dsn };
 
-	(void)r;
 	journal_add(r->cf->spool, &e);
 }
 

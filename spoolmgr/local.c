@@ -232,25 +232,41 @@ maildir_deliver(struct runner *r, const char *dir, const char *txt,
 	return OUT_DONE;
 }
 
+/* A mailbox made with mkdir alone gets its tmp/, new/ and cur/ here. */
+static int
+make_subdirs(const char *dir)
+{
+	static const char *const subdirs[] = { "tmp", "new", "cur" };
+	char	 path[PATH_MAX];
+
+	for (size_t i = 0; i < 3; i++) {
+		say(path, sizeof(path), "%s/%s", dir, subdirs[i]);
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
 /* Is dir a Maildir?  Its absence is the user's, its parent's the system's. */
 static enum outcome
 check_maildir(const char *dir, int is_postmaster, char *reply, size_t len)
 {
-	char		 path[PATH_MAX], parent[PATH_MAX], *slash;
+	char		 parent[PATH_MAX], *slash;
 	struct stat	 st;
+	int		 rc = stat(dir, &st);
 
-	snprintf(path, sizeof(path), "%s/new", dir);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return OUT_DONE;
-	if (errno != ENOENT && errno != ENOTDIR) {
+	if ((rc == 0 && S_ISDIR(st.st_mode) && make_subdirs(dir) == -1) ||
+	    (rc == -1 && errno != ENOENT)) {
 		say(reply, len, "451 4.3.0 Maildir %s: %s", dir, strerror(errno));
 		return OUT_SYSFAIL;
 	}
+	if (rc == 0 && S_ISDIR(st.st_mode))
+		return OUT_DONE;
 	strlcpy(parent, dir, sizeof(parent));
 	if ((slash = strrchr(parent, '/')) != NULL)
 		*slash = '\0';
 	if (stat(parent, &st) == -1 || is_postmaster) {
-		say(reply, len, "451 4.3.0 mail root %s missing",
+		say(reply, len, "451 4.3.0 mail root %s missing or unreadable",
 		    is_postmaster ? dir : parent);
 		return OUT_SYSFAIL;
 	}
@@ -315,7 +331,6 @@ deliver_target(struct runner *r, struct msg *m, size_t ri,
 	}
 	if (t->kind == T_MAILDIR) {
 		strlcpy(dir, t->where, sizeof(dir));
-		dir[strcspn(dir, "\0")] = '\0';
 		if (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
 			dir[strlen(dir) - 1] = '\0';
 		pm = 1;		/* the administrator named it: a missing one is ours */
@@ -356,6 +371,10 @@ local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
 	say(reply, replylen, "250 2.0.0 delivered");
 	for (size_t i = 0; i < x->n; i++) {
 		out = deliver_target(r, m, ri, &x->items[i], each, sizeof(each));
+		/* So that trace finds an alias's targets too. */
+		if (strcasecmp(x->items[i].where, m->env.rcpts[ri].addr) != 0)
+			journal_msg(r, m, x->items[i].where, "alias", "local",
+			    each, NULL);
 		if (out == OUT_DONE)
 			any_done = 1;
 		if (out != OUT_DONE && worse(result, out) != result)

@@ -66,8 +66,8 @@ msg_to_bad(const char *spool, const char *subdir, uint32_t id, const char *why)
 			    (unsigned long)id, from, strerror(errno));
 	}
 	fsync_dir(spool, "bad");
-	log_error("message %lu: %s/%lu.WRK: %s; moved to bad/",
-	    (unsigned long)id, subdir, (unsigned long)id, why);
+	log_error("message %lu: in %s/: %s; moved to bad/", (unsigned long)id,
+	    subdir, why);
 }
 
 /* A crash between the two renames of msg_move_out leaves TXT in out/. */
@@ -136,6 +136,10 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		msg_close(m);
 		return 1;
 	}
+	/* A rewrite cut short by a crash; only the lock holder writes it. */
+	strlcat(wrk, ".new", sizeof(wrk));
+	(void)unlink(wrk);
+	wrk[strlen(wrk) - 4] = '\0';
 	if (envelope_read(&m->env, wrk, err, sizeof(err)) != 0) {
 		msg_to_bad(r->cf->spool, subdir, id, err);
 		msg_close(m);
@@ -306,4 +310,39 @@ say(char *out, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(out, len, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * A TXT without its WRK: a removal cut short between the two unlinks, or
+ * a writer between its two renames.  Only day-old ones are the former;
+ * they go to bad/ with a log line, not to oblivion.
+ */
+void
+msg_sweep_orphans(const char *spool, const char *subdir, time_t now)
+{
+	char		 dir[PATH_MAX], path[PATH_MAX];
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	uint32_t	 id;
+
+	snprintf(dir, sizeof(dir), "%s/%s", spool, subdir);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char	*dot = strchr(de->d_name, '.');
+
+		if (dot == NULL || strcmp(dot, ".TXT") != 0)
+			continue;
+		*dot = '\0';
+		if ((id = parse_id(de->d_name)) == 0)
+			continue;
+		spool_path(path, sizeof(path), spool, subdir, id, "WRK");
+		if (access(path, F_OK) == 0)
+			continue;
+		spool_path(path, sizeof(path), spool, subdir, id, "TXT");
+		if (stat(path, &st) == 0 && st.st_mtime < now - 86400)
+			msg_to_bad(spool, subdir, id, "text without an envelope");
+	}
+	closedir(d);
 }

@@ -1,11 +1,6 @@
 /*
- * Remote recipients, one job per message and domain: a child process runs
- * `mxlookup DOMAIN` (unless relayhost= is set) and then `mailer -x` with
- * the hosts found, and reports on a pipe:
- *   mx STATUS            mxlookup's exit status (absent with relayhost)
- *   host NAME ADDRESS    each host passed to mailer, in order
- *   mailer STATUS        mailer's exit status
- *   out LINE             each line mailer printed: "RCPT ok|defer|fail ..."
+ * Remote recipients, one job per message and domain (and NOTIFY): a child
+ * process (child.c) runs mxlookup and mailer -x and reports on a pipe.
  * The parent runs at most `sessions` jobs at once and is the only one
  * that writes the spool: it applies each job's results to its message.
  */
@@ -28,7 +23,6 @@
 #include "log.h"
 #include "spoolmgr.h"
 
-#define HOSTS_MAX	32
 #define JOB_SECONDS	3600	/* a hung child is killed after this */
 
 struct job {
@@ -78,183 +72,6 @@ remote_queue(struct runner *r, struct msg *m, const char *domain,
 	*tail = j;
 }
 
-/* The first line a child wrote on stderr, from its temporary file. */
-static void
-first_line(FILE *fp, char *out, size_t len)
-{
-	out[0] = '\0';
-	if (fp == NULL)
-		return;
-	rewind(fp);
-	if (fgets(out, (int)len, fp) == NULL)
-		out[0] = '\0';
-	out[strcspn(out, "\r\n")] = '\0';
-	fclose(fp);
-}
-
-/*
- * Runs argv with stdin from in_fd; its stdout into out, the first line of
- * its stderr into errtext (not to our stderr: cron would mail it); its
- * exit status.
- */
-static int
-run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
-    size_t errlen)
-{
-	int	 p[2], status;
-	pid_t	 pid;
-	char	 chunk[4096];
-	ssize_t	 n;
-	FILE	*errfp = tmpfile();
-
-	errtext[0] = '\0';
-	if (pipe(p) == -1) {
-		first_line(errfp, errtext, errlen);
-		return EX_OSERR;
-	}
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	if ((pid = fork()) == -1)
-		return EX_OSERR;
-	if (pid == 0) {
-		dup2(in_fd, 0);
-		dup2(p[1], 1);
-		if (errfp)
-			dup2(fileno(errfp), 2);
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(EX_OSFILE);
-	}
-	close(p[1]);
-	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			break;
-		buf_append(out, chunk, (size_t)n);
-	}
-	close(p[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = EX_OSERR << 8;
-			break;
-		}
-	first_line(errfp, errtext, errlen);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* mxlookup's "PREF NAME ADDRESS" lines into mailer's -h arguments. */
-static size_t
-parse_hosts(struct buf *mx, long long port, char hosts[][300], FILE *report)
-{
-	char	*rest = mx->data, *line, name[256], addr[64];
-	size_t	 n = 0;
-	int	 pref;
-
-	while (rest && (line = strsep(&rest, "\n")) != NULL && n < HOSTS_MAX) {
-		if (sscanf(line, "%d %255s %63s", &pref, name, addr) != 3)
-			continue;
-		if (strchr(addr, ':'))
-			snprintf(hosts[n], 300, "[%s]:%lld", addr, port);
-		else
-			snprintf(hosts[n], 300, "%s:%lld", addr, port);
-		fprintf(report, "host %s %s\n", name, addr);
-		n++;
-	}
-	return n;
-}
-
-static void
-add_arg(char **argv, size_t *argc, size_t max, const char *a)
-{
-	if (*argc + 1 < max)
-		argv[(*argc)++] = (char *)a;
-	argv[*argc] = NULL;
-}
-
-/* In the child: the whole job, reported on `report`. */
-static int
-job_child(struct runner *r, struct job *j, FILE *report)
-{
-	struct buf	 mx = { NULL, 0, 0 }, out = { NULL, 0, 0 };
-	static char	 hosts[HOSTS_MAX][300];
-	char		*argv[2 * HOSTS_MAX + 1100], txt[PATH_MAX], errtext[300];
-	size_t		 argc = 0, nhosts = 0, max = sizeof(argv) / sizeof(*argv);
-	const struct recipient *first = &j->m->env.rcpts[j->rcpts[0]];
-	int		 status, devnull, in;
-
-	if (r->cf->relayhost) {
-		strlcpy(hosts[nhosts++], r->cf->relayhost, sizeof(hosts[0]));
-		fprintf(report, "host %s -\n", r->cf->relayhost);
-	} else {
-		add_arg(argv, &argc, max, r->cf->mxlookup);
-		if (r->confpath) {
-			add_arg(argv, &argc, max, "-C");
-			add_arg(argv, &argc, max, r->confpath);
-		}
-		add_arg(argv, &argc, max, j->domain);
-		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		status = run_capture(argv, devnull, &mx, errtext,
-		    sizeof(errtext));
-		close(devnull);
-		if (errtext[0])
-			fprintf(report, "mxerr %s\n", errtext);
-		fprintf(report, "mx %d\n", status);
-		if (status != 0)
-			return 0;
-		nhosts = parse_hosts(&mx, r->cf->remoteport, hosts, report);
-		if (nhosts == 0) {
-			fprintf(report, "mx %d\n", EX_NOHOST);
-			return 0;
-		}
-	}
-	argc = 0;
-	add_arg(argv, &argc, max, r->cf->mailer);
-	if (r->confpath) {
-		add_arg(argv, &argc, max, "-C");
-		add_arg(argv, &argc, max, r->confpath);
-	}
-	add_arg(argv, &argc, max, "-x");
-	add_arg(argv, &argc, max, "-f");
-	add_arg(argv, &argc, max, j->m->env.sender);
-	if (j->m->env.smtputf8)
-		add_arg(argv, &argc, max, "-U");
-	if (first->notify) {
-		add_arg(argv, &argc, max, "-N");
-		add_arg(argv, &argc, max, first->notify);
-	}
-	if (j->m->env.ret) {
-		add_arg(argv, &argc, max, "-R");
-		add_arg(argv, &argc, max, j->m->env.ret);
-	}
-	if (j->m->env.envid) {
-		add_arg(argv, &argc, max, "-V");
-		add_arg(argv, &argc, max, j->m->env.envid);
-	}
-	for (size_t i = 0; i < nhosts; i++) {
-		add_arg(argv, &argc, max, "-h");
-		add_arg(argv, &argc, max, hosts[i]);
-	}
-	add_arg(argv, &argc, max, "--");
-	for (size_t i = 0; i < j->n; i++)
-		add_arg(argv, &argc, max, j->m->env.rcpts[j->rcpts[i]].addr);
-	msg_path(txt, sizeof(txt), r, j->m, "TXT");
-	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) == -1)
-		status = EX_IOERR;
-	else
-		status = run_capture(argv, in, &out, errtext, sizeof(errtext));
-	if (errtext[0])
-		fprintf(report, "mailererr %s\n", errtext);
-	fprintf(report, "mailer %d\n", status);
-	for (char *rest = out.data, *line; rest &&
-	    (line = strsep(&rest, "\n")) != NULL;)
-		if (*line)
-			fprintf(report, "out %s\n", line);
-	return 0;
-}
-
 static int
 job_start(struct runner *r, struct job *j)
 {
@@ -276,7 +93,7 @@ job_start(struct runner *r, struct job *j)
 		alarm(JOB_SECONDS);
 		if ((report = fdopen(p[1], "w")) == NULL)
 			_exit(EX_OSERR);
-		job_child(r, j, report);
+		child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
 		fclose(report);
 		_exit(0);
 	}
@@ -287,7 +104,7 @@ job_start(struct runner *r, struct job *j)
 
 /* The reply mailer gave for addr, and its word; NULL when none. */
 static const char *
-result_for(struct buf *out, const char *addr, char *word, size_t wlen)
+result_for(struct buf *out, const char *addr, char word[16])
 {
 	size_t	 alen = strlen(addr);
 
@@ -300,7 +117,6 @@ result_for(struct buf *out, const char *addr, char *word, size_t wlen)
 		p += 4 + alen + 1;
 		if (sscanf(p, "%15s", word) != 1)
 			return NULL;
-		(void)wlen;
 		return p + strlen(word) + (p[strlen(word)] == ' ');
 	}
 	return NULL;
@@ -385,7 +201,11 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 		alert_postmaster(r, "mxlookup", text);
 		return OUT_SYSFAIL;
 	}
-	report_number(&j->out, "mailer", &mailer);
+	if (report_number(&j->out, "mailer", &mailer) != 0) {
+		say(reply, len, "451 4.4.2 the delivery did not finish "
+		    "(killed after %d seconds, or crashed)", JOB_SECONDS);
+		return OUT_DEFER;
+	}
 	report_text(&j->out, "mailererr", why, sizeof(why));
 	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
 		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
@@ -393,7 +213,7 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 	}
 	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
 	    why);
-	if (mailer == -1 || system_status(mailer)) {
+	if (system_status(mailer)) {
 		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
 		    why);
 		alert_postmaster(r, "mailer", text);
@@ -446,7 +266,7 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
 	st.tries++;
-	if ((text = result_for(&j->out, addr, word, sizeof(word))) != NULL) {
+	if ((text = result_for(&j->out, addr, word)) != NULL) {
 		out = outcome_of(word);
 		strlcpy(st.reply, text, sizeof(st.reply));
 		if (out != OUT_DONE && relay_refuses_us(r, text)) {

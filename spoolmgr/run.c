@@ -267,6 +267,8 @@ cmd_run(struct runner *r)
 	}
 	local_check_postmaster(r);
 	journal_prune(r->cf->spool, r->cf->journaldays, r->now);
+	msg_sweep_orphans(r->cf->spool, "in", r->now);
+	msg_sweep_orphans(r->cf->spool, "out", r->now);
 	run_queue(r);
 	if (r->delivered + r->deferred + r->failed > 0)
 		log_info("run: %d delivered, %d deferred, %d failed",

@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -61,6 +62,7 @@ void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
 	    struct envelope *env);
 int	msg_header(const char *txtpath, const char *name, char *out,
 	    size_t outlen);
+void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);
 const char *rcpt_domain(const char *addr);
@@ -81,6 +83,9 @@ void	remote_queue(struct runner *r, struct msg *m, const char *domain,
 void	remote_run_all(struct runner *r, void (*finished)(struct runner *,
 	    struct msg *));
 size_t	remote_pending(void);
+/* child.c: in a child process, one message to one domain */
+void	child_deliver(struct runner *r, const struct msg *m,
+	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
 
 /* retry.c: intervals, expiry, per-domain next-try */
 time_t	retry_interval(const struct config *cf, int tries);

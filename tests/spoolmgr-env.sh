@@ -2,7 +2,7 @@
 # A spool, a mail root with Maildirs owned by nobody, an aliases file and
 # a config in $T; helpers to queue messages and look at Maildirs.
 
-SPOOLMGR=$TOP/spoolmgr/spoolmgr
+SPOOLMGR=${SPOOLMGR:-$TOP/spoolmgr/spoolmgr}
 HELPER="python3 $TOP/tests/spoolmgr-helper.py"
 CONF=$T/smtpgate.conf
 

@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 42
+plan 45
 
 setup
 maildir carol@example.test
@@ -55,6 +55,7 @@ service pop3-login {
 }
 EOF
 bg dovecot -F -c "$T/dovecot/dovecot.conf"
+dovecot_pid=$!
 wait_port 127.0.0.1 "$IMAP"
 
 queue_msg ann@example.test alice@example.test -m plain -s "plain mail" \
@@ -97,6 +98,13 @@ EOF
 )
 like "$pop" "^1 \['Message-ID: <plain.0@test>'\]" "POP3 retrieves the same message"
 
+# A mailbox made with mkdir alone (as the README says) gets tmp/ new/ cur/.
+mkdir "$T/mail/example.test/frank"
+chown nobody:nogroup "$T/mail/example.test/frank"
+queue_msg ann@example.test frank@example.test -m bare > /dev/null
+run
+is "$(files frank@example.test)" 1 "a Maildir made with mkdir alone receives mail"
+
 # --- aliases -------------------------------------------------------------
 queue_msg ann@example.test TEAM@example.test -m team > /dev/null
 queue_msg ann@example.test root@example.test -m root > /dev/null
@@ -107,6 +115,8 @@ is "$(ls "$T/archive/new" | wc -l)" 1 "and the archive Maildir named by path"
 like "$(head -2 "$(newest bob@example.test)" | tail -1)" 'Delivered-To: [Bb]ob@example\.test' \
     "Delivered-To names the final mailbox"
 is "$(files postmaster@example.test)" 1 "root is an alias of postmaster"
+like "$($SPOOLMGR -C "$CONF" trace alice@example.test)" "alias <alice@example\.test> from <ann@example\.test> via local: 250 .*<team\.0@test>" \
+    "trace finds an alias's target"
 
 # --- unknown user: a DSN in the sender's Maildir --------------------------
 queue_msg carol@example.test nosuch@example.test alice@example.test -m unknown \
@@ -168,9 +178,15 @@ $SPOOLMGR -C "$CONF" health -w 0 -c 1h > /dev/null
 is "$?" 1 "health exits 1 (WARNING) past -w"
 like "$($SPOOLMGR -C "$CONF" trace "<held.0@test>")" "deferred <bob@example.test>" \
     "trace by Message-ID shows the attempt"
+json=$( { $SPOOLMGR -C "$CONF" -j list; $SPOOLMGR -C "$CONF" -j stats;
+    $SPOOLMGR -C "$CONF" health -j; $SPOOLMGR -C "$CONF" -j trace bob@example.test; } |
+    python3 -c 'import json, sys; print(sum(1 for l in sys.stdin if json.loads(l)))')
+like "$json" "^[4-9]$|^[1-9][0-9]+$" "list, stats, health and trace -j print lines that parse as JSON"
 chmod 750 "$T/mail/example.test/bob"
 $SPOOLMGR -C "$CONF" delete "$id" > /dev/null
 is "$?" 0 "delete exits 0"
 is "$(spool_count)" 0 "and the message is gone"
 like "$($SPOOLMGR -C "$CONF" trace bob@example.test)" "deleted <bob@example.test>" \
     "the deletion is in the journal"
+doveadm -c "$T/dovecot/dovecot.conf" stop 2>/dev/null
+wait_for 5 sh -c "! kill -0 $dovecot_pid 2>/dev/null" || true

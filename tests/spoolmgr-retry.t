@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 18
+plan 27
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -34,6 +34,8 @@ is "$(files carol@example.test)" 1 "a message deferred past delaywarn: one delay
 dsn=$($HELPER dsn "$(newest carol@example.test)")
 like "$dsn" "action delayed" "Action: delayed"
 like "$dsn" "status 4\.[0-9.]+" "Status: 4.x.x"
+like "$($SPOOLMGR -C "$CONF" trace '<old.0@test>')" "notified <bob@example\.test> .*\[delay DSN [0-9]+\]" \
+    "the journal names the delay notice"
 $SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/in" | sed -n 's/\.WRK$//p')" > /dev/null
 
 # --- queuelife: failure --------------------------------------------------------
@@ -44,6 +46,17 @@ dsn=$($HELPER dsn "$(newest carol@example.test)")
 like "$dsn" "action failed" "the sender gets a failure DSN"
 like "$(cat "$(newest carol@example.test)")" "gave up after 5 days" "saying why"
 chmod 750 "$T/mail/example.test/bob"
+
+# --- a full disk: every fsync fails with ENOSPC --------------------------------
+n=$(files carol@example.test)
+queue_msg carol@example.test alice@example.test -m fulldisk > /dev/null
+strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:error=ENOSPC \
+    "$SPOOLMGR" -C "$CONF" run 2> /dev/null
+is "$(spool_count)" 1 "a full disk: the message stays queued"
+is "$(files alice@example.test)$(files carol@example.test)" "0$n" "not delivered, and not bounced"
+like "$(cat "$T/spoolmgr.log")" "system problem \(local\): 452 4\.3\.1" "the log names a system problem"
+run
+is "$(files alice@example.test)" 1 "delivered once the disk has room"
 
 # --- NOTIFY=SUCCESS ------------------------------------------------------------
 n=$(files carol@example.test)
@@ -61,6 +74,14 @@ ok "$([ -f "$T/spool/bad/4000.WRK" ] && [ -f "$T/spool/bad/4000.TXT" ]; echo $?)
     "an unparseable envelope and its text go to bad/"
 like "$(cat "$T/spoolmgr.log")" "message 4000: .*moved to bad/" "with a log line"
 like "$($SPOOLMGR -C "$CONF" stats)" "1 in bad/" "stats counts it"
+printf 'old text\n' > "$T/spool/in/4001.TXT"
+touch -d '2 days ago' "$T/spool/in/4001.TXT"
+printf 'text being committed\n' > "$T/spool/in/4002.TXT"
+chown nobody "$T/spool/in/400"[12].TXT
+run
+ok "$([ -f "$T/spool/bad/4001.TXT" ]; echo $?)" "a day-old text without an envelope goes to bad/"
+ok "$([ -f "$T/spool/in/4002.TXT" ]; echo $?)" "a fresh one (a writer between renames) is left alone"
+rm -f "$T/spool/in/4002.TXT"
 
 # --- journal pruning -------------------------------------------------------------
 echo "old line" > "$T/spool/journal/2020-01-01"
@@ -68,3 +89,10 @@ chown nobody "$T/spool/journal/2020-01-01"
 run
 ok "$([ ! -f "$T/spool/journal/2020-01-01" ]; echo $?)" "journal files older than journaldays are removed"
 ok "$(ls "$T/spool/journal/" | grep -q "$(date -u +%Y-%m-%d)"; echo $?)" "today's is kept"
+
+# --- postmaster must reach a mailbox ------------------------------------------
+sed -i 's/^localdomains=.*/localdomains=example.test empty.test/' "$CONF"
+err=$($SPOOLMGR -C "$CONF" run 2>&1)
+like "$err" "postmaster@empty\.test reaches no mailbox" "run complains when postmaster of a local domain reaches no mailbox"
+echo "postmaster@empty.test: postmaster@example.test" >> "$T/aliases"
+is "$($SPOOLMGR -C "$CONF" run 2>&1)" "" "an alias to a real mailbox quiets it"

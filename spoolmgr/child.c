@@ -1,0 +1,221 @@
+/*
+ * In a child process: the delivery of one message to one domain.
+ * `mxlookup DOMAIN` (unless relayhost= is set), then `mailer -x` with the
+ * hosts found; what happened goes to the parent as lines on `report`:
+ *   mxerr TEXT           the first line mxlookup wrote on stderr
+ *   mx STATUS            mxlookup's exit status (absent with relayhost)
+ *   host NAME ADDRESS    each host passed to mailer, in order
+ *   mailererr TEXT       the first line mailer wrote on stderr
+ *   mailer STATUS        mailer's exit status
+ *   out LINE             each line mailer printed: "RCPT ok|defer|fail ..."
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "spoolmgr.h"
+
+#define HOSTS_MAX	32
+#define ARGS_MAX	(2 * HOSTS_MAX + 2 * 100 + 32)
+
+/* An argument vector built up to its size. */
+struct args {
+	char	*v[ARGS_MAX];
+	size_t	 n;
+};
+
+/* The first line a child wrote on stderr, from its temporary file. */
+static void
+first_line(FILE *fp, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (fp == NULL)
+		return;
+	rewind(fp);
+	if (fgets(out, (int)len, fp) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	fclose(fp);
+}
+
+/*
+ * Runs argv with stdin from in_fd; its stdout into out, the first line of
+ * its stderr into errtext (not to our stderr: cron would mail it); its
+ * exit status.
+ */
+static int
+run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
+    size_t errlen)
+{
+	int	 p[2], status;
+	pid_t	 pid;
+	char	 chunk[4096];
+	ssize_t	 n;
+	FILE	*errfp = tmpfile();
+
+	errtext[0] = '\0';
+	if (pipe(p) == -1) {
+		first_line(errfp, errtext, errlen);
+		return EX_OSERR;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == -1)
+		return EX_OSERR;
+	if (pid == 0) {
+		dup2(in_fd, 0);
+		dup2(p[1], 1);
+		if (errfp)
+			dup2(fileno(errfp), 2);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(EX_OSFILE);
+	}
+	close(p[1]);
+	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		buf_append(out, chunk, (size_t)n);
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = EX_OSERR << 8;
+			break;
+		}
+	first_line(errfp, errtext, errlen);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* mxlookup's "PREF NAME ADDRESS" lines into mailer's -h arguments. */
+static size_t
+parse_hosts(struct buf *mx, long long port, char hosts[][300], FILE *report)
+{
+	char	*rest = mx->data, *line, name[256], addr[64];
+	size_t	 n = 0;
+	int	 pref;
+
+	while (rest && (line = strsep(&rest, "\n")) != NULL && n < HOSTS_MAX) {
+		if (sscanf(line, "%d %255s %63s", &pref, name, addr) != 3)
+			continue;
+		if (strchr(addr, ':'))
+			snprintf(hosts[n], 300, "[%s]:%lld", addr, port);
+		else
+			snprintf(hosts[n], 300, "%s:%lld", addr, port);
+		fprintf(report, "host %s %s\n", name, addr);
+		n++;
+	}
+	return n;
+}
+
+static void
+add_arg(struct args *a, const char *arg)
+{
+	if (a->n + 1 < ARGS_MAX)
+		a->v[a->n++] = (char *)arg;
+	a->v[a->n] = NULL;
+}
+
+static void
+add_option(struct args *a, const char *opt, const char *value)
+{
+	if (value) {
+		add_arg(a, opt);
+		add_arg(a, value);
+	}
+}
+
+/* The hosts to give mailer; 0 when there are none (reported). */
+static size_t
+child_hosts(struct runner *r, const char *domain, char hosts[][300],
+    FILE *report)
+{
+	struct buf	 mx = { NULL, 0, 0 };
+	struct args	 a = { .n = 0 };
+	char		 errtext[300];
+	int		 status, devnull;
+	size_t		 n;
+
+	if (r->cf->relayhost) {
+		strlcpy(hosts[0], r->cf->relayhost, sizeof(hosts[0]));
+		fprintf(report, "host %s -\n", r->cf->relayhost);
+		return 1;
+	}
+	add_arg(&a, r->cf->mxlookup);
+	add_option(&a, "-C", r->confpath);
+	add_arg(&a, domain);
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	status = run_capture(a.v, devnull, &mx, errtext, sizeof(errtext));
+	close(devnull);
+	if (errtext[0])
+		fprintf(report, "mxerr %s\n", errtext);
+	fprintf(report, "mx %d\n", status);
+	n = status == 0 ? parse_hosts(&mx, r->cf->remoteport, hosts, report) : 0;
+	if (status == 0 && n == 0)
+		fprintf(report, "mx %d\n", EX_NOHOST);
+	buf_free(&mx);
+	return n;
+}
+
+/* mailer -x for the recipients, the message's text on its stdin. */
+static void
+child_mailer(struct runner *r, const struct msg *m, const size_t *rcpts,
+    size_t n, char hosts[][300], size_t nhosts, FILE *report)
+{
+	struct buf	 out = { NULL, 0, 0 };
+	struct args	 a = { .n = 0 };
+	char		 txt[PATH_MAX], errtext[300] = "";
+	int		 status = EX_IOERR, in;
+
+	add_arg(&a, r->cf->mailer);
+	add_option(&a, "-C", r->confpath);
+	add_arg(&a, "-x");
+	add_option(&a, "-f", m->env.sender);
+	if (m->env.smtputf8)
+		add_arg(&a, "-U");
+	add_option(&a, "-N", m->env.rcpts[rcpts[0]].notify);
+	add_option(&a, "-R", m->env.ret);
+	add_option(&a, "-V", m->env.envid);
+	for (size_t i = 0; i < nhosts; i++)
+		add_option(&a, "-h", hosts[i]);
+	add_arg(&a, "--");
+	for (size_t i = 0; i < n; i++)
+		add_arg(&a, m->env.rcpts[rcpts[i]].addr);
+	msg_path(txt, sizeof(txt), r, m, "TXT");
+	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) != -1) {
+		status = run_capture(a.v, in, &out, errtext, sizeof(errtext));
+		close(in);
+	}
+	if (errtext[0])
+		fprintf(report, "mailererr %s\n", errtext);
+	fprintf(report, "mailer %d\n", status);
+	for (char *rest = out.data, *line; rest &&
+	    (line = strsep(&rest, "\n")) != NULL;)
+		if (*line)
+			fprintf(report, "out %s\n", line);
+	buf_free(&out);
+}
+
+void
+child_deliver(struct runner *r, const struct msg *m, const char *domain,
+    const size_t *rcpts, size_t n, FILE *report)
+{
+	static char	 hosts[HOSTS_MAX][300];
+	size_t		 nhosts;
+
+	if ((nhosts = child_hosts(r, domain, hosts, report)) > 0)
+		child_mailer(r, m, rcpts, n, hosts, nhosts, report);
+}
