@@ -138,6 +138,25 @@ add_option(struct args *a, const char *opt, const char *value)
 	}
 }
 
+/*
+ * A recipient as mailer(1) takes it: the address (in brackets when a
+ * quoted local part holds a space), then its own DSN parameters.  The
+ * child exits soon: the string is not freed.
+ */
+static const char *
+rcpt_arg(const struct recipient *rc)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 bracket = strchr(rc->addr, ' ') != NULL;
+
+	buf_printf(&b, bracket ? "<%s>" : "%s", rc->addr);
+	if (rc->notify)
+		buf_printf(&b, " NOTIFY=%s", rc->notify);
+	if (rc->orcpt)
+		buf_printf(&b, " ORCPT=%s", rc->orcpt);
+	return b.data ? b.data : rc->addr;
+}
+
 /* The hosts to give mailer; 0 when there are none (reported). */
 static size_t
 child_hosts(struct runner *r, const char *domain, char hosts[][300],
@@ -186,14 +205,13 @@ child_mailer(struct runner *r, const struct msg *m, const size_t *rcpts,
 	add_option(&a, "-f", m->env.sender);
 	if (m->env.smtputf8)
 		add_arg(&a, "-U");
-	add_option(&a, "-N", m->env.rcpts[rcpts[0]].notify);
 	add_option(&a, "-R", m->env.ret);
 	add_option(&a, "-V", m->env.envid);
 	for (size_t i = 0; i < nhosts; i++)
 		add_option(&a, "-h", hosts[i]);
 	add_arg(&a, "--");
 	for (size_t i = 0; i < n; i++)
-		add_arg(&a, m->env.rcpts[rcpts[i]].addr);
+		add_arg(&a, rcpt_arg(&m->env.rcpts[rcpts[i]]));
 	msg_path(txt, sizeof(txt), r, m, "TXT");
 	if ((in = open(txt, O_RDONLY | O_CLOEXEC)) != -1) {
 		status = run_capture(a.v, in, &out, errtext, sizeof(errtext));

@@ -1,5 +1,5 @@
 /*
- * Remote recipients, one job per message and domain (and NOTIFY): a child
+ * Remote recipients, one job per message and domain: a child
  * process (child.c) runs mxlookup and mailer -x and reports on a pipe.
  * The parent runs at most `sessions` jobs at once and is the only one
  * that writes the spool: it applies each job's results to its message.

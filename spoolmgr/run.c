@@ -112,14 +112,10 @@ expire_waiting(struct runner *r, struct msg *m, size_t i)
 static int
 same_group(const struct recipient *a, const struct recipient *b)
 {
-	const char	*na = a->notify ? a->notify : "";
-	const char	*nb = b->notify ? b->notify : "";
-
-	return strcasecmp(rcpt_domain(a->addr), rcpt_domain(b->addr)) == 0 &&
-	    strcasecmp(na, nb) == 0;
+	return strcasecmp(rcpt_domain(a->addr), rcpt_domain(b->addr)) == 0;
 }
 
-/* Remote recipients due now, grouped by domain (and NOTIFY) into jobs. */
+/* Remote recipients due now, grouped by domain into jobs. */
 static int
 queue_remote(struct runner *r, struct msg *m)
 {

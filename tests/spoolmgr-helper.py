@@ -2,7 +2,7 @@
 """Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
 
   queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
-        [-N NOTIFY] [-R RET] [-V ENVID] [-b BODY]
+        [-N NOTIFY] [-O yes] [-R RET] [-V ENVID] [-b BODY]
       writes COUNT messages into SPOOL/in by the documented protocol of
       smtpgate-spool(5) (TMP and CMD, fsync, TMP->TXT, CMD->WRK), owned
       by nobody; prints their numbers, one a line.
@@ -44,7 +44,7 @@ def write_file(path, data, uid, gid):
 def queue(args):
     spool, sender, rest = args[0], args[1], args[2:]
     opts = {"-a": "0", "-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
-            "-V": None, "-b": "Hello.\n"}
+            "-V": None, "-O": None, "-b": "Hello.\n"}
     rcpts = []
     i = 0
     while i < len(rest):
@@ -73,6 +73,8 @@ def queue(args):
             env += "Envid: %s\n" % opts["-V"]
         if opts["-N"]:
             env += "".join("Notify: <%s> %s\n" % (r, opts["-N"]) for r in rcpts)
+        if opts["-O"]:
+            env += "".join("ORcpt: <%s> rfc822;%s\n" % (r, r) for r in rcpts)
         base = os.path.join(indir, str(n))
         write_file(base + ".TMP", text.encode(), nobody.pw_uid, nobody.pw_gid)
         write_file(base + ".CMD", env.encode(), nobody.pw_uid, nobody.pw_gid)

@@ -6,7 +6,7 @@
 # telling postmaster once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 31
+plan 34
 
 NSDPORT=$(free_port)
 mkdir -p "$T/nsd"
@@ -77,6 +77,18 @@ is "$(files bob@example.test)" 1 "the local recipient of the same message got it
 is "$(spool_count)" 0 "the message left the spool"
 like "$($SPOOLMGR -C "$CONF" trace ann@remote.test)" "delivered <ann@remote\.test> .*via mx\.remote\.test\.?\[127\.0\.5\.1\]" \
     "trace shows the host and address used"
+
+# DSN parameters of each recipient reach the next host; a DSN for a
+# remote sender goes out with the null sender.
+queue_msg alice@example.test dsn@remote.test -m params -N SUCCESS,FAILURE -O yes > /dev/null
+queue_msg ann@remote.test nosuch@example.test -m tobounce > /dev/null
+run
+f=$(grep -l "Message-ID: <params.0@test>" "$T/remote/"* | head -1)
+like "$(grep '^X-Rcpt-Args:' "$f")" "NOTIFY=SUCCESS,FAILURE.*ORCPT=rfc822;dsn@remote\.test" \
+    "NOTIFY and ORCPT of the recipient reach the next host"
+f=$(grep -l "report-type=delivery-status" "$T/remote/"* | head -1)
+is "$(grep '^X-Mail-Args:' "$f")" "X-Mail-Args: <>" "a DSN to a remote sender goes out with the null sender"
+is "$(spool_count)" 0 "both left the spool"
 
 # --- deferred, then delivered on a later run ------------------------------
 queue_msg alice@example.test sam@slow.test -m slow > /dev/null
