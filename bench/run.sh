@@ -1,120 +1,333 @@
 #!/bin/bash
 # make bench: smtpgate measured side by side with real peers, in one run.
 # Each line compares a smtpgate program with a program that does the same
-# job (Postfix's smtp-sink and smtp-source, ldns's drill), on loopback,
-# and prints the ratio.  Timings are wall-clock on this machine: compare
-# ratios between runs, not seconds.  Nothing here is a test; it never fails
-# on a slow result.
+# job -- a private Postfix (smtpd into its queue on disk, virtual(8) into
+# a Maildir), Postfix's smtp-source, ldns's drill -- on loopback, and
+# prints the ratio smtpgate/peer.  Timings are wall-clock on this machine:
+# compare ratios between runs, not seconds.  Nothing here is a test; it
+# never fails on a slow result.  bench/README.md explains each line.
+#
+# Everything started here is stopped by pid at exit, even on failure; every
+# loop is bounded in count and in time; all traffic stays on 127.0.0.1.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/bench/postfix.sh"
 B=$(mktemp -d /tmp/smtpgate-bench.XXXXXX)
 chmod 755 "$B"
+PF=$B/postfix
 PIDS=""
+PF_STARTED=0
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	local p m
+	if [ "$PF_STARTED" = 1 ]; then
+		m=$(postfix_master_pid "$PF")
+		postfix -c "$PF" stop > /dev/null 2>&1
+		[ -n "$m" ] && kill "$m" 2> /dev/null
+	fi
+	for p in $PIDS; do kill "$p" 2> /dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2> /dev/null; done
 	rm -rf "$B"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
-MESSAGES=${MESSAGES:-400}
+MESSAGES=${MESSAGES:-400}	# per run, at most 1000
 SESSIONS=${SESSIONS:-8}
+SIZE=${SIZE:-4096}
+REPEAT=${REPEAT:-3}		# runs of each receive measure; the median counts
+BIG=20971520			# 20 MiB
+LIMIT=120			# seconds any one measured step may take
+[ "$MESSAGES" -le 1000 ] || MESSAGES=1000
+[ "$REPEAT" -le 9 ] || REPEAT=9
+
+mkdir -p "$TOP/bench/results"
+RES=$B/results.txt
+say() { printf '%s\n' "$*" | tee -a "$RES"; }
+note() { printf '# %s\n' "$*" >&2; }
+row() { printf '%-60s %9s %9s %6s  %s\n' "$@" | tee -a "$RES"; }
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 wait_port() {
-	for _ in $(seq 1 100); do
-		python3 -c "import socket; socket.create_connection(('$1',$2),0.5).close()" 2>/dev/null && return 0
+	local i
+	for i in $(seq 1 100); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.5).close()" 2> /dev/null && return 0
 		sleep 0.1
 	done
+	note "nothing listens on 127.0.0.1:$1"
 	return 1
 }
-# seconds CMD...: wall-clock seconds of CMD, as a decimal
-seconds() {
-	python3 - "$@" <<'EOF'
-import subprocess, sys, time
-t = time.monotonic()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print("%.3f" % (time.monotonic() - t))
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+count() { find "$1" -maxdepth 1 -name "$2" 2> /dev/null | wc -l | tr -d ' '; }
+# wait_count DIR PATTERN N: until DIR holds N files, polling every 10 ms,
+# at most LIMIT seconds.
+wait_count() {
+	python3 - "$1" "$2" "$3" "$LIMIT" <<'EOF'
+import fnmatch, os, sys, time
+d, pat, n, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+end = time.monotonic() + limit
+while time.monotonic() < end:
+    try:
+        if len(fnmatch.filter(os.listdir(d), pat)) >= n:
+            sys.exit(0)
+    except FileNotFoundError:
+        pass
+    time.sleep(0.01)
+sys.exit(1)
 EOF
 }
-# maxrss CMD...: peak resident memory of CMD in KiB (stdin passed through)
-maxrss() {
-	python3 - "$@" <<'EOF'
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-EOF
+# source_run PORT SESSIONS COUNT SIZE: smtp-source into PORT; prints the
+# seconds it took.  smtp-source stops at the first refusal, so a full run
+# means every message was answered 250; the files on disk are counted too.
+source_run() {
+	local t rc
+	t=$(now)
+	timeout "$LIMIT" smtp-source -s "$2" -m "$3" -l "$4" -f a@bench.test \
+	    -t user@bench.test "127.0.0.1:$1" > /dev/null 2> "$B/source.err"
+	rc=$?
+	since "$t"
+	[ "$rc" -eq 0 ] || note "smtp-source into $1 exited $rc: $(head -3 "$B/source.err")"
 }
-ratio() { python3 -c "print('%.2f' % ($1 / $2 if $2 else 0))"; }
-row() { printf '%-44s %12s %12s %8s\n' "$@"; }
 
-mkdir -p "$B/spool/in" "$B/spool/out" "$B/spool/bad" "$B/sink"
-chown -R nobody:nogroup "$B/spool" "$B/sink"
-cat > "$B/smtpgate.conf" <<EOF
+# The launcher for exact peak RSS (see maxrss.c for why it is in C).
+MAXRSS=$B/maxrss
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -o "$MAXRSS" "$TOP/bench/maxrss.c" || exit 1
+
+# smtpgate: one spool and config per way of running smtpd, so that each
+# run's messages can be counted on disk.
+mkdir -p "$B/mail/bench.test"
+for u in user postmaster; do
+	mkdir -p "$B/mail/bench.test/$u/tmp" "$B/mail/bench.test/$u/new" \
+	    "$B/mail/bench.test/$u/cur"
+done
+: > "$B/aliases"
+touch "$B/smtpgate.log"
+chown -R nobody:nogroup "$B/mail" "$B/smtpgate.log"
+sgconf() {	# sgconf NAME: $B/NAME.conf with the spool $B/NAME
+	mkdir -p "$B/$1/in" "$B/$1/out" "$B/$1/bad"
+	chown -R nobody:nogroup "$B/$1"
+	chmod -R 750 "$B/$1"
+	cat > "$B/$1.conf" <<EOF
 hostname=bench.smtpgate.test
 localdomains=bench.test
 relayclients=127.0.0.0/8
-spool=$B/spool
+spool=$B/$1
 mailroot=$B/mail
+aliases=$B/aliases
+logfile=$B/smtpgate.log
 user=nobody
+mailer=$TOP/mailer/mailer
+mxlookup=$TOP/mxlookup/mxlookup
 EOF
-mkdir -p "$B/mail/bench.test/user"
-chown -R nobody:nogroup "$B/mail"
-
-echo "smtpgate benchmarks: $MESSAGES messages, $SESSIONS sessions, loopback"
-row "measure" "smtpgate" "peer" "ratio"
-
-# 1. Receiving: smtp-source into smtpd (tcpserver) vs into smtp-sink.
-# smtpd fsyncs every message to disk before it answers; smtp-sink writes
-# nothing, so this ratio is the price of durability plus process-per-
-# connection, against a lower bound.
-P1=$(free_port); P2=$(free_port)
-tcpserver -HRl0 -c 100 127.0.0.1 "$P1" "$TOP/smtpd/smtpd" -C "$B/smtpgate.conf" &
-PIDS="$PIDS $!"
-smtp-sink -u nobody -c 127.0.0.1:"$P2" 100 > /dev/null &
-PIDS="$PIDS $!"
-wait_port 127.0.0.1 "$P1" && wait_port 127.0.0.1 "$P2"
-s1=$(seconds smtp-source -s "$SESSIONS" -m "$MESSAGES" -l 4096 \
-    -f a@bench.test -t user@bench.test 127.0.0.1:"$P1")
-s2=$(seconds smtp-source -s "$SESSIONS" -m "$MESSAGES" -l 4096 \
-    -f a@bench.test -t user@bench.test 127.0.0.1:"$P2")
-row "receive: seconds (smtpd vs smtp-sink)" "$s1" "$s2" "$(ratio "$s1" "$s2")"
-got=$(find "$B/spool/in" -name '*.WRK' | wc -l)
-row "receive: messages spooled by smtpd" "$got" "$MESSAGES" ""
-
-# 2. Sending: mailer -x vs smtp-source, each sending to smtp-sink.
-head -c 4096 /dev/urandom | base64 > "$B/body"
-{ printf 'From: a@bench.test\nTo: b@sink.test\nSubject: bench\n\n'; cat "$B/body"; } > "$B/msg"
-send_with_mailer() {
-	for _ in $(seq 1 "$MESSAGES"); do
-		"$TOP/mailer/mailer" -C "$B/smtpgate.conf" -x -f a@bench.test \
-		    -h 127.0.0.1:"$P2" b@sink.test < "$B/msg" > /dev/null
-	done
 }
-t1=$(python3 -c 'import time; print(time.monotonic())')
-send_with_mailer
-t2=$(python3 -c 'import time; print(time.monotonic())')
-s1=$(python3 -c "print('%.3f' % ($t2 - $t1))")
-s2=$(seconds smtp-source -s 1 -m "$MESSAGES" -l 4096 -f a@bench.test \
-    -t b@sink.test 127.0.0.1:"$P2")
-row "send: seconds, 1 msg/connection (mailer -x vs smtp-source)" "$s1" "$s2" "$(ratio "$s1" "$s2")"
+sgconf tcp
+sgconf inetd
+sgconf mem
+spooled() { count "$B/$1/in" '*.WRK'; }
+unspool() { rm -f "$B/$1"/in/*; }
 
-# 3. Memory: one 20 MiB message, client side and server side.
+SMTPD=$TOP/smtpd/smtpd
+P_TCP=$(free_port); P_INETD=$(free_port); P_MEM=$(free_port)
+P_PF=$(free_port); P_SINK=$(free_port)
+tcpserver -HRl0 -c 100 127.0.0.1 "$P_TCP" "$SMTPD" -C "$B/tcp.conf" &
+PIDS="$PIDS $!"
+tcpserver -HRl0 -c 10 127.0.0.1 "$P_MEM" "$MAXRSS" "$B/mem.rss" \
+    "$SMTPD" -C "$B/mem.conf" &
+PIDS="$PIDS $!"
+smtp-sink -u nobody 127.0.0.1:"$P_SINK" 100 > /dev/null 2>&1 &
+PIDS="$PIDS $!"
+
+# openbsd-inetd, or xinetd where it replaced it (Debian lets only one be
+# installed); INETD=PATH names an openbsd-inetd binary.  Each is told to
+# allow the spawns this run makes: openbsd-inetd's plain `nowait' stops a
+# service for ten minutes after 256 spawns a minute, xinetd's default cps
+# after 50 connections a second.
+INETD=${INETD:-$(command -v inetd)}
+SPAWNS=$(( 2 * REPEAT * MESSAGES + 100 ))
+if [ -n "$INETD" ]; then
+	INETD_NAME=inetd
+	echo "127.0.0.1:$P_INETD stream tcp nowait.$SPAWNS root $SMTPD smtpd -C $B/inetd.conf" > "$B/inetd.conf.d"
+	"$INETD" -i "$B/inetd.conf.d" &
+	PIDS="$PIDS $!"
+elif command -v xinetd > /dev/null; then
+	INETD_NAME=xinetd
+	cat > "$B/xinetd.conf" <<EOF
+defaults
+{
+}
+service smtpgate-bench
+{
+	type        = UNLISTED
+	port        = $P_INETD
+	bind        = 127.0.0.1
+	socket_type = stream
+	protocol    = tcp
+	wait        = no
+	user        = root
+	server      = $SMTPD
+	server_args = -C $B/inetd.conf
+	instances   = UNLIMITED
+	per_source  = UNLIMITED
+	cps         = $SPAWNS 1
+}
+EOF
+	xinetd -dontfork -f "$B/xinetd.conf" -pidfile "$B/xinetd.pid" 2> /dev/null &
+	PIDS="$PIDS $!"
+else
+	INETD_NAME=
+	note "neither openbsd-inetd nor xinetd: no inetd measure"
+fi
+
+postfix_config "$PF" "$P_PF" "$B/vmail"
+PF_STARTED=1
+postfix -c "$PF" start > "$B/postfix.start" 2>&1 ||
+	note "postfix did not start: $(cat "$B/postfix.start")"
+for p in "$P_TCP" "$P_MEM" ${INETD_NAME:+"$P_INETD"} "$P_SINK" "$P_PF"; do
+	wait_port "$p" || exit 1
+done
+
+say "smtpgate benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), $(uname -sr)"
+say "disk: $(df -T "$B" | awk 'NR == 2 { print $2 " on " $1 }'); peers: Postfix $(postconf -d -h mail_version 2> /dev/null), ldns drill $(drill -v 2> /dev/null | awk '{ print $3; exit }')"
+say "ratio = smtpgate / peer; the last column says which is better"
+say ""
+row "measure" "smtpgate" "peer" "ratio" "better"
+
+# --- Memory: peak RSS of one receiving session, and of one sender ------
+# smtpd's peak comes from wait4 (maxrss between tcpserver and smtpd);
+# Postfix's from VmHWM of its smtpd, which lives on after the session.
+# Postfix's cleanup writes the queue file, a job smtpd does itself.
+note "memory: one session with a 4 KiB message, then one with 20 MiB"
+for size in "$SIZE" "$BIG"; do
+	rm -f "$B/mem.rss"
+	source_run "$P_MEM" 1 1 "$size" > /dev/null
+	source_run "$P_PF" 1 1 "$size" > /dev/null
+	wait_count "$B" mem.rss 1 || note "no peak RSS from smtpd"
+	m1=$(cat "$B/mem.rss" 2> /dev/null || echo -)
+	m2=$(postfix_hwm "$PF" smtpd)
+	m3=$(( m2 + $(postfix_hwm "$PF" cleanup) ))
+	label="4 KiB"; [ "$size" = "$BIG" ] && label="20 MiB"
+	row "receive $label: peak RSS KiB, smtpd vs Postfix smtpd" "$m1" "$m2" "$(ratio "$m1" "$m2")" lower
+	row "receive $label: the same, vs Postfix smtpd + cleanup" "$m1" "$m3" "$(ratio "$m1" "$m3")" lower
+done
+say "  (on disk: smtpgate $(spooled mem), Postfix $(postfix_held "$PF") of 2)"
+postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
+unspool mem
+
 head -c 15000000 /dev/urandom | base64 -w 76 > "$B/big.body"
-{ printf 'From: a@bench.test\nTo: b@sink.test\nSubject: big\n\n'; cat "$B/big.body"; } > "$B/big"
-m1=$(maxrss sh -c "exec '$TOP/mailer/mailer' -C '$B/smtpgate.conf' -x -f a@bench.test -h 127.0.0.1:$P2 b@sink.test < '$B/big'")
-m2=$(maxrss sh -c "exec smtp-source -l 20000000 -m 1 -f a@bench.test -t b@sink.test 127.0.0.1:$P2")
-row "send 20 MiB: peak RSS KiB (mailer vs smtp-source)" "$m1" "$m2" "$(ratio "$m1" "$m2")"
-printf 'EHLO bench\r\nMAIL FROM:<a@bench.test>\r\nRCPT TO:<user@bench.test>\r\nDATA\r\n' > "$B/big.smtp"
-sed 's/^\./../; s/$/\r/' "$B/big" >> "$B/big.smtp"
-printf '.\r\nQUIT\r\n' >> "$B/big.smtp"
-m1=$(maxrss sh -c "TCPREMOTEIP=127.0.0.1 exec '$TOP/smtpd/smtpd' -C '$B/smtpgate.conf' < '$B/big.smtp'")
-row "receive 20 MiB: peak RSS KiB of smtpd" "$m1" "" ""
+{ printf 'From: a@bench.test\nTo: b@sink.test\nSubject: big\n\n'; cat "$B/big.body"; } > "$B/big.msg"
+m1=$(timeout "$LIMIT" "$MAXRSS" - "$TOP/mailer/mailer" -C "$B/tcp.conf" \
+    -x -f a@bench.test -h 127.0.0.1:"$P_SINK" b@sink.test < "$B/big.msg" 2> /dev/null | tail -1)
+m2=$(timeout "$LIMIT" "$MAXRSS" - smtp-source -l "$BIG" -m 1 \
+    -f a@bench.test -t b@sink.test 127.0.0.1:"$P_SINK" 2> /dev/null | tail -1)
+row "send 20 MiB: peak RSS KiB, mailer -x vs smtp-source" "$m1" "$m2" "$(ratio "$m1" "$m2")" lower
 
-# 4. DNS: 200 MX look-ups with mxlookup vs drill, against NSD.
+# --- Receiving: smtp-source into smtpd and into Postfix's smtpd --------
+# Both answer 250 only once the message is fsynced in their queue.  Each
+# run's messages are counted on disk, then removed, except the last
+# multi-session run's, which stay queued for the delivery measure below.
+declare -A rates
+bad=0
+for s in 1 "$SESSIONS"; do
+	for r in $(seq 1 "$REPEAT"); do
+		note "receive: $MESSAGES messages of $SIZE bytes, $s session(s), run $r of $REPEAT"
+		for who in tcp inetd pf; do
+			case $who in
+			tcp) port=$P_TCP ;;
+			inetd) [ -n "$INETD_NAME" ] || continue; port=$P_INETD ;;
+			pf) port=$P_PF ;;
+			esac
+			t=$(source_run "$port" "$s" "$MESSAGES" "$SIZE")
+			if [ "$who" = pf ]; then n=$(postfix_held "$PF"); else n=$(spooled "$who"); fi
+			if [ "$n" != "$MESSAGES" ]; then
+				bad=1
+				say "  WARNING: $who, $s session(s), run $r: $n on disk of $MESSAGES sent"
+			fi
+			rates[$who.$s]="${rates[$who.$s]:-} $(rate "$n" "$t")"
+			[ "$s" = "$SESSIONS" ] && [ "$r" = "$REPEAT" ] && [ "$who" != inetd ] && continue
+			if [ "$who" = pf ]; then
+				postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
+			else
+				unspool "$who"
+			fi
+		done
+	done
+	# shellcheck disable=SC2086
+	{
+		pf=$(median ${rates[pf.$s]})
+		tcp=$(median ${rates[tcp.$s]})
+		row "receive, $s session(s): msg/s, smtpd+tcpserver vs Postfix" "$tcp" "$pf" "$(ratio "$tcp" "$pf")" higher
+		if [ -n "$INETD_NAME" ]; then
+			inetd=$(median ${rates[inetd.$s]})
+			row "receive, $s session(s): msg/s, smtpd+$INETD_NAME vs Postfix" "$inetd" "$pf" "$(ratio "$inetd" "$pf")" higher
+		fi
+		say "  (median of $REPEAT runs; range: tcpserver $(spread ${rates[tcp.$s]})${INETD_NAME:+, $INETD_NAME $(spread ${rates[inetd.$s]:-0})}, Postfix $(spread ${rates[pf.$s]}))"
+	}
+done
+[ "$bad" = 0 ] && say "  (every run: as many messages on disk, in spool or hold queue, as were sent)"
+
+# --- Local delivery: the queued messages into one Maildir --------------
+# spoolmgr run delivers them one by one; Postfix's qmgr hands the released
+# hold queue to virtual(8) processes in parallel.  Both fsync each file.
+note "local delivery: $MESSAGES messages into a Maildir"
+t=$(now)
+timeout "$LIMIT" "$TOP/spoolmgr/spoolmgr" -C "$B/tcp.conf" run > /dev/null 2> "$B/spoolmgr.err" ||
+	note "spoolmgr run failed: $(head -3 "$B/spoolmgr.err")"
+t_sg=$(since "$t")
+n_sg=$(count "$B/mail/bench.test/user/new" '[0-9]*')
+t=$(now)
+postsuper -c "$PF" -H ALL > /dev/null 2>&1
+postqueue -c "$PF" -f > /dev/null 2>&1
+wait_count "$B/vmail/bench.test/user/new" '[0-9]*' "$MESSAGES" || note "Postfix delivered too few"
+t_pf=$(since "$t")
+n_pf=$(count "$B/vmail/bench.test/user/new" '[0-9]*')
+r_sg=$(rate "$n_sg" "$t_sg"); r_pf=$(rate "$n_pf" "$t_pf")
+row "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
+say "  (in the Maildirs: smtpgate $n_sg, Postfix $n_pf of $MESSAGES; left in smtpgate's spool: $(spooled tcp))"
+
+# --- Sending: one message per connection into smtp-sink ----------------
+# mailer is one process per message, as spoolmgr runs it; smtp-source
+# opens all its connections from one process, so a second peer line runs
+# smtp-source once per message in the same shell loop.
+note "send: $MESSAGES messages, one connection each"
+head -c "$SIZE" /dev/urandom | base64 > "$B/body"
+{ printf 'From: a@bench.test\nTo: b@sink.test\nSubject: bench\n\n'; cat "$B/body"; } > "$B/msg"
+t=$(now)
+end=$(( $(date +%s) + LIMIT ))
+: > "$B/mailer.out"
+for _ in $(seq 1 "$MESSAGES"); do
+	[ "$(date +%s)" -lt "$end" ] || break
+	"$TOP/mailer/mailer" -C "$B/tcp.conf" -x -f a@bench.test \
+	    -h 127.0.0.1:"$P_SINK" b@sink.test < "$B/msg" >> "$B/mailer.out" 2> /dev/null
+done
+t_sg=$(since "$t")
+n_ok=$(grep -c '^b@sink.test ok 250' "$B/mailer.out")
+t_pf=$(source_run "$P_SINK" 1 "$MESSAGES" "$SIZE")
+t=$(now)
+end=$(( $(date +%s) + LIMIT ))
+n_src=0
+for _ in $(seq 1 "$MESSAGES"); do
+	[ "$(date +%s)" -lt "$end" ] || break
+	smtp-source -m 1 -l "$SIZE" -f a@bench.test -t b@sink.test \
+	    127.0.0.1:"$P_SINK" > /dev/null 2>&1 && n_src=$((n_src + 1))
+done
+t_pf1=$(since "$t")
+r_sg=$(rate "$n_ok" "$t_sg"); r_pf=$(rate "$MESSAGES" "$t_pf"); r_pf1=$(rate "$n_src" "$t_pf1")
+row "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
+row "  the same, vs one smtp-source process per message" "$r_sg" "$r_pf1" "$(ratio "$r_sg" "$r_pf1")" higher
+say "  (mailer: $n_ok of $MESSAGES answered 250, $(awk -v s="$t_sg" -v n="$n_ok" 'BEGIN { if (n) printf "%.1f", 1000 * s / n }') ms each)"
+
+# --- DNS: 200 MX look-ups with mxlookup vs drill, against NSD ----------
 if command -v nsd > /dev/null; then
-	P3=$(free_port)
+	note "dns: 200 look-ups each"
+	P_DNS=$(free_port)
 	mkdir -p "$B/nsd"
 	cat > "$B/nsd/bench.test.zone" <<EOF
 \$ORIGIN bench.test.
@@ -133,7 +346,7 @@ EOF
 	cat > "$B/nsd/nsd.conf" <<EOF
 server:
   ip-address: 127.0.0.1
-  port: $P3
+  port: $P_DNS
   username: ""
   zonesdir: "$B/nsd"
   database: ""
@@ -149,20 +362,27 @@ EOF
 	nsd -d -c "$B/nsd/nsd.conf" 2> /dev/null &
 	PIDS="$PIDS $!"
 	for _ in $(seq 1 50); do
-		drill -p "$P3" @127.0.0.1 SOA bench.test > /dev/null 2>&1 && break
+		drill -p "$P_DNS" @127.0.0.1 SOA bench.test > /dev/null 2>&1 && break
 		sleep 0.1
 	done
-	t1=$(python3 -c 'import time; print(time.monotonic())')
+	t=$(now)
+	n1=0
 	for _ in $(seq 1 200); do
-		"$TOP/mxlookup/mxlookup" -s 127.0.0.1@"$P3" bench.test > /dev/null
+		timeout 10 "$TOP/mxlookup/mxlookup" -s 127.0.0.1@"$P_DNS" bench.test > /dev/null && n1=$((n1 + 1))
 	done
-	t2=$(python3 -c 'import time; print(time.monotonic())')
+	t_sg=$(since "$t")
+	t=$(now)
+	n2=0
 	for _ in $(seq 1 200); do
-		drill -p "$P3" @127.0.0.1 MX bench.test > /dev/null
+		timeout 10 drill -p "$P_DNS" @127.0.0.1 MX bench.test > /dev/null && n2=$((n2 + 1))
 	done
-	t3=$(python3 -c 'import time; print(time.monotonic())')
-	s1=$(python3 -c "print('%.3f' % ($t2 - $t1))")
-	s2=$(python3 -c "print('%.3f' % ($t3 - $t2))")
-	row "dns: 200 look-ups, seconds (mxlookup vs drill MX)" "$s1" "$s2" "$(ratio "$s1" "$s2")"
-	echo "  (mxlookup also asks for each exchanger's A and AAAA: 7 queries to drill's 1)"
+	t_pf=$(since "$t")
+	r_sg=$(rate "$n1" "$t_sg"); r_pf=$(rate "$n2" "$t_pf")
+	row "dns: MX look-ups/s, mxlookup vs drill MX" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
+	say "  (mxlookup also asks for each exchanger's A and AAAA: 7 queries to drill's 1)"
 fi
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+cp "$RES" "$TOP/bench/results/latest.txt"
+cp "$RES" "$TOP/bench/results/$stamp.txt"
+note "results in bench/results/latest.txt and bench/results/$stamp.txt"

@@ -1,0 +1,89 @@
+# A private Postfix for bench/run.sh (sourced; not run on its own).
+#
+# postfix_config DIR PORT VMAIL writes DIR/main.cf and DIR/master.cf for an
+# instance whose smtpd listens on 127.0.0.1:PORT and accepts mail for
+# user@bench.test from 127.0.0.0/8 into its own queue under DIR/queue.
+# Every message is put on hold as it arrives (a HOLD action in the
+# recipient restrictions), so that nothing is delivered while receiving is
+# measured; `postsuper -H ALL` releases them later to the virtual(8)
+# delivery agent, which writes Maildir files under VMAIL as uid 65534.
+#
+# Settings that differ from a stock Postfix, and why:
+#   smtpd_peername_lookup = no   smtpgate's smtpd does no reverse DNS
+#   in_flow_delay = 0s           held mail never reaches qmgr, so cleanup
+#                                would wait for flow tokens that never come
+#   message_size_limit           30 MB, above the 20 MiB memory measure
+#   chroot off, maillog_file     as in the tests (PEERS.md)
+
+postfix_config() {
+	local dir=$1 port=$2 vmail=$3 s
+	mkdir -p "$dir/queue" "$dir/data" "$vmail"
+	chown postfix "$dir/data"
+	chown nobody:nogroup "$vmail"
+	cat > "$dir/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = bench.postfix.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+local_recipient_maps =
+maillog_file_prefixes = $dir
+maillog_file = $dir/maillog
+smtpd_peername_lookup = no
+in_flow_delay = 0s
+message_size_limit = 31457280
+smtpd_recipient_restrictions = check_client_access static:HOLD
+virtual_mailbox_domains = bench.test
+virtual_mailbox_base = $vmail
+virtual_mailbox_maps = static:bench.test/user/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+EOF
+	{
+		echo "127.0.0.1:$port inet n - n - - smtpd"
+		for s in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
+		    "qmgr unix n - n 300 1 qmgr" "tlsmgr unix - - n 1000? 1 tlsmgr" \
+		    "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" \
+		    "defer unix - - n - 0 bounce" "trace unix - - n - 0 bounce" \
+		    "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
+		    "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" \
+		    "relay unix - - n - - smtp" "showq unix n - n - - showq" \
+		    "error unix - - n - - error" "retry unix - - n - - error" \
+		    "discard unix - - n - - discard" "local unix - n n - - local" \
+		    "virtual unix - n n - - virtual" "anvil unix - - n - 1 anvil" \
+		    "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"; do
+			echo "$s"
+		done
+	} > "$dir/master.cf"
+}
+
+# postfix_master_pid DIR: the pid of the instance's master, if it runs.
+postfix_master_pid() {
+	local f=$1/queue/pid/master.pid
+	[ -r "$f" ] && tr -d ' \n' < "$f"
+}
+
+# postfix_held DIR: the number of messages in the hold queue.
+postfix_held() {
+	find "$1/queue/hold" -type f 2> /dev/null | wc -l | tr -d ' '
+}
+
+# postfix_hwm DIR NAME: the largest VmHWM (peak RSS, KiB) among the
+# master's children called NAME (smtpd, cleanup).  Postfix keeps its
+# processes for the next client, so the peak outlives the session.
+postfix_hwm() {
+	local m p v max=0
+	m=$(postfix_master_pid "$1") || return 0
+	for p in $(pgrep -P "$m" -x "$2"); do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2> /dev/null)
+		[ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
+	done
+	echo "$max"
+}
