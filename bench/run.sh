@@ -35,7 +35,7 @@ trap 'exit 1' INT TERM
 MESSAGES=${MESSAGES:-400}	# per run, at most 1000
 SESSIONS=${SESSIONS:-8}
 SIZE=${SIZE:-4096}
-REPEAT=${REPEAT:-3}		# runs of each receive measure; the median counts
+REPEAT=${REPEAT:-5}		# runs of each measure; the median counts
 BIG=20971520			# 20 MiB
 LIMIT=120			# seconds any one measured step may take
 [ "$MESSAGES" -le 1000 ] || MESSAGES=1000
@@ -196,7 +196,7 @@ done
 say "smtpgate benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), $(uname -sr)"
 say "disk: $(df -T "$B" | awk 'NR == 2 { print $2 " on " $1 }'); peers: Postfix $(postconf -d -h mail_version 2> /dev/null), ldns drill $(drill -v 2> /dev/null | awk '{ print $3; exit }')"
-say "ratio = smtpgate / peer; the last column says which is better"
+say "ratio = smtpgate / peer; the last column says which of the two is better"
 say ""
 row "measure" "smtpgate" "peer" "ratio" "better"
 
@@ -229,104 +229,102 @@ m2=$(timeout "$LIMIT" "$MAXRSS" - smtp-source -l "$BIG" -m 1 \
     -f a@bench.test -t b@sink.test 127.0.0.1:"$P_SINK" 2> /dev/null | tail -1)
 row "send 20 MiB: peak RSS KiB, mailer -x vs smtp-source" "$m1" "$m2" "$(ratio "$m1" "$m2")" lower
 
+# Every measure below runs REPEAT times, interleaved, so that a moment of
+# load on the machine touches smtpgate and the peer alike; each line
+# reports the median, and the range of the runs under it.
+declare -A samples
+add() { samples[$1]="${samples[$1]:-} $2"; }
+bad=0
+warn() { bad=1; say "  WARNING: $*"; }
+
 # --- Receiving: smtp-source into smtpd and into Postfix's smtpd --------
 # Both answer 250 only once the message is fsynced in their queue.  Each
-# run's messages are counted on disk, then removed, except the last
-# multi-session run's, which stay queued for the delivery measure below.
-declare -A rates
-bad=0
-for s in 1 "$SESSIONS"; do
-	for r in $(seq 1 "$REPEAT"); do
-		note "receive: $MESSAGES messages of $SIZE bytes, $s session(s), run $r of $REPEAT"
-		for who in tcp inetd pf; do
-			case $who in
-			tcp) port=$P_TCP ;;
-			inetd) [ -n "$INETD_NAME" ] || continue; port=$P_INETD ;;
-			pf) port=$P_PF ;;
-			esac
-			t=$(source_run "$port" "$s" "$MESSAGES" "$SIZE")
-			if [ "$who" = pf ]; then n=$(postfix_held "$PF"); else n=$(spooled "$who"); fi
-			if [ "$n" != "$MESSAGES" ]; then
-				bad=1
-				say "  WARNING: $who, $s session(s), run $r: $n on disk of $MESSAGES sent"
-			fi
-			rates[$who.$s]="${rates[$who.$s]:-} $(rate "$n" "$t")"
-			[ "$s" = "$SESSIONS" ] && [ "$r" = "$REPEAT" ] && [ "$who" != inetd ] && continue
-			if [ "$who" = pf ]; then
-				postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
-			else
-				unspool "$who"
-			fi
-		done
-	done
-	# shellcheck disable=SC2086
-	{
-		pf=$(median ${rates[pf.$s]})
-		tcp=$(median ${rates[tcp.$s]})
-		row "receive, $s session(s): msg/s, smtpd+tcpserver vs Postfix" "$tcp" "$pf" "$(ratio "$tcp" "$pf")" higher
-		if [ -n "$INETD_NAME" ]; then
-			inetd=$(median ${rates[inetd.$s]})
-			row "receive, $s session(s): msg/s, smtpd+$INETD_NAME vs Postfix" "$inetd" "$pf" "$(ratio "$inetd" "$pf")" higher
+# run's messages are counted on disk, then removed, except the multi-
+# session run's, which stay queued for the delivery measure.
+receive_run() {	# receive_run SESSIONS KEEP
+	local who port t n
+	note "receive: $MESSAGES messages of $SIZE bytes, $1 session(s), run $r of $REPEAT"
+	for who in tcp inetd pf; do
+		case $who in
+		tcp) port=$P_TCP ;;
+		inetd) [ -n "$INETD_NAME" ] || continue; port=$P_INETD ;;
+		pf) port=$P_PF ;;
+		esac
+		t=$(source_run "$port" "$1" "$MESSAGES" "$SIZE")
+		if [ "$who" = pf ]; then n=$(postfix_held "$PF"); else n=$(spooled "$who"); fi
+		[ "$n" = "$MESSAGES" ] || warn "$who, $1 session(s), run $r: $n on disk of $MESSAGES sent"
+		add "receive.$1.$who" "$(rate "$n" "$t")"
+		[ "$2" = keep ] && [ "$who" != inetd ] && continue
+		if [ "$who" = pf ]; then
+			postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
+		else
+			unspool "$who"
 		fi
-		say "  (median of $REPEAT runs; range: tcpserver $(spread ${rates[tcp.$s]})${INETD_NAME:+, $INETD_NAME $(spread ${rates[inetd.$s]:-0})}, Postfix $(spread ${rates[pf.$s]}))"
-	}
-done
-[ "$bad" = 0 ] && say "  (every run: as many messages on disk, in spool or hold queue, as were sent)"
+	done
+}
 
 # --- Local delivery: the queued messages into one Maildir --------------
 # spoolmgr run delivers them one by one; Postfix's qmgr hands the released
 # hold queue to virtual(8) processes in parallel.  Both fsync each file.
-note "local delivery: $MESSAGES messages into a Maildir"
-t=$(now)
-timeout "$LIMIT" "$TOP/spoolmgr/spoolmgr" -C "$B/tcp.conf" run > /dev/null 2> "$B/spoolmgr.err" ||
-	note "spoolmgr run failed: $(head -3 "$B/spoolmgr.err")"
-t_sg=$(since "$t")
-n_sg=$(count "$B/mail/bench.test/user/new" '[0-9]*')
-t=$(now)
-postsuper -c "$PF" -H ALL > /dev/null 2>&1
-postqueue -c "$PF" -f > /dev/null 2>&1
-wait_count "$B/vmail/bench.test/user/new" '[0-9]*' "$MESSAGES" || note "Postfix delivered too few"
-t_pf=$(since "$t")
-n_pf=$(count "$B/vmail/bench.test/user/new" '[0-9]*')
-r_sg=$(rate "$n_sg" "$t_sg"); r_pf=$(rate "$n_pf" "$t_pf")
-row "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
-say "  (in the Maildirs: smtpgate $n_sg, Postfix $n_pf of $MESSAGES; left in smtpgate's spool: $(spooled tcp))"
+deliver_run() {
+	local t t_sg t_pf n_sg n_pf
+	note "local delivery: $MESSAGES messages into a Maildir, run $r of $REPEAT"
+	t=$(now)
+	timeout "$LIMIT" "$TOP/spoolmgr/spoolmgr" -C "$B/tcp.conf" run > /dev/null 2> "$B/spoolmgr.err" ||
+		note "spoolmgr run failed: $(head -3 "$B/spoolmgr.err")"
+	t_sg=$(since "$t")
+	n_sg=$(count "$B/mail/bench.test/user/new" '[0-9]*')
+	t=$(now)
+	postsuper -c "$PF" -H ALL > /dev/null 2>&1
+	postqueue -c "$PF" -f > /dev/null 2>&1
+	wait_count "$B/vmail/bench.test/user/new" '[0-9]*' "$MESSAGES"
+	t_pf=$(since "$t")
+	n_pf=$(count "$B/vmail/bench.test/user/new" '[0-9]*')
+	[ "$n_sg" = "$MESSAGES" ] && [ "$(spooled tcp)" = 0 ] ||
+		warn "spoolmgr, run $r: $n_sg in the Maildir, $(spooled tcp) left in spool, of $MESSAGES"
+	[ "$n_pf" = "$MESSAGES" ] || warn "Postfix, run $r: $n_pf in the Maildir of $MESSAGES"
+	add deliver.sg "$(rate "$n_sg" "$t_sg")"
+	add deliver.pf "$(rate "$n_pf" "$t_pf")"
+	rm -f "$B/mail/bench.test/user/new/"* "$B/vmail/bench.test/user/new/"*
+}
 
 # --- Sending: one message per connection into smtp-sink ----------------
 # mailer is one process per message, as spoolmgr runs it; smtp-source
-# opens all its connections from one process, so a second peer line runs
+# opens all its connections from one process, so a second peer runs
 # smtp-source once per message in the same shell loop.
-note "send: $MESSAGES messages, one connection each"
 head -c "$SIZE" /dev/urandom | base64 > "$B/body"
 { printf 'From: a@bench.test\nTo: b@sink.test\nSubject: bench\n\n'; cat "$B/body"; } > "$B/msg"
-t=$(now)
-end=$(( $(date +%s) + LIMIT ))
-: > "$B/mailer.out"
-for _ in $(seq 1 "$MESSAGES"); do
-	[ "$(date +%s)" -lt "$end" ] || break
-	"$TOP/mailer/mailer" -C "$B/tcp.conf" -x -f a@bench.test \
-	    -h 127.0.0.1:"$P_SINK" b@sink.test < "$B/msg" >> "$B/mailer.out" 2> /dev/null
-done
-t_sg=$(since "$t")
-n_ok=$(grep -c '^b@sink.test ok 250' "$B/mailer.out")
-t_pf=$(source_run "$P_SINK" 1 "$MESSAGES" "$SIZE")
-t=$(now)
-end=$(( $(date +%s) + LIMIT ))
-n_src=0
-for _ in $(seq 1 "$MESSAGES"); do
-	[ "$(date +%s)" -lt "$end" ] || break
-	smtp-source -m 1 -l "$SIZE" -f a@bench.test -t b@sink.test \
-	    127.0.0.1:"$P_SINK" > /dev/null 2>&1 && n_src=$((n_src + 1))
-done
-t_pf1=$(since "$t")
-r_sg=$(rate "$n_ok" "$t_sg"); r_pf=$(rate "$MESSAGES" "$t_pf"); r_pf1=$(rate "$n_src" "$t_pf1")
-row "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
-row "  the same, vs one smtp-source process per message" "$r_sg" "$r_pf1" "$(ratio "$r_sg" "$r_pf1")" higher
-say "  (mailer: $n_ok of $MESSAGES answered 250, $(awk -v s="$t_sg" -v n="$n_ok" 'BEGIN { if (n) printf "%.1f", 1000 * s / n }') ms each)"
+send_run() {
+	local t t_sg end n_ok n_src
+	note "send: $MESSAGES messages, one connection each, run $r of $REPEAT"
+	t=$(now)
+	end=$(( $(date +%s) + LIMIT ))
+	: > "$B/mailer.out"
+	for _ in $(seq 1 "$MESSAGES"); do
+		[ "$(date +%s)" -lt "$end" ] || break
+		"$TOP/mailer/mailer" -C "$B/tcp.conf" -x -f a@bench.test \
+		    -h 127.0.0.1:"$P_SINK" b@sink.test < "$B/msg" >> "$B/mailer.out" 2> /dev/null
+	done
+	t_sg=$(since "$t")
+	n_ok=$(grep -c '^b@sink.test ok 250' "$B/mailer.out")
+	[ "$n_ok" = "$MESSAGES" ] || warn "mailer, run $r: $n_ok of $MESSAGES answered 250"
+	add send.sg "$(rate "$n_ok" "$t_sg")"
+	add send.ms "$(awk -v s="$t_sg" -v n="$n_ok" 'BEGIN { if (n) printf "%.2f", 1000 * s / n }')"
+	add send.src "$(rate "$MESSAGES" "$(source_run "$P_SINK" 1 "$MESSAGES" "$SIZE")")"
+	t=$(now)
+	end=$(( $(date +%s) + LIMIT ))
+	n_src=0
+	for _ in $(seq 1 "$MESSAGES"); do
+		[ "$(date +%s)" -lt "$end" ] || break
+		smtp-source -m 1 -l "$SIZE" -f a@bench.test -t b@sink.test \
+		    127.0.0.1:"$P_SINK" > /dev/null 2>&1 && n_src=$((n_src + 1))
+	done
+	add send.src1 "$(rate "$n_src" "$(since "$t")")"
+}
 
 # --- DNS: 200 MX look-ups with mxlookup vs drill, against NSD ----------
+P_DNS=
 if command -v nsd > /dev/null; then
-	note "dns: 200 look-ups each"
 	P_DNS=$(free_port)
 	mkdir -p "$B/nsd"
 	cat > "$B/nsd/bench.test.zone" <<EOF
@@ -365,22 +363,93 @@ EOF
 		drill -p "$P_DNS" @127.0.0.1 SOA bench.test > /dev/null 2>&1 && break
 		sleep 0.1
 	done
+fi
+dns_run() {
+	local t n1=0 n2=0
+	note "dns: 200 look-ups each, run $r of $REPEAT"
 	t=$(now)
-	n1=0
 	for _ in $(seq 1 200); do
 		timeout 10 "$TOP/mxlookup/mxlookup" -s 127.0.0.1@"$P_DNS" bench.test > /dev/null && n1=$((n1 + 1))
 	done
-	t_sg=$(since "$t")
+	add dns.sg "$(rate "$n1" "$(since "$t")")"
 	t=$(now)
-	n2=0
 	for _ in $(seq 1 200); do
 		timeout 10 drill -p "$P_DNS" @127.0.0.1 MX bench.test > /dev/null && n2=$((n2 + 1))
 	done
-	t_pf=$(since "$t")
-	r_sg=$(rate "$n1" "$t_sg"); r_pf=$(rate "$n2" "$t_pf")
-	row "dns: MX look-ups/s, mxlookup vs drill MX" "$r_sg" "$r_pf" "$(ratio "$r_sg" "$r_pf")" higher
+	add dns.drill "$(rate "$n2" "$(since "$t")")"
+	[ "$n1" = 200 ] && [ "$n2" = 200 ] || warn "dns, run $r: $n1 and $n2 answers of 200"
+}
+
+for r in $(seq 1 "$REPEAT"); do
+	receive_run 1 remove
+	receive_run "$SESSIONS" keep
+	deliver_run
+	send_run
+	[ -n "$P_DNS" ] && dns_run
+done
+
+# pair_ratio KEY PEERKEY: the median of the runs' own ratios (run i of
+# KEY over run i of PEERKEY, measured a moment apart), steadier than the
+# ratio of two medians when the machine's load comes and goes.
+pair_ratio() {
+	awk -v a="${samples[$1]}" -v b="${samples[$2]}" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " "); m = 0
+		for (i = 1; i <= n; i++)
+			if (y[i] > 0) r[++m] = x[i] / y[i]
+		if (m == 0) { print "-"; exit }
+		for (i = 1; i <= m; i++)	# insertion sort: m is small
+			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+				t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
+			}
+		printf "%.2f", r[int((m + 1) / 2)]
+	}'
+}
+# line LABEL KEY PEERKEY BETTER: one row of medians
+line() {
+	# shellcheck disable=SC2086
+	row "$1" "$(median ${samples[$2]})" "$(median ${samples[$3]})" \
+	    "$(pair_ratio "$2" "$3")" "$4"
+}
+# runs KEY NAME...: the range of each KEY's runs
+runs() {
+	local out="" k
+	while [ $# -ge 2 ]; do
+		# shellcheck disable=SC2086
+		k=$(spread ${samples[$1]})
+		out="$out${out:+, }$2 $k"
+		shift 2
+	done
+	say "  (runs: $out)"
+}
+for s in 1 "$SESSIONS"; do
+	line "receive, $s session(s): msg/s, smtpd+tcpserver vs Postfix" "receive.$s.tcp" "receive.$s.pf" higher
+	[ -n "$INETD_NAME" ] &&
+		line "receive, $s session(s): msg/s, smtpd+$INETD_NAME vs Postfix" "receive.$s.inetd" "receive.$s.pf" higher
+	if [ -n "$INETD_NAME" ]; then
+		runs "receive.$s.tcp" tcpserver "receive.$s.inetd" "$INETD_NAME" "receive.$s.pf" Postfix
+	else
+		runs "receive.$s.tcp" tcpserver "receive.$s.pf" Postfix
+	fi
+done
+line "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" deliver.sg deliver.pf higher
+runs deliver.sg spoolmgr deliver.pf Postfix
+line "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" send.sg send.src higher
+line "  the same, vs one smtp-source process per message" send.sg send.src1 higher
+# shellcheck disable=SC2086
+say "  (runs: mailer $(spread ${samples[send.sg]}), smtp-source $(spread ${samples[send.src]}), one process each $(spread ${samples[send.src1]}); mailer $(median ${samples[send.ms]}) ms a message)"
+if [ -n "$P_DNS" ]; then
+	line "dns: MX look-ups/s, mxlookup vs drill MX" dns.sg dns.drill higher
+	runs dns.sg mxlookup dns.drill drill
 	say "  (mxlookup also asks for each exchanger's A and AAAA: 7 queries to drill's 1)"
 fi
+say ""
+if [ "$bad" = 0 ]; then
+	say "counts: every run put as many messages on disk (spool, hold queue, Maildir) as were sent"
+else
+	say "counts: some runs lost or kept messages, see the WARNING lines"
+fi
+say "each line: the median of $REPEAT interleaved runs of $MESSAGES messages ($SIZE bytes);"
+say "its ratio: the median of the $REPEAT runs' own ratios"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 cp "$RES" "$TOP/bench/results/latest.txt"
