@@ -145,18 +145,18 @@ smtp-sink -u nobody 127.0.0.1:"$P_SINK" 100 > /dev/null 2>&1 &
 PIDS="$PIDS $!"
 
 # openbsd-inetd, or xinetd where it replaced it (Debian lets only one be
-# installed); INETD=PATH names an openbsd-inetd binary.  Each is told to
-# allow the spawns this run makes: openbsd-inetd's plain `nowait' stops a
-# service for ten minutes after 256 spawns a minute, xinetd's default cps
-# after 50 connections a second.
-INETD=${INETD:-$(command -v inetd)}
+# installed); INETD=PATH names either binary.  Each is told to allow the
+# spawns this run makes: openbsd-inetd's plain `nowait' stops a service
+# for ten minutes after 256 spawns a minute, xinetd's default cps after
+# 50 connections a second.
+INETD=${INETD:-$(command -v inetd || command -v xinetd)}
 SPAWNS=$(( 2 * REPEAT * MESSAGES + 100 ))
-if [ -n "$INETD" ]; then
+if [ -n "$INETD" ] && [ "$(basename "$INETD")" != xinetd ]; then
 	INETD_NAME=inetd
 	echo "127.0.0.1:$P_INETD stream tcp nowait.$SPAWNS root $SMTPD smtpd -C $B/inetd.conf" > "$B/inetd.conf.d"
 	"$INETD" -i "$B/inetd.conf.d" &
 	PIDS="$PIDS $!"
-elif command -v xinetd > /dev/null; then
+elif [ -n "$INETD" ]; then
 	INETD_NAME=xinetd
 	cat > "$B/xinetd.conf" <<EOF
 defaults
@@ -178,7 +178,7 @@ service smtpgate-bench
 	cps         = $SPAWNS 1
 }
 EOF
-	xinetd -dontfork -f "$B/xinetd.conf" -pidfile "$B/xinetd.pid" 2> /dev/null &
+	"$INETD" -dontfork -f "$B/xinetd.conf" -pidfile "$B/xinetd.pid" 2> /dev/null &
 	PIDS="$PIDS $!"
 else
 	INETD_NAME=
