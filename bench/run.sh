@@ -99,6 +99,8 @@ source_run() {
 # The launcher for exact peak RSS (see maxrss.c for why it is in C).
 MAXRSS=$B/maxrss
 cc -std=c11 -D_DEFAULT_SOURCE -O2 -o "$MAXRSS" "$TOP/bench/maxrss.c" || exit 1
+# fsync made a no-op, for one diagnostic smtpd (see nofsync.c).
+cc -std=c11 -O2 -shared -fPIC -o "$B/nofsync.so" "$TOP/bench/nofsync.c" || exit 1
 
 # smtpgate: one spool and config per way of running smtpd, so that each
 # run's messages can be counted on disk.
@@ -130,16 +132,20 @@ EOF
 sgconf tcp
 sgconf inetd
 sgconf mem
+sgconf nofs
 spooled() { count "$B/$1/in" '*.WRK'; }
 unspool() { rm -f "$B/$1"/in/*; }
 
 SMTPD=$TOP/smtpd/smtpd
 P_TCP=$(free_port); P_INETD=$(free_port); P_MEM=$(free_port)
-P_PF=$(free_port); P_SINK=$(free_port)
+P_PF=$(free_port); P_SINK=$(free_port); P_NOFS=$(free_port)
 tcpserver -HRl0 -c 100 127.0.0.1 "$P_TCP" "$SMTPD" -C "$B/tcp.conf" &
 PIDS="$PIDS $!"
 tcpserver -HRl0 -c 10 127.0.0.1 "$P_MEM" "$MAXRSS" "$B/mem.rss" \
     "$SMTPD" -C "$B/mem.conf" &
+PIDS="$PIDS $!"
+env LD_PRELOAD="$B/nofsync.so" tcpserver -HRl0 -c 100 127.0.0.1 "$P_NOFS" \
+    "$SMTPD" -C "$B/nofs.conf" &
 PIDS="$PIDS $!"
 smtp-sink -u nobody 127.0.0.1:"$P_SINK" 100 > /dev/null 2>&1 &
 PIDS="$PIDS $!"
@@ -189,7 +195,7 @@ postfix_config "$PF" "$P_PF" "$B/vmail"
 PF_STARTED=1
 postfix -c "$PF" start > "$B/postfix.start" 2>&1 ||
 	note "postfix did not start: $(cat "$B/postfix.start")"
-for p in "$P_TCP" "$P_MEM" ${INETD_NAME:+"$P_INETD"} "$P_SINK" "$P_PF"; do
+for p in "$P_TCP" "$P_NOFS" "$P_MEM" ${INETD_NAME:+"$P_INETD"} "$P_SINK" "$P_PF"; do
 	wait_port "$p" || exit 1
 done
 
@@ -244,9 +250,10 @@ warn() { bad=1; say "  WARNING: $*"; }
 receive_run() {	# receive_run SESSIONS KEEP
 	local who port t n
 	note "receive: $MESSAGES messages of $SIZE bytes, $1 session(s), run $r of $REPEAT"
-	for who in tcp inetd pf; do
+	for who in tcp inetd pf nofs; do
 		case $who in
 		tcp) port=$P_TCP ;;
+		nofs) port=$P_NOFS ;;
 		inetd) [ -n "$INETD_NAME" ] || continue; port=$P_INETD ;;
 		pf) port=$P_PF ;;
 		esac
@@ -254,7 +261,7 @@ receive_run() {	# receive_run SESSIONS KEEP
 		if [ "$who" = pf ]; then n=$(postfix_held "$PF"); else n=$(spooled "$who"); fi
 		[ "$n" = "$MESSAGES" ] || warn "$who, $1 session(s), run $r: $n on disk of $MESSAGES sent"
 		add "receive.$1.$who" "$(rate "$n" "$t")"
-		[ "$2" = keep ] && [ "$who" != inetd ] && continue
+		[ "$2" = keep ] && { [ "$who" = tcp ] || [ "$who" = pf ]; } && continue
 		if [ "$who" = pf ]; then
 			postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
 		else
@@ -430,6 +437,8 @@ for s in 1 "$SESSIONS"; do
 	else
 		runs "receive.$s.tcp" tcpserver "receive.$s.pf" Postfix
 	fi
+	# shellcheck disable=SC2086
+	say "  (diagnosis: with fsync a no-op, smtpd+tcpserver takes $(median ${samples[receive.$s.nofs]}) msg/s, $(pair_ratio "receive.$s.nofs" "receive.$s.tcp") times as many)"
 done
 line "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" deliver.sg deliver.pf higher
 runs deliver.sg spoolmgr deliver.pf Postfix
