@@ -51,8 +51,7 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 wait_port() {
-	local i
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.5).close()" 2> /dev/null && return 0
 		sleep 0.1
 	done
