@@ -394,27 +394,27 @@ for r in $(seq 1 "$REPEAT"); do
 	[ -n "$P_DNS" ] && dns_run
 done
 
-# pair_ratio KEY PEERKEY: the median of the runs' own ratios (run i of
-# KEY over run i of PEERKEY, measured a moment apart), steadier than the
-# ratio of two medians when the machine's load comes and goes.
-pair_ratio() {
+# pair_ratios KEY PEERKEY: the range of the runs' own ratios (run i of KEY
+# over run i of PEERKEY, measured a moment apart): how far the ratio moves
+# while the machine's load comes and goes.
+pair_ratios() {
 	awk -v a="${samples[$1]}" -v b="${samples[$2]}" 'BEGIN {
-		n = split(a, x, " "); split(b, y, " "); m = 0
-		for (i = 1; i <= n; i++)
-			if (y[i] > 0) r[++m] = x[i] / y[i]
-		if (m == 0) { print "-"; exit }
-		for (i = 1; i <= m; i++)	# insertion sort: m is small
-			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
-				t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
-			}
-		printf "%.2f", r[int((m + 1) / 2)]
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) {
+			if (y[i] <= 0) continue
+			r = x[i] / y[i]
+			if (lo == "" || r < lo) lo = r
+			if (hi == "" || r > hi) hi = r
+		}
+		if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi
 	}'
 }
-# line LABEL KEY PEERKEY BETTER: one row of medians
+# line LABEL KEY PEERKEY BETTER: one row, the medians of the runs
 line() {
+	local a b
 	# shellcheck disable=SC2086
-	row "$1" "$(median ${samples[$2]})" "$(median ${samples[$3]})" \
-	    "$(pair_ratio "$2" "$3")" "$4"
+	a=$(median ${samples[$2]}); b=$(median ${samples[$3]})
+	row "$1" "$a" "$b" "$(ratio "$a" "$b")" "$4"
 }
 # runs KEY NAME...: the range of each KEY's runs
 runs() {
@@ -433,14 +433,17 @@ for s in 1 "$SESSIONS"; do
 		line "receive, $s session(s): msg/s, smtpd+$INETD_NAME vs Postfix" "receive.$s.inetd" "receive.$s.pf" higher
 	if [ -n "$INETD_NAME" ]; then
 		runs "receive.$s.tcp" tcpserver "receive.$s.inetd" "$INETD_NAME" "receive.$s.pf" Postfix
+		say "  (ratio in each run: tcpserver $(pair_ratios "receive.$s.tcp" "receive.$s.pf"), $INETD_NAME $(pair_ratios "receive.$s.inetd" "receive.$s.pf"))"
 	else
 		runs "receive.$s.tcp" tcpserver "receive.$s.pf" Postfix
+		say "  (ratio in each run: $(pair_ratios "receive.$s.tcp" "receive.$s.pf"))"
 	fi
 	# shellcheck disable=SC2086
-	say "  (diagnosis: with fsync a no-op, smtpd+tcpserver takes $(median ${samples[receive.$s.nofs]}) msg/s, $(pair_ratio "receive.$s.nofs" "receive.$s.tcp") times as many)"
+	say "  (diagnosis: with fsync a no-op, smtpd+tcpserver takes $(median ${samples[receive.$s.nofs]}) msg/s, $(ratio "$(median ${samples[receive.$s.nofs]})" "$(median ${samples[receive.$s.tcp]})") times as many)"
 done
 line "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" deliver.sg deliver.pf higher
 runs deliver.sg spoolmgr deliver.pf Postfix
+say "  (ratio in each run: $(pair_ratios deliver.sg deliver.pf))"
 line "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" send.sg send.src higher
 line "  the same, vs one smtp-source process per message" send.sg send.src1 higher
 # shellcheck disable=SC2086
@@ -448,6 +451,7 @@ say "  (runs: mailer $(spread ${samples[send.sg]}), smtp-source $(spread ${sampl
 if [ -n "$P_DNS" ]; then
 	line "dns: MX look-ups/s, mxlookup vs drill MX" dns.sg dns.drill higher
 	runs dns.sg mxlookup dns.drill drill
+	say "  (ratio in each run: $(pair_ratios dns.sg dns.drill))"
 	say "  (mxlookup also asks for each exchanger's A and AAAA: 7 queries to drill's 1)"
 fi
 say ""
@@ -456,8 +460,7 @@ if [ "$bad" = 0 ]; then
 else
 	say "counts: some runs lost or kept messages, see the WARNING lines"
 fi
-say "each line: the median of $REPEAT interleaved runs of $MESSAGES messages ($SIZE bytes);"
-say "its ratio: the median of the $REPEAT runs' own ratios"
+say "each rate: the median of $REPEAT interleaved runs of $MESSAGES messages ($SIZE bytes)"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 cp "$RES" "$TOP/bench/results/latest.txt"
