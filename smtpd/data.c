@@ -154,7 +154,8 @@ data_end(struct session *s)
 		break;
 	}
 	transaction_reset(s);
-	set_state(s, S_READY);
+	/* text skipped after a DATA refused before EHLO greets no one */
+	set_state(s, s->helo[0] ? S_READY : S_FRESH);
 	s->flush_now = 1;
 }
 

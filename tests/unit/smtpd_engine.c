@@ -316,6 +316,30 @@ test_refused_data_text_is_not_commands(void **state)
 	assert_int_equal(count_files(f), 0);
 }
 
+/* Skipping text after a DATA refused before EHLO does not greet the client. */
+static void
+test_refused_data_keeps_sequence(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_string_equal(talk(f, "DATA\r\nMAIL FROM:<a@remote.test>\r\n"
+	    ".\r\nMAIL FROM:<a@remote.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: send EHLO or HELO first\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n"
+	    "503 5.5.1 bad sequence of commands: send EHLO or HELO first\r\n");
+	assert_int_equal(f->s.state, S_FRESH);
+	/* after EHLO the same burst leaves a greeted session */
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "DATA\r\nx\r\n.\r\n"
+	    "MAIL FROM:<a@remote.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: need MAIL and RCPT before "
+	    "DATA\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n250 2.1.0 sender <a@remote.test> ok\r\n");
+	assert_int_equal(count_files(f), 0);
+}
+
 /* Only CRLF.CRLF ends the data; bare LF or CR refuse the message. */
 static void
 test_bare_line_ends_do_not_end_data(void **state)
@@ -729,6 +753,8 @@ main(void)
 		    test_refused_data_text_is_not_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_bare_line_ends_do_not_end_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_data_keeps_sequence,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bare_lf_reply, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_line_length_limit, setup,
