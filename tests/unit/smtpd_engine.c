@@ -313,6 +313,17 @@ test_refused_data_text_is_not_commands(void **state)
 	    "554 5.5.0 message text discarded: it was sent although DATA was "
 	    "refused\r\n250 2.0.0 OK\r\n");
 	assert_false(session_closed(&f->s));
+	/* a bare "LF . LF" in the skipped text does not end it either */
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "RCPT TO:<x@remote.test>\r\nRCPT TO:<y@remote.test>\r\nDATA\r\n"
+	    "x\n.\nRSET\r\nMAIL FROM:<e@remote.test>\r\n.\r\nNOOP\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "550 5.7.1 <x@remote.test>: relaying denied\r\n"
+	    "550 5.7.1 <y@remote.test>: relaying denied\r\n"
+	    "554 5.5.1 no valid recipients\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n250 2.0.0 OK\r\n");
+	assert_int_equal(f->s.state, S_READY);
 	assert_int_equal(count_files(f), 0);
 }
 
@@ -352,6 +363,9 @@ test_bare_line_ends_do_not_end_data(void **state)
 		"a\r\n.\r.\r\nNOOP\r\n",
 		"a\r\r\n",
 		"a\n\r\n",
+		"a\r\n.\r\r\nNOOP\r\n",
+		".\nMAIL FROM:<evil@remote.test>\r\n",
+		"a\r\n.\n\r\nQUIT\r\n",
 	};
 	struct fixture	*f = *state;
 	const char	*out;
@@ -460,6 +474,54 @@ test_long_command(void **state)
 	assert_string_equal(talk_in_steps(f, "NO\0OP\r\n", 7, 7),
 	    "500 5.5.2 NUL or bare CR in command\r\n");
 	assert_string_equal(talk(f, "NOOP\n"), "250 2.0.0 OK\r\n");
+}
+
+/* Hostile commands: each gets its reply and the session goes on. */
+static void
+test_hostile_commands(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[400], label[64];
+
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>garbage\r\n"
+	    "MAIL FROM:<a@remote.test>> SIZE=10\r\nMAIL FROM:a@remote.test\r\n"),
+	    "501 5.1.7 bad sender address: text after the path\r\n"
+	    "501 5.1.7 bad sender address: text after the path\r\n"
+	    "501 5.1.7 bad sender address: syntax error in address\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "RCPT TO:<bob@example.test>;x\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "501 5.1.3 bad recipient address: syntax error in address\r\n");
+	/* a 300-octet path: 64 + 1 + 233 + brackets */
+	memset(label, 'd', 56);
+	label[56] = '\0';
+	snprintf(cmd, sizeof(cmd), "RCPT TO:<%.64s@%s.%s.%s.%s.tests>\r\n",
+	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll",
+	    label, label, label, label);
+	assert_int_equal(strlen(cmd) - strlen("RCPT TO:\r\n"), 300);
+	assert_string_equal(talk(f, cmd), "501 5.1.3 bad recipient address: "
+	    "path longer than 256 octets\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<l2345678901234567890123456789012"
+	    "345678901234567890123456789012345@example.test>\r\n"),
+	    "501 5.1.3 bad recipient address: local part longer than 64 "
+	    "octets\r\n");
+	/* 8-bit without SMTPUTF8: in a verb, a HELO name, a parameter */
+	assert_string_equal(talk(f, "NO\xc3\x96P\r\n"
+	    "RCPT TO:<bob@example.test> NOTIFY=S\xc3\x9c" "CCESS\r\n"
+	    "EHLO h\xc3\xa9.test\r\n"),
+	    "500 5.5.1 command unrecognized\r\n"
+	    "501 5.5.4 bad value for NOTIFY\r\n"
+	    "501 EHLO needs a domain name or address literal\r\n");
+	assert_int_equal(f->s.errors, 9);	/* one short of maxerrors */
+	f->s.errors = 0;
+	/* a NUL inside a pipelined command spoils only that command */
+	assert_string_equal(talk_in_steps(f, "RCPT TO:<bob@example.test>\0x\r\n"
+	    "RCPT TO:<bob@example.test>\r\n", 58, 58),
+	    "500 5.5.2 NUL or bare CR in command\r\n"
+	    "250 2.1.5 recipient <bob@example.test> ok\r\n");
+	assert_int_equal(f->s.env.nrcpts, 1);
+	assert_false(session_closed(&f->s));
 }
 
 static void
@@ -762,6 +824,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_data_byte_by_byte, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_long_command, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_commands, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_errors, setup,
 		    teardown),
