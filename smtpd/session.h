@@ -18,6 +18,7 @@
 #define CMD_LINE_MAX	512	/* RFC 5321 4.5.3.1.4, CRLF included */
 #define CMD_BUF_MAX	1100	/* MAIL and RCPT may be longer with DSN */
 #define TEXT_LINE_MAX	1000	/* RFC 5321 4.5.3.1.6, CRLF included */
+#define REPLY_LINE_MAX	512	/* RFC 5321 4.5.3.1.5, CRLF included */
 
 enum state {
 	S_FRESH,	/* greeted; no EHLO or HELO yet */

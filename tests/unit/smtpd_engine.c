@@ -524,6 +524,24 @@ test_hostile_commands(void **state)
 	assert_false(session_closed(&f->s));
 }
 
+/* RFC 5321 4.5.3.1.5: no reply line over 512 octets with its CRLF. */
+static void
+test_reply_line_limit(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[700];
+	const char	*out;
+
+	talk(f, "EHLO c.test\r\n");
+	strcpy(cmd, "MAIL FROM:<a@remote.test> ");
+	memset(cmd + strlen(cmd), 'K', 600);
+	strcpy(cmd + 626, "\r\n");
+	out = talk(f, cmd);
+	assert_true(strncmp(out, "555 5.5.4 MAIL parameter KKK", 28) == 0);
+	assert_int_equal(strlen(out), 512);
+	assert_string_equal(out + 510, "\r\n");
+}
+
 static void
 test_too_many_errors(void **state)
 {
@@ -826,6 +844,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_long_command, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_commands, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reply_line_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_errors, setup,
 		    teardown),
