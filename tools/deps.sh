@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config clang libldns-dev libbsd-dev libssl-dev
 libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3 postfix nsd
-ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl xinetd"
+ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl xinetd systemd"
 
 missing=""
 for pkg in $PACKAGES; do
