@@ -7,6 +7,10 @@
 plan 10
 
 SMTPD=$TOP/smtpd/smtpd
+# tools/deps.sh unpacks xinetd here: it cannot be installed beside
+# openbsd-inetd.  One installed system-wide does as well.
+XINETD=/opt/smtpgate-test/xinetd/usr/sbin/xinetd
+[ -x "$XINETD" ] || XINETD=$(command -v xinetd)
 ADDR=127.0.2.9
 PORT=$(free_port)
 NORELAYPORT=$(free_port)
@@ -51,8 +55,8 @@ EOF
 	service smtpgate-norelay "$NORELAYPORT" "$T/norelay.conf"
 } > "$T/xinetd.conf"
 unset TCPREMOTEIP
-bg xinetd -dontfork -f "$T/xinetd.conf" -pidfile "$T/xinetd.pid"
-XINETD=$!
+bg "$XINETD" -dontfork -f "$T/xinetd.conf" -pidfile "$T/xinetd.pid"
+XPID=$!
 wait_port "$ADDR" "$PORT" && wait_port "$ADDR" "$NORELAYPORT"
 
 body() {	# body FILE: the spooled text after smtpd's Received: header
@@ -92,8 +96,8 @@ s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
 s.recv(4096)
 time.sleep(3)' "$ADDR" "$PORT" &
 holder=$!
-wait_for 5 sh -c "ps -o user= --ppid $XINETD | grep -q ."
-is "$(ps -o user= --ppid "$XINETD" | sort -u | tr -d ' \n')/$(ps -o user= -p "$XINETD" | tr -d ' ')" \
+wait_for 5 sh -c "ps -o user= --ppid $XPID | grep -q ."
+is "$(ps -o user= --ppid "$XPID" | sort -u | tr -d ' \n')/$(ps -o user= -p "$XPID" | tr -d ' ')" \
     "nobody/root" "the session process runs as nobody under root's xinetd"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 
