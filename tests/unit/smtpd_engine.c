@@ -702,6 +702,30 @@ test_relay_client(void **state)
 	    "550 5.1.1 <nobody@example.test>: no such user\r\n");
 }
 
+/* Quoted local parts may hold '>' and spaces: the envelope reads back. */
+static void
+test_quoted_addresses_read_back(void **state)
+{
+	struct fixture	*f = *state;
+	struct envelope	 env;
+	char		 path[200], err[200];
+
+	talk(f, "EHLO c.test\r\nMAIL FROM:<\"a>b\"@remote.test>\r\n"
+	    "RCPT TO:<\"c> d\"@remote.test> NOTIFY=SUCCESS ORCPT=rfc822;c>+20d\r\n"
+	    "RCPT TO:<bob@example.test> NOTIFY=NEVER\r\nDATA\r\n");
+	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 1\r\n");
+	snprintf(path, sizeof(path), "%s/spool/in/1.WRK", f->dir);
+	assert_int_equal(envelope_read(&env, path, err, sizeof(err)), 0);
+	assert_string_equal(env.sender, "\"a>b\"@remote.test");
+	assert_int_equal(env.nrcpts, 2);
+	assert_string_equal(env.rcpts[0].addr, "\"c> d\"@remote.test");
+	assert_string_equal(env.rcpts[0].notify, "SUCCESS");
+	assert_string_equal(env.rcpts[0].orcpt, "rfc822;c>+20d");
+	assert_string_equal(env.rcpts[1].addr, "bob@example.test");
+	assert_string_equal(env.rcpts[1].notify, "NEVER");
+	envelope_free(&env);
+}
+
 static void
 test_size_limit(void **state)
 {
@@ -859,6 +883,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_relay_client, setup_relay,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_addresses_read_back,
+		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit, setup_small,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_eof, setup,
