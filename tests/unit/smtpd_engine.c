@@ -194,7 +194,7 @@ test_ehlo_lists_extensions(void **state)
 	assert_string_equal(talk(f, "HELO client.test\r\n"),
 	    "250 mx.example.test\r\n");
 	assert_string_equal(talk(f, "HELO bad_name!\r\n"),
-	    "501 HELO needs a domain name or address literal\r\n");
+	    "501 5.5.4 HELO needs a domain name or address literal\r\n");
 	assert_string_equal(talk(f, "EHLO [192.0.2.1]\r\n"),
 	    "250-mx.example.test greets 192.0.2.1\r\n"
 	    "250-PIPELINING\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n"
@@ -512,7 +512,7 @@ test_hostile_commands(void **state)
 	    "EHLO h\xc3\xa9.test\r\n"),
 	    "500 5.5.1 command unrecognized\r\n"
 	    "501 5.5.4 bad value for NOTIFY\r\n"
-	    "501 EHLO needs a domain name or address literal\r\n");
+	    "501 5.5.4 EHLO needs a domain name or address literal\r\n");
 	assert_int_equal(f->s.errors, 9);	/* one short of maxerrors */
 	f->s.errors = 0;
 	/* a NUL inside a pipelined command spoils only that command */
