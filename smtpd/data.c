@@ -168,7 +168,8 @@ data_byte(struct session *s, char c)
 	switch (d->state) {
 	case D_BOL:
 		if (c == '.') {
-			d->sent = 1;	/* stuffing or end: not text */
+			/* stuffing or end: not text, and not counted in the
+			 * 1000 octets of a line (RFC 5321 4.5.3.1.6) */
 			d->state = D_DOT;
 			return 0;
 		}

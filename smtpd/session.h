@@ -54,7 +54,8 @@ struct data_reader {
 	enum data_fault	 fault;
 	char		 line[TEXT_LINE_MAX + 1];	/* text kept, LF end */
 	size_t		 kept;		/* octets in line[] */
-	size_t		 sent;		/* octets of the line as transmitted */
+	size_t		 sent;		/* octets of the line as transmitted,
+					 * less a stuffing dot */
 	long long	 size;		/* message octets received (CRLF = 2) */
 };
 

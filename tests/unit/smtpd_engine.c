@@ -427,14 +427,26 @@ test_line_length_limit(void **state)
 	assert_string_equal(talk(f, line), "500 5.5.2 line too long: message "
 	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
 	assert_int_equal(count_files(f), 2);
-	/* a stuffed dot counts: it was sent */
-	line[0] = '.';
-	memset(line + 1, 'x', 998);
+	/* the dot doubled for transparency does not count (4.5.3.1.6):
+	 * 1001 octets on the wire are a 1000-octet line */
+	memcpy(line, "..", 2);
+	memset(line + 2, 'x', 997);
 	strcpy(line + 999, "\r\n.\r\n");
 	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
 	    "DATA\r\n");
-	assert_string_equal(talk(f, line) + 4, "5.5.2 line too long: message "
+	assert_string_equal(talk(f, line), "250 2.0.0 queued as 3\r\n");
+	txt = slurp(f, 3, "TXT");
+	assert_int_equal(strlen(after_received(txt)), 999);
+	assert_int_equal(after_received(txt)[0], '.');
+	assert_int_equal(after_received(txt)[1], 'x');
+	free(txt);
+	memset(line + 2, 'x', 998);
+	strcpy(line + 1000, "\r\n.\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk(f, line), "500 5.5.2 line too long: message "
 	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
+	assert_int_equal(count_files(f), 4);
 }
 
 /* The same bytes one at a time give the same message. */
