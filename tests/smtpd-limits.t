@@ -3,9 +3,10 @@
 # 4.4.2), too many errors (421 4.7.0), maxsize (552 5.3.4 at MAIL and
 # after the dot), and a session on a pipe (client "local").  A client
 # that never pauses meets sessiontimeout too: strace slows smtpd's reads
-# so that input is always waiting.
+# so that input is always waiting.  Started as root, smtpd is nobody
+# before it reads the session (strace shows the order).
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 18
 
 SMTPD=$TOP/smtpd/smtpd
 PORT=$(free_port)
@@ -135,3 +136,9 @@ is "$?" 75 "closed with 421: exit status 75 (EX_TEMPFAIL)"
 "$SMTPD" -x < /dev/null > "$T/usage.out" 2> "$T/usage.err"
 is "$?:$(tr -d '\r' < "$T/usage.out"):$(cat "$T/usage.err")" "64:421 4.3.0 mail service unavailable (configuration error):" \
     "bad usage: 421 and exit status 64, nothing on stderr"
+
+# 18: started as root, smtpd is nobody before it reads a byte of the session
+printf 'HELO c.test\r\nQUIT\r\n' | strace -o "$T/privs.trace" \
+    -e trace=setuid,read "$SMTPD" -C "$T/smtpgate.conf" > /dev/null
+is "$(grep -E '^(setuid\([0-9]+\) += 0|read\(0,)' "$T/privs.trace" | head -2 | cut -c1-13 | tr '\n' ' ')" \
+    "setuid(65534) read(0, \"HELO " "setuid(nobody) comes before the first read of fd 0"
