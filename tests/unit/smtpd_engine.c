@@ -612,6 +612,8 @@ test_parameters(void **state)
 	    "maximum message size (26214400)\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> BODY=9BIT\r\n"),
 	    "501 5.5.4 bad value for BODY\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SMTPUTF8 "
+	    "SMTPUTF8\r\n"), "501 5.5.4 SMTPUTF8 given twice\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> RET=hdrs "
 	    "ENVID=QQ+2B1 body=8bitmime SIZE=10 SMTPUTF8\r\n"),
 	    "250 2.1.0 sender <a@remote.test> ok\r\n");
