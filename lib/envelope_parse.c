@@ -42,9 +42,10 @@ find_rcpt(struct envelope *env, const char *value, const char **rest)
 		return NULL;
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		len = strlen(env->rcpts[i].addr);
-		if (len >= best && strncmp(value, env->rcpts[i].addr, len) == 0 &&
-		    value[len] == '>' && (value[len + 1] == ' ' ||
-		    value[len + 1] == '\0')) {
+		if (len >= best &&
+		    strncmp(value, env->rcpts[i].addr, len) == 0 &&
+		    value[len] == '>' &&
+		    (value[len + 1] == ' ' || value[len + 1] == '\0')) {
 			found = &env->rcpts[i];
 			best = len;
 		}

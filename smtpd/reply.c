@@ -15,7 +15,8 @@ reply_va(struct session *s, int code, const char *esc, const char *fmt,
 	vsnprintf(text, sizeof(text), fmt, ap);
 	/* RFC 5321 4.5.3.1.5: the whole line, code and CRLF, in 512 octets;
 	 * client text quoted in a reply may have to be cut. */
-	room = REPLY_LINE_MAX - strlen("NNN \r\n") - (esc ? strlen(esc) + 1 : 0);
+	room = REPLY_LINE_MAX - strlen("NNN \r\n") -
+	    (esc ? strlen(esc) + 1 : 0);
 	if (strlen(text) > room)
 		text[room] = '\0';
 	/* No CR or LF from a client's text may break the reply line. */
