@@ -1,4 +1,3 @@
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,19 +8,7 @@
 #include <bsd/string.h>
 
 #include "aliases.h"
-
-static char *
-trim(char *s)
-{
-	char	*end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
+#include "text.h"
 
 static void
 free_alias(struct alias *a)
@@ -40,7 +27,7 @@ split_targets(char *text)
 	size_t	 n = 0;
 
 	while ((word = strsep(&text, ",")) != NULL) {
-		word = trim(word);
+		word = str_trim(word);
 		if (*word == '\0')
 			continue;
 		if ((grown = reallocarray(list, n + 2, sizeof(*list))) == NULL)
@@ -70,11 +57,10 @@ add_line(struct aliases *al, char *line)
 	if (colon == NULL)
 		return -1;
 	*colon = '\0';
-	name = trim(line);
+	name = str_trim(line);
 	if (*name == '\0' || strpbrk(name, " \t") != NULL)
 		return -1;
-	for (char *p = name; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	str_lower(name);
 	if ((a.targets = split_targets(colon + 1)) == NULL)
 		return -1;
 	if ((a.name = strdup(name)) == NULL ||
@@ -107,7 +93,7 @@ aliases_load(struct aliases *al, const char *path, char *err, size_t errlen)
 	while (rc == 0 && getline(&line, &cap, fp) != -1) {
 		lineno++;
 		line[strcspn(line, "#")] = '\0';
-		text = trim(line);
+		text = str_trim(line);
 		if (*text != '\0' && add_line(al, text) != 0) {
 			snprintf(err, errlen, "%s:%d: expected name: target, ...",
 			    path, lineno);

@@ -1,4 +1,3 @@
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <bsd/string.h>
 
 #include "config.h"
+#include "text.h"
 
 enum kind { K_STRING, K_NUMBER, K_DURATION, K_DOMAINS, K_CIDRS, K_FAMILY };
 
@@ -86,7 +86,7 @@ parse_duration(const char *s)
 static char **
 parse_domains(const char *text)
 {
-	char	**list = NULL, **grown, *copy, *rest, *word, *p;
+	char	**list = NULL, **grown, *copy, *rest, *word;
 	size_t	 n = 0;
 
 	if ((copy = strdup(text)) == NULL)
@@ -97,8 +97,7 @@ parse_domains(const char *text)
 	while ((word = strsep(&rest, ", \t")) != NULL) {
 		if (*word == '\0')
 			continue;
-		for (p = word; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		str_lower(word);
 		if ((grown = reallocarray(list, n + 2, sizeof(*list))) == NULL)
 			goto fail;
 		list = grown;
@@ -196,19 +195,6 @@ find_setting(const char *key)
 	return NULL;
 }
 
-static char *
-trim(char *s)
-{
-	char	*end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
 static int
 load_defaults(struct config *cf)
 {
@@ -232,7 +218,7 @@ parse_line(struct config *cf, char *line, char *why, size_t whylen)
 	const struct setting	*s;
 	char			*eq, *key, *value;
 
-	line = trim(line);
+	line = str_trim(line);
 	if (*line == '\0' || *line == '#')
 		return 0;
 	if ((eq = strchr(line, '=')) == NULL) {
@@ -240,8 +226,8 @@ parse_line(struct config *cf, char *line, char *why, size_t whylen)
 		return -1;
 	}
 	*eq = '\0';
-	key = trim(line);
-	value = trim(eq + 1);
+	key = str_trim(line);
+	value = str_trim(eq + 1);
 	if ((s = find_setting(key)) == NULL) {
 		snprintf(why, whylen, "%s: unknown key", key);
 		return -1;

@@ -13,41 +13,59 @@
 
 #include "envelope.h"
 
-/* "<addr>" -> addr, in place; NULL if not bracketed. */
+/*
+ * "<addr>" -> addr, in place; NULL if not bracketed.  The value ends at
+ * the last '>': a quoted local part may hold '>' too.
+ */
 static char *
-unbracket(char *value, char **rest)
+unbracket(char *value)
 {
-	char	*close;
+	size_t	 len = strlen(value);
 
-	if (*value != '<' || (close = strchr(value, '>')) == NULL)
+	if (len < 2 || value[0] != '<' || value[len - 1] != '>')
 		return NULL;
-	*close = '\0';
-	if (rest) {
-		*rest = close + 1;
-		while (**rest == ' ')
-			(*rest)++;
-	}
+	value[len - 1] = '\0';
 	return value + 1;
 }
 
+/*
+ * The recipient that "<addr> VALUE" names, and where VALUE starts; the
+ * longest address that fits, as addr may hold "> " itself.
+ */
 static struct recipient *
-find_rcpt(struct envelope *env, const char *addr)
+find_rcpt(struct envelope *env, const char *value, const char **rest)
 {
-	for (size_t i = 0; i < env->nrcpts; i++)
-		if (strcmp(env->rcpts[i].addr, addr) == 0)
-			return &env->rcpts[i];
-	return NULL;
+	struct recipient	*found = NULL;
+	size_t			 len, best = 0;
+
+	if (*value++ != '<')
+		return NULL;
+	for (size_t i = 0; i < env->nrcpts; i++) {
+		len = strlen(env->rcpts[i].addr);
+		if (len >= best &&
+		    strncmp(value, env->rcpts[i].addr, len) == 0 &&
+		    value[len] == '>' &&
+		    (value[len + 1] == ' ' || value[len + 1] == '\0')) {
+			found = &env->rcpts[i];
+			best = len;
+		}
+	}
+	if (found) {
+		for (*rest = value + best + 1; **rest == ' '; (*rest)++)
+			continue;
+	}
+	return found;
 }
 
 /* Notify: <addr> VALUE and ORcpt: <addr> VALUE */
 static int
-set_rcpt_param(struct envelope *env, char *value, int is_notify)
+set_rcpt_param(struct envelope *env, const char *value, int is_notify)
 {
 	struct recipient	*r;
-	char			*rest, *addr = unbracket(value, &rest);
+	const char		*rest;
 	char			**field;
 
-	if (addr == NULL || (r = find_rcpt(env, addr)) == NULL)
+	if ((r = find_rcpt(env, value, &rest)) == NULL)
 		return -1;
 	field = is_notify ? &r->notify : &r->orcpt;
 	free(*field);
@@ -68,14 +86,14 @@ parse_field(struct envelope *env, char *key, char *value, int lineno)
 	char		*addr;
 
 	if (strcmp(key, "From") == 0) {
-		if (lineno != 1 || (addr = unbracket(value, NULL)) == NULL)
+		if (lineno != 1 || (addr = unbracket(value)) == NULL)
 			return -1;
 		return set_string(&env->sender, addr);
 	}
 	if (lineno == 1)
 		return -1;	/* From comes first */
 	if (strcmp(key, "To") == 0) {
-		if ((addr = unbracket(value, NULL)) == NULL || *addr == '\0')
+		if ((addr = unbracket(value)) == NULL || *addr == '\0')
 			return -1;
 		return envelope_add_rcpt(env, addr, NULL, NULL);
 	}

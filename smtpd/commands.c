@@ -1,7 +1,8 @@
 /*
- * The verbs that do not touch a transaction's envelope.  RFC 2034 keeps
- * enhanced status codes out of the greeting and the replies to EHLO and
- * HELO; every other 2xx, 4xx and 5xx carries one.
+ * The verbs that do not touch a transaction's envelope.  RFC 2034 exempts
+ * the greeting and the replies to EHLO and HELO from enhanced status
+ * codes: their 250 lines start with our name, so they carry none; every
+ * other 2xx, 4xx and 5xx, a 501 to EHLO included, carries one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +30,8 @@ static int
 greet_client(struct session *s, const char *verb, char *arg)
 {
 	if (!helo_valid(arg)) {
-		s->errors++;
-		reply(s, 501, NULL, "%s needs a domain name or address "
-		    "literal", verb);
+		reply_error(s, 501, "5.5.4", "%s needs a domain name or "
+		    "address literal", verb);
 		return -1;
 	}
 	transaction_reset(s);	/* EHLO and HELO imply RSET (RFC 5321 4.1.4) */

@@ -154,7 +154,8 @@ data_end(struct session *s)
 		break;
 	}
 	transaction_reset(s);
-	set_state(s, S_READY);
+	/* text skipped after a DATA refused before EHLO greets no one */
+	set_state(s, s->helo[0] ? S_READY : S_FRESH);
 	s->flush_now = 1;
 }
 
@@ -167,7 +168,8 @@ data_byte(struct session *s, char c)
 	switch (d->state) {
 	case D_BOL:
 		if (c == '.') {
-			d->sent = 1;	/* stuffing or end: not text */
+			/* stuffing or end: not text, and not counted in the
+			 * 1000 octets of a line (RFC 5321 4.5.3.1.6) */
 			d->state = D_DOT;
 			return 0;
 		}

@@ -143,6 +143,10 @@ mail_param(struct session *s, const char *keyword, const char *value)
 	if (strcasecmp(keyword, "SMTPUTF8") == 0) {
 		if (value)
 			return bad_value(s, "SMTPUTF8");
+		if (s->env.smtputf8) {
+			reply_error(s, 501, "5.5.4", "SMTPUTF8 given twice");
+			return -1;
+		}
 		s->env.smtputf8 = 1;
 		return 0;
 	}

@@ -115,6 +115,12 @@ serve(struct session *s, struct buf *out, const struct config *cf)
 		if (off == len) {
 			if (!io_readable_now(0) && flush(out, cf) != 0)
 				return EX_IOERR;
+			if (time(NULL) >= deadline) {
+				/* a client whose input never runs dry would
+				 * otherwise never wait, and never time out */
+				session_timeout(s, 1);
+				break;
+			}
 			n = io_read(0, in, sizeof(in),
 			    read_timeout(cf, deadline, &whole));
 			if (n < 0 && errno == ETIMEDOUT)

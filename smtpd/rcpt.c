@@ -15,13 +15,7 @@
 #include "addr.h"
 #include "engine.h"
 #include "log.h"
-
-static void
-lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
+#include "text.h"
 
 /* A dot-atom that is also safe as one file name: no '/', no dot first. */
 static int
@@ -104,7 +98,7 @@ rcpt_check(struct session *s, const struct mailbox *mb, char *canon,
 	char	 local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
 
 	snprintf(domain, sizeof(domain), "%s", mb->domain);
-	lower(domain);
+	str_lower(domain);
 	if (mb->is_literal || !config_is_local(s->cf, domain)) {
 		snprintf(canon, canonlen, "%s@%s", mb->local, domain);
 		if (!s->may_relay)
@@ -112,7 +106,7 @@ rcpt_check(struct session *s, const struct mailbox *mb, char *canon,
 		return 0;
 	}
 	addr_unquoted_local(mb, local, sizeof(local));
-	lower(local);
+	str_lower(local);
 	snprintf(canon, canonlen, "%s@%s", local, domain);
 	return local_rcpt(s, local, domain, canon);
 }

@@ -9,9 +9,16 @@ static void
 reply_va(struct session *s, int code, const char *esc, const char *fmt,
     va_list ap)
 {
-	char	 text[600];
+	char	 text[REPLY_LINE_MAX];
+	size_t	 room;
 
 	vsnprintf(text, sizeof(text), fmt, ap);
+	/* RFC 5321 4.5.3.1.5: the whole line, code and CRLF, in 512 octets;
+	 * client text quoted in a reply may have to be cut. */
+	room = REPLY_LINE_MAX - strlen("NNN \r\n") -
+	    (esc ? strlen(esc) + 1 : 0);
+	if (strlen(text) > room)
+		text[room] = '\0';
 	/* No CR or LF from a client's text may break the reply line. */
 	for (char *p = text; *p; p++)
 		if (*p == '\r' || *p == '\n')

@@ -18,6 +18,7 @@
 #define CMD_LINE_MAX	512	/* RFC 5321 4.5.3.1.4, CRLF included */
 #define CMD_BUF_MAX	1100	/* MAIL and RCPT may be longer with DSN */
 #define TEXT_LINE_MAX	1000	/* RFC 5321 4.5.3.1.6, CRLF included */
+#define REPLY_LINE_MAX	512	/* RFC 5321 4.5.3.1.5, CRLF included */
 
 enum state {
 	S_FRESH,	/* greeted; no EHLO or HELO yet */
@@ -53,7 +54,8 @@ struct data_reader {
 	enum data_fault	 fault;
 	char		 line[TEXT_LINE_MAX + 1];	/* text kept, LF end */
 	size_t		 kept;		/* octets in line[] */
-	size_t		 sent;		/* octets of the line as transmitted */
+	size_t		 sent;		/* octets of the line as transmitted,
+					 * less a stuffing dot */
 	long long	 size;		/* message octets received (CRLF = 2) */
 };
 

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,6 +19,7 @@
 #include <bsd/string.h>
 
 #include "log.h"
+#include "text.h"
 #include "spoolmgr.h"
 
 #define ALIAS_DEPTH	8
@@ -106,10 +106,8 @@ mailbox_dir(const struct runner *r, const char *addr, char *out, size_t len)
 		return -1;
 	*at = '\0';
 	strlcpy(domain, at + 1, sizeof(domain));
-	for (char *p = local; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	for (char *p = domain; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	str_lower(local);
+	str_lower(domain);
 	if (local[0] == '\0' || local[0] == '.' || strchr(local, '/') ||
 	    domain[0] == '\0' || domain[0] == '.' || strchr(domain, '/'))
 		return -1;

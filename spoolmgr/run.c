@@ -8,7 +8,6 @@
  */
 #include <sys/file.h>
 
-#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +21,7 @@
 #include <bsd/string.h>
 
 #include "log.h"
+#include "text.h"
 #include "spoolmgr.h"
 
 #define PASSES	3	/* notices written by a run are delivered by it */
@@ -153,8 +153,7 @@ queue_remote(struct runner *r, struct msg *m)
 			}
 		}
 		strlcpy(domain, rcpt_domain(addr), sizeof(domain));
-		for (char *p = domain; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		str_lower(domain);
 		remote_queue(r, m, domain, group, count);
 	}
 	free(taken);

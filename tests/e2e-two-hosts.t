@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 13
 
-NSDPORT=$(free_port)
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
 \$ORIGIN test.
@@ -21,24 +20,7 @@ mx.a IN A 127.0.0.2
 b IN MX 10 mx.b
 mx.b IN A 127.0.0.3
 EOF
-cat > "$T/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.0.0.1
-  port: $NSDPORT
-  username: ""
-  zonesdir: "$T/nsd"
-  database: ""
-  pidfile: "$T/nsd/nsd.pid"
-  xfrdfile: "$T/nsd/xfrd.state"
-  zonelistfile: "$T/nsd/zone.list"
-remote-control:
-  control-enable: no
-zone:
-  name: test
-  zonefile: test.zone
-EOF
-bg nsd -d -c "$T/nsd/nsd.conf" 2> "$T/nsd/log"
-wait_for 10 sh -c "drill -p $NSDPORT @127.0.0.1 SOA test 2>/dev/null | grep -q NOERROR"
+start_nsd test
 
 # host NAME ADDR DOMAIN USER: a gateway with its inetd on ADDR:25
 host() {

@@ -102,3 +102,50 @@ wait_for() {
 	done
 	return 1
 }
+
+# A port free for both UDP and TCP on 127.0.0.1 (for DNS servers).
+dns_port() {
+	python3 -c '
+import socket
+while True:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        u.close(); t.close()'
+}
+
+# start_nsd ZONE [ADDRESS...]: NSD serving the zone file $T/nsd/ZONE.zone,
+# which the caller wrote, on 127.0.0.1 (and any further ADDRESS) at port
+# $NSDPORT; returns once it answers, non-zero if it never does.
+start_nsd() {
+	local zone=$1 addr listen="  ip-address: 127.0.0.1"
+	shift
+	for addr in "$@"; do
+		listen="$listen
+  ip-address: $addr"
+	done
+	NSDPORT=$(dns_port)
+	nsd-checkzone "$zone" "$T/nsd/$zone.zone" > /dev/null || return 1
+	cat > "$T/nsd/nsd.conf" <<EOC
+server:
+$listen
+  port: $NSDPORT
+  username: ""
+  zonesdir: "$T/nsd"
+  database: ""
+  pidfile: "$T/nsd/nsd.pid"
+  xfrdfile: "$T/nsd/xfrd.state"
+  zonelistfile: "$T/nsd/zone.list"
+remote-control:
+  control-enable: no
+zone:
+  name: $zone
+  zonefile: $zone.zone
+EOC
+	bg nsd -d -c "$T/nsd/nsd.conf" > "$T/nsd/log" 2>&1
+	wait_for 10 sh -c "drill -p $NSDPORT @127.0.0.1 SOA $zone 2>/dev/null | grep -q 'rcode: NOERROR'"
+}

@@ -7,9 +7,8 @@
 . "$(dirname "$0")/mailer-lib.sh"
 plan 13
 
-NSDPORT=$(free_port)
 mkdir -p "$T/nsd"
-cat > "$T/nsd/test.zone" <<EOF
+cat > "$T/nsd/mailer.test.zone" <<EOF
 \$ORIGIN mailer.test.
 \$TTL 300
 @ IN SOA ns admin 1 3600 600 86400 300
@@ -23,24 +22,7 @@ other IN MX 10 mx.other
 mx.other IN A 127.0.4.3
 nomail IN MX 0 .
 EOF
-cat > "$T/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.0.0.1
-  port: $NSDPORT
-  username: ""
-  zonesdir: "$T/nsd"
-  database: ""
-  pidfile: "$T/nsd/nsd.pid"
-  xfrdfile: "$T/nsd/xfrd.state"
-  zonelistfile: "$T/nsd/zone.list"
-remote-control:
-  control-enable: no
-zone:
-  name: mailer.test
-  zonefile: test.zone
-EOF
-bg nsd -d -c "$T/nsd/nsd.conf" 2> "$T/nsd/log"
-wait_for 10 sh -c "drill -p $NSDPORT @127.0.0.1 SOA mailer.test 2>/dev/null | grep -q NOERROR"
+start_nsd mailer.test
 
 # 127.0.4.1 has nobody on port 25: connection refused, the next MX.
 sink mx2 127.0.4.2:25

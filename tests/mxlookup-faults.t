@@ -9,21 +9,6 @@ MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 : >"$T/base.conf"
 plan 33
 
-# A port free for both UDP and TCP on 127.0.0.1.
-dns_port() {
-	python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()'
-}
-
 # entry MATCH-EXTRA REPLY-FLAGS QNAME QTYPE [ANSWER-RR...]: one canned reply.
 entry() {
 	local match=$1 flags=$2 qname=$3 qtype=$4 rr

@@ -9,46 +9,13 @@ MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 Z=example.test
 plan 54
 
-# A port free for both UDP and TCP on 127.0.0.1.
-dns_port() {
-	python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()'
-}
-
-PORT=$(dns_port)
 # NSD listens on ::1 too where the machine has IPv6.
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
-	V6="  ip-address: ::1"
+	V6="::1"
 else
 	V6=""
 fi
 mkdir -p "$T/nsd"
-cat > "$T/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.0.0.1
-$V6
-  port: $PORT
-  username: ""
-  zonesdir: "$T/nsd"
-  database: ""
-  pidfile: "$T/nsd/nsd.pid"
-  xfrdfile: "$T/nsd/xfrd.state"
-  zonelistfile: "$T/nsd/zone.list"
-remote-control:
-  control-enable: no
-zone:
-  name: $Z
-  zonefile: $Z.zone
-EOF
 cat > "$T/nsd/$Z.zone" <<'EOF'
 $ORIGIN example.test.
 $TTL 300
@@ -101,19 +68,12 @@ twice		MX	10 mx-b
 		MX	20 mx-b2
 mx-b2		A	192.0.2.2
 EOF
-if ! nsd-checkzone "$Z" "$T/nsd/$Z.zone" >/dev/null; then
-	echo "Bail out! test zone does not load"
-	exit 1
-fi
-bg nsd -d -c "$T/nsd/nsd.conf" >"$T/nsd/log" 2>&1
-serving() {
-	drill -p "$PORT" @127.0.0.1 SOA "$Z" 2>/dev/null | grep -q 'rcode: NOERROR'
-}
-if ! wait_for 10 serving; then
+if ! start_nsd "$Z" $V6; then
 	cat "$T/nsd/log" >&2
-	echo "Bail out! NSD does not answer on port $PORT"
+	echo "Bail out! NSD does not serve the test zone"
 	exit 1
 fi
+PORT=$NSDPORT
 
 # look DOMAIN [ARGS...]: runs mxlookup, sets $out, $errout, $rc.
 look() {

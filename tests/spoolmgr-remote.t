@@ -8,7 +8,6 @@
 . "$(dirname "$0")/spoolmgr-env.sh"
 plan 34
 
-NSDPORT=$(free_port)
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
 \$ORIGIN test.
@@ -25,24 +24,7 @@ mx.gone IN A 127.0.5.3
 closed IN MX 10 mx.closed
 mx.closed IN A 127.0.5.4
 EOF
-cat > "$T/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.0.0.1
-  port: $NSDPORT
-  username: ""
-  zonesdir: "$T/nsd"
-  database: ""
-  pidfile: "$T/nsd/nsd.pid"
-  xfrdfile: "$T/nsd/xfrd.state"
-  zonelistfile: "$T/nsd/zone.list"
-remote-control:
-  control-enable: no
-zone:
-  name: test
-  zonefile: test.zone
-EOF
-bg nsd -d -c "$T/nsd/nsd.conf" 2> "$T/nsd/log"
-wait_for 10 sh -c "drill -p $NSDPORT @127.0.0.1 SOA test 2>/dev/null | grep -q NOERROR"
+start_nsd test
 
 # sink NAME ADDR [smtp-sink options]: a sink keeping each mail in $T/NAME/
 sink() {

@@ -6,7 +6,14 @@ set -eu
 
 PACKAGES="build-essential pkg-config clang libldns-dev libbsd-dev libssl-dev
 libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3 postfix nsd
-ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl"
+ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc procps
+libwrap0 libtirpc3 libselinux1"
+
+# xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
+# super-server in), yet the tests run both, privately, in the foreground:
+# xinetd's binary is unpacked from its package here, not installed.
+# tests/smtpd-xinetd.t looks for it at this path.
+XINETD_ROOT=/opt/smtpgate-test/xinetd
 
 missing=""
 for pkg in $PACKAGES; do
@@ -15,10 +22,12 @@ for pkg in $PACKAGES; do
 		missing="$missing $pkg"
 	fi
 done
-[ -z "$missing" ] && exit 0
+need_xinetd=""
+[ -x "$XINETD_ROOT/usr/sbin/xinetd" ] || need_xinetd=yes
+[ -z "$missing" ] && [ -z "$need_xinetd" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing packages:$missing (run make deps as root)" >&2
+	echo "deps: missing packages:$missing${need_xinetd:+ xinetd (unpacked)} (run make deps as root)" >&2
 	exit 1
 fi
 
@@ -39,4 +48,13 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 echo "postfix postfix/mailname string smtpgate.test" | debconf-set-selections
 apt-get update -q
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+[ -z "$missing" ] || apt-get install -y -q --no-install-recommends $missing
+
+if [ -n "$need_xinetd" ]; then
+	debs=$(mktemp -d)
+	chown _apt "$debs" 2>/dev/null || true	# apt downloads as _apt
+	(cd "$debs" && apt-get download -q xinetd)
+	mkdir -p "$XINETD_ROOT"
+	dpkg-deb -x "$debs"/xinetd_*.deb "$XINETD_ROOT"
+	rm -rf "$debs"
+fi

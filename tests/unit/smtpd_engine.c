@@ -194,7 +194,7 @@ test_ehlo_lists_extensions(void **state)
 	assert_string_equal(talk(f, "HELO client.test\r\n"),
 	    "250 mx.example.test\r\n");
 	assert_string_equal(talk(f, "HELO bad_name!\r\n"),
-	    "501 HELO needs a domain name or address literal\r\n");
+	    "501 5.5.4 HELO needs a domain name or address literal\r\n");
 	assert_string_equal(talk(f, "EHLO [192.0.2.1]\r\n"),
 	    "250-mx.example.test greets 192.0.2.1\r\n"
 	    "250-PIPELINING\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n"
@@ -313,6 +313,41 @@ test_refused_data_text_is_not_commands(void **state)
 	    "554 5.5.0 message text discarded: it was sent although DATA was "
 	    "refused\r\n250 2.0.0 OK\r\n");
 	assert_false(session_closed(&f->s));
+	/* a bare "LF . LF" in the skipped text does not end it either */
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "RCPT TO:<x@remote.test>\r\nRCPT TO:<y@remote.test>\r\nDATA\r\n"
+	    "x\n.\nRSET\r\nMAIL FROM:<e@remote.test>\r\n.\r\nNOOP\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "550 5.7.1 <x@remote.test>: relaying denied\r\n"
+	    "550 5.7.1 <y@remote.test>: relaying denied\r\n"
+	    "554 5.5.1 no valid recipients\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n250 2.0.0 OK\r\n");
+	assert_int_equal(f->s.state, S_READY);
+	assert_int_equal(count_files(f), 0);
+}
+
+/* Skipping text after a DATA refused before EHLO does not greet the client. */
+static void
+test_refused_data_keeps_sequence(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_string_equal(talk(f, "DATA\r\nMAIL FROM:<a@remote.test>\r\n"
+	    ".\r\nMAIL FROM:<a@remote.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: send EHLO or HELO first\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n"
+	    "503 5.5.1 bad sequence of commands: send EHLO or HELO first\r\n");
+	assert_int_equal(f->s.state, S_FRESH);
+	/* after EHLO the same burst leaves a greeted session */
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "DATA\r\nx\r\n.\r\n"
+	    "MAIL FROM:<a@remote.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: need MAIL and RCPT before "
+	    "DATA\r\n"
+	    "554 5.5.0 message text discarded: it was sent although DATA was "
+	    "refused\r\n250 2.1.0 sender <a@remote.test> ok\r\n");
 	assert_int_equal(count_files(f), 0);
 }
 
@@ -328,6 +363,9 @@ test_bare_line_ends_do_not_end_data(void **state)
 		"a\r\n.\r.\r\nNOOP\r\n",
 		"a\r\r\n",
 		"a\n\r\n",
+		"a\r\n.\r\r\nNOOP\r\n",
+		".\nMAIL FROM:<evil@remote.test>\r\n",
+		"a\r\n.\n\r\nQUIT\r\n",
 	};
 	struct fixture	*f = *state;
 	const char	*out;
@@ -389,14 +427,26 @@ test_line_length_limit(void **state)
 	assert_string_equal(talk(f, line), "500 5.5.2 line too long: message "
 	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
 	assert_int_equal(count_files(f), 2);
-	/* a stuffed dot counts: it was sent */
-	line[0] = '.';
-	memset(line + 1, 'x', 998);
+	/* the dot doubled for transparency does not count (4.5.3.1.6):
+	 * 1001 octets on the wire are a 1000-octet line */
+	memcpy(line, "..", 2);
+	memset(line + 2, 'x', 997);
 	strcpy(line + 999, "\r\n.\r\n");
 	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
 	    "DATA\r\n");
-	assert_string_equal(talk(f, line) + 4, "5.5.2 line too long: message "
+	assert_string_equal(talk(f, line), "250 2.0.0 queued as 3\r\n");
+	txt = slurp(f, 3, "TXT");
+	assert_int_equal(strlen(after_received(txt)), 999);
+	assert_int_equal(after_received(txt)[0], '.');
+	assert_int_equal(after_received(txt)[1], 'x');
+	free(txt);
+	memset(line + 2, 'x', 998);
+	strcpy(line + 1000, "\r\n.\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk(f, line), "500 5.5.2 line too long: message "
 	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
+	assert_int_equal(count_files(f), 4);
 }
 
 /* The same bytes one at a time give the same message. */
@@ -436,6 +486,72 @@ test_long_command(void **state)
 	assert_string_equal(talk_in_steps(f, "NO\0OP\r\n", 7, 7),
 	    "500 5.5.2 NUL or bare CR in command\r\n");
 	assert_string_equal(talk(f, "NOOP\n"), "250 2.0.0 OK\r\n");
+}
+
+/* Hostile commands: each gets its reply and the session goes on. */
+static void
+test_hostile_commands(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[400], label[64];
+
+	talk(f, "EHLO c.test\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>garbage\r\n"
+	    "MAIL FROM:<a@remote.test>> SIZE=10\r\nMAIL FROM:a@remote.test\r\n"),
+	    "501 5.1.7 bad sender address: text after the path\r\n"
+	    "501 5.1.7 bad sender address: text after the path\r\n"
+	    "501 5.1.7 bad sender address: syntax error in address\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test>\r\n"
+	    "RCPT TO:<bob@example.test>;x\r\n"),
+	    "250 2.1.0 sender <a@remote.test> ok\r\n"
+	    "501 5.1.3 bad recipient address: syntax error in address\r\n");
+	/* a 300-octet path: 64 + 1 + 233 + brackets */
+	memset(label, 'd', 56);
+	label[56] = '\0';
+	snprintf(cmd, sizeof(cmd), "RCPT TO:<%.64s@%s.%s.%s.%s.tests>\r\n",
+	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll",
+	    label, label, label, label);
+	assert_int_equal(strlen(cmd) - strlen("RCPT TO:\r\n"), 300);
+	assert_string_equal(talk(f, cmd), "501 5.1.3 bad recipient address: "
+	    "path longer than 256 octets\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<l2345678901234567890123456789012"
+	    "345678901234567890123456789012345@example.test>\r\n"),
+	    "501 5.1.3 bad recipient address: local part longer than 64 "
+	    "octets\r\n");
+	/* 8-bit without SMTPUTF8: in a verb, a HELO name, a parameter */
+	assert_string_equal(talk(f, "NO\xc3\x96P\r\n"
+	    "RCPT TO:<bob@example.test> NOTIFY=S\xc3\x9c" "CCESS\r\n"
+	    "EHLO h\xc3\xa9.test\r\n"),
+	    "500 5.5.1 command unrecognized\r\n"
+	    "501 5.5.4 bad value for NOTIFY\r\n"
+	    "501 5.5.4 EHLO needs a domain name or address literal\r\n");
+	assert_int_equal(f->s.errors, 9);	/* one short of maxerrors */
+	f->s.errors = 0;
+	/* a NUL inside a pipelined command spoils only that command */
+	assert_string_equal(talk_in_steps(f, "RCPT TO:<bob@example.test>\0x\r\n"
+	    "RCPT TO:<bob@example.test>\r\n", 58, 58),
+	    "500 5.5.2 NUL or bare CR in command\r\n"
+	    "250 2.1.5 recipient <bob@example.test> ok\r\n");
+	assert_int_equal(f->s.env.nrcpts, 1);
+	assert_false(session_closed(&f->s));
+}
+
+/* RFC 5321 4.5.3.1.5: no reply line over 512 octets with its CRLF. */
+static void
+test_reply_line_limit(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[700];
+	const char	*out;
+
+	talk(f, "EHLO c.test\r\n");
+	strcpy(cmd, "MAIL FROM:<a@remote.test> ");
+	memset(cmd + strlen(cmd), 'K', 600);
+	strcpy(cmd + 626, "\r\n");
+	out = talk(f, cmd);
+	assert_true(strncmp(out, "555 5.5.4 MAIL parameter KKK", 28) == 0);
+	assert_int_equal(strlen(out), 512);
+	assert_string_equal(out + 510, "\r\n");
 }
 
 static void
@@ -496,6 +612,8 @@ test_parameters(void **state)
 	    "maximum message size (26214400)\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> BODY=9BIT\r\n"),
 	    "501 5.5.4 bad value for BODY\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SMTPUTF8 "
+	    "SMTPUTF8\r\n"), "501 5.5.4 SMTPUTF8 given twice\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> RET=hdrs "
 	    "ENVID=QQ+2B1 body=8bitmime SIZE=10 SMTPUTF8\r\n"),
 	    "250 2.1.0 sender <a@remote.test> ok\r\n");
@@ -596,6 +714,30 @@ test_relay_client(void **state)
 	    "the local part\r\n");
 	assert_string_equal(talk(f, "RCPT TO:<nobody@example.test>\r\n"),
 	    "550 5.1.1 <nobody@example.test>: no such user\r\n");
+}
+
+/* Quoted local parts may hold '>' and spaces: the envelope reads back. */
+static void
+test_quoted_addresses_read_back(void **state)
+{
+	struct fixture	*f = *state;
+	struct envelope	 env;
+	char		 path[200], err[200];
+
+	talk(f, "EHLO c.test\r\nMAIL FROM:<\"a>b\"@remote.test>\r\n"
+	    "RCPT TO:<\"c> d\"@remote.test> NOTIFY=SUCCESS ORCPT=rfc822;c>+20d\r\n"
+	    "RCPT TO:<bob@example.test> NOTIFY=NEVER\r\nDATA\r\n");
+	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 1\r\n");
+	snprintf(path, sizeof(path), "%s/spool/in/1.WRK", f->dir);
+	assert_int_equal(envelope_read(&env, path, err, sizeof(err)), 0);
+	assert_string_equal(env.sender, "\"a>b\"@remote.test");
+	assert_int_equal(env.nrcpts, 2);
+	assert_string_equal(env.rcpts[0].addr, "\"c> d\"@remote.test");
+	assert_string_equal(env.rcpts[0].notify, "SUCCESS");
+	assert_string_equal(env.rcpts[0].orcpt, "rfc822;c>+20d");
+	assert_string_equal(env.rcpts[1].addr, "bob@example.test");
+	assert_string_equal(env.rcpts[1].notify, "NEVER");
+	envelope_free(&env);
 }
 
 static void
@@ -729,6 +871,8 @@ main(void)
 		    test_refused_data_text_is_not_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_bare_line_ends_do_not_end_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_data_keeps_sequence,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bare_lf_reply, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_line_length_limit, setup,
@@ -736,6 +880,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_data_byte_by_byte, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_long_command, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_commands, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reply_line_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_errors, setup,
 		    teardown),
@@ -749,6 +897,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_relay_client, setup_relay,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_addresses_read_back,
+		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit, setup_small,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_eof, setup,
