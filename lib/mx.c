@@ -5,6 +5,7 @@
  * preference 0.  A lone "0 ." (RFC 7505): the domain takes no mail.
  * An exchanger that does not resolve is skipped; if none resolves, the
  * look-up fails for now, since DNS data is often repaired in time.
+ * This host itself, when named, is dropped with every worse exchanger.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -199,6 +200,39 @@ resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 	return failed ? MX_TEMPFAIL : MX_NOHOST;
 }
 
+/*
+ * RFC 5321 5.1: a relay that finds itself among the exchangers drops
+ * itself and every exchanger it is at least as good as, lest mail go
+ * round in circles; with nothing left, the mail loops back to us.
+ */
+static enum mx_status
+drop_self(struct lookup *lk, const struct mx_exchanger *v, size_t *n,
+    int implicit, char *err, size_t errlen)
+{
+	size_t	 kept;
+	int	 pref;
+
+	kept = mx_drop_self(v, *n, lk->opt->hostname, &pref);
+	if (pref == -1)
+		return MX_OK;
+	if (kept == 0) {
+		if (implicit)
+			snprintf(err, errlen, "mail for %s loops back to myself "
+			    "(no MX record, and %s is this host's name)",
+			    lk->domain, v[0].name);
+		else
+			snprintf(err, errlen, "mail for %s loops back to myself "
+			    "(its best MX, %s, is this host)", lk->domain,
+			    lk->opt->hostname);
+		return MX_LOOP;
+	}
+	note(lk, "MX %d %s is this host: dropped, with every MX of "
+	    "preference %d or more (RFC 5321 5.1)", pref, lk->opt->hostname,
+	    pref);
+	*n = kept;
+	return MX_OK;
+}
+
 /* Every exchanger's addresses; the outcome when none has any. */
 static enum mx_status
 resolve_all(struct lookup *lk, const struct mx_exchanger *v, size_t n,
@@ -262,7 +296,8 @@ mx_lookup(const char *domain, const struct mx_options *opt,
 	lk.domain = name;
 	if ((st = mx_dns_open(&lk.dns, opt, err, errlen)) == MX_OK &&
 	    (st = find_exchangers(&lk, name, &v, &n, &implicit, err,
-	    errlen)) == MX_OK)
+	    errlen)) == MX_OK &&
+	    (st = drop_self(&lk, v, &n, implicit, err, errlen)) == MX_OK)
 		st = resolve_all(&lk, v, n, implicit, err, errlen);
 	free(v);
 	mx_dns_close(&lk.dns);

@@ -126,6 +126,43 @@ test_repeated_name_kept_at_best_preference(void **state)
 }
 
 static void
+test_drop_self(void **state)
+{
+	struct mx_exchanger	 v[8];
+	size_t			 n;
+	int			 pref;
+
+	(void)state;
+	/* this host at 20: the 10s stay, every 20 and 30 goes */
+	n = fill(v, "10 a.test 10 b.test 20 Self.Test 20 c.test 30 d.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 2);
+	assert_int_equal(pref, 20);
+	assert_int_equal(v[0].preference, 10);
+	assert_int_equal(v[1].preference, 10);
+	/* a trailing dot on either side does not matter */
+	assert_int_equal(mx_drop_self(v, n, "SELF.test.", &pref), 2);
+	/* this host the best: nothing is left */
+	n = fill(v, "20 other.test 10 self.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 0);
+	assert_int_equal(pref, 10);
+	/* listed twice: its best preference counts */
+	n = fill(v, "5 a.test 30 self.test 10 self.test 20 b.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 1);
+	assert_int_equal(pref, 10);
+	assert_string_equal(v[0].name, "a.test");
+	/* not among them, or no name given: nothing dropped */
+	assert_int_equal(mx_drop_self(v, n, "selfish.test", &pref), n);
+	assert_int_equal(pref, -1);
+	assert_int_equal(mx_drop_self(v, n, "self", &pref), n);
+	assert_int_equal(mx_drop_self(v, n, NULL, &pref), n);
+	assert_int_equal(pref, -1);
+	assert_int_equal(mx_drop_self(v, n, "", &pref), n);
+}
+
+static void
 test_list_add_skips_repeated_addresses(void **state)
 {
 	struct mx_list	 list = { NULL, 0 };
@@ -261,7 +298,7 @@ test_name_is_address(void **state)
 static void
 test_lookup_without_queries(void **state)
 {
-	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL };
+	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL, NULL };
 	struct mx_list		 list;
 	char			 err[256];
 
@@ -292,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_shuffle_stays_within_preference),
 		cmocka_unit_test(test_every_order_of_equals_appears),
 		cmocka_unit_test(test_repeated_name_kept_at_best_preference),
+		cmocka_unit_test(test_drop_self),
 		cmocka_unit_test(test_list_add_skips_repeated_addresses),
 		cmocka_unit_test(test_parse_server),
 		cmocka_unit_test(test_parse_literal),
