@@ -117,16 +117,38 @@ mx_dns_close(struct mx_dns *dns)
 }
 
 /*
- * Shares the time left among the sends ldns may make (tries times
- * servers), about TRY_MS each, and forgets that a server failed a
- * previous question: ldns would otherwise skip it for good.  -1 when no
- * time is left.
+ * How many servers ldns will ask.  A server that did not answer an
+ * earlier question of this look-up (ldns marks it RTT_INF) is skipped,
+ * so that a dead first nameserver of resolv.conf costs its wait once,
+ * not once per question; when every server has failed, all are asked
+ * again.
+ */
+static size_t
+live_servers(struct mx_dns *dns)
+{
+	size_t	 i, live = 0, servers = ldns_resolver_nameserver_count(dns->res);
+
+	for (i = 0; i < servers; i++)
+		if (ldns_resolver_nameserver_rtt(dns->res, i) !=
+		    LDNS_RESOLV_RTT_INF)
+			live++;
+	if (live > 0)
+		return live;
+	for (i = 0; i < servers; i++)
+		ldns_resolver_set_nameserver_rtt(dns->res, i,
+		    LDNS_RESOLV_RTT_MIN);
+	return servers;
+}
+
+/*
+ * Shares the time left among the sends ldns may make (tries times the
+ * servers it will ask), about TRY_MS each.  -1 when no time is left.
  */
 static int
 budget_question(struct mx_dns *dns)
 {
 	long long	 left = ms_left(dns), per, tries;
-	size_t		 i, servers = ldns_resolver_nameserver_count(dns->res);
+	size_t		 servers = live_servers(dns);
 	struct timeval	 tv;
 
 	if (left < MIN_TRY_MS || servers == 0)
@@ -145,9 +167,6 @@ budget_question(struct mx_dns *dns)
 	tv.tv_usec = (per % 1000) * 1000;
 	ldns_resolver_set_timeout(dns->res, tv);
 	ldns_resolver_set_retry(dns->res, (uint8_t)tries);
-	for (i = 0; i < servers; i++)
-		ldns_resolver_set_nameserver_rtt(dns->res, i,
-		    LDNS_RESOLV_RTT_MIN);
 	return 0;
 }
 
