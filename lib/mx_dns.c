@@ -222,8 +222,9 @@ send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
 		snprintf(err, errlen, "%sDNS reply did not match the query "
 		    "(%s)", via, question);
 	else if (dns->timed_out)
-		snprintf(err, errlen, "%sno DNS reply within %d seconds (%s)",
-		    via, dns->timeout, question);
+		snprintf(err, errlen, "%sno DNS reply within %d second%s "
+		    "(%s)", via, dns->timeout, dns->timeout == 1 ? "" : "s",
+		    question);
 	else
 		snprintf(err, errlen, "%s%s%s (%s)", via,
 		    over_tcp ? "" : "DNS query failed: ",
