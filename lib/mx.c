@@ -156,18 +156,18 @@ add_addresses(struct lookup *lk, const struct mx_exchanger *ex,
 static enum mx_status
 resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 {
-	char		 canon[MX_NAME_MAX + 1], why[512];
+	char		 canon[MX_NAME_MAX + 1], why[512], addr[64];
 	ldns_rr_type	 order[2] = { LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_A };
 	ldns_rr_list	*rrs;
 	enum mx_status	 st;
 	size_t		 i, found = 0;
 	int		 failed = 0, alias_noted = 0;
 
-	if (mx_name_is_address(ex->name)) {
+	if (mx_name_address(ex->name, addr, sizeof(addr))) {
 		note(lk, "MX %s of %s is an address, not a host name: "
 		    "used as it is", ex->name, lk->domain);
 		if (mx_list_add(lk->list, ex->preference, ex->name,
-		    ex->name) == -1)
+		    addr) == -1)
 			lk->out_of_memory = 1;
 		return MX_OK;
 	}

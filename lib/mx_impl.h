@@ -44,8 +44,12 @@ int	 mx_parse_literal(const char *domain, char *addr, size_t addrlen);
  * NULL when good, else why it is not a domain name.
  */
 const char *mx_check_domain(const char *domain, char *name, size_t namelen);
-/* 1 if an exchanger's name is in fact a dotted IPv4 address. */
-int	 mx_name_is_address(const char *name);
+/*
+ * 1 if an exchanger's name is in fact an address: dotted IPv4, IPv6, or
+ * an address literal "[192.0.2.1]", "[IPv6:2001:db8::1]"; the address,
+ * normalized, goes to addr.
+ */
+int	 mx_name_address(const char *name, char *addr, size_t addrlen);
 
 /* mx_order.c */
 

@@ -285,13 +285,26 @@ test_check_domain(void **state)
 }
 
 static void
-test_name_is_address(void **state)
+test_name_address(void **state)
 {
+	char	 addr[64];
+
 	(void)state;
-	assert_true(mx_name_is_address("192.0.2.77"));
-	assert_false(mx_name_is_address("192.0.2.77.example.test"));
-	assert_false(mx_name_is_address("mx.example.test"));
-	assert_false(mx_name_is_address("2001:db8::1"));
+	assert_true(mx_name_address("192.0.2.77", addr, sizeof(addr)));
+	assert_string_equal(addr, "192.0.2.77");
+	assert_true(mx_name_address("2001:DB8:0::1", addr, sizeof(addr)));
+	assert_string_equal(addr, "2001:db8::1");
+	assert_true(mx_name_address("[192.0.2.78]", addr, sizeof(addr)));
+	assert_string_equal(addr, "192.0.2.78");
+	assert_true(mx_name_address("[IPv6:2001:db8::2]", addr,
+	    sizeof(addr)));
+	assert_string_equal(addr, "2001:db8::2");
+	assert_false(mx_name_address("192.0.2.77.example.test", addr,
+	    sizeof(addr)));
+	assert_false(mx_name_address("mx.example.test", addr, sizeof(addr)));
+	assert_false(mx_name_address("[mx.example.test]", addr,
+	    sizeof(addr)));
+	assert_false(mx_name_address("192.0.2", addr, sizeof(addr)));
 }
 
 /* mx_lookup() itself, on input that must never reach the DNS. */
@@ -334,7 +347,7 @@ main(void)
 		cmocka_unit_test(test_parse_server),
 		cmocka_unit_test(test_parse_literal),
 		cmocka_unit_test(test_check_domain),
-		cmocka_unit_test(test_name_is_address),
+		cmocka_unit_test(test_name_address),
 		cmocka_unit_test(test_lookup_without_queries),
 	};
 
