@@ -8,7 +8,7 @@
 
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}
 : >"$T/base.conf"
-plan 11
+plan 15
 
 if ! unshare -m true 2>/dev/null; then
 	echo "1..0 # skip no mount namespaces (unshare -m) here"
@@ -46,6 +46,18 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.9.54", 53))
 while True:
     s.recvfrom(4096)'
+# A UDP server on 127.0.9.55:53 that answers every query SERVFAIL.
+bg python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.9.55", 53))
+while True:
+    q, peer = s.recvfrom(4096)
+    end = 12
+    while q[end]:
+        end += q[end] + 1
+    flags = bytes([0x80 | (q[2] & 0x79), 0x80 | 2])
+    s.sendto(q[:2] + flags + bytes([0, 1, 0, 0, 0, 0, 0, 0]) + q[12:end + 5], peer)'
 sleep 0.3
 
 # with_resolv FILE MXLOOKUP-ARGS...: mxlookup seeing FILE as
@@ -71,7 +83,12 @@ printf 'nameserver 127.0.9.54\nnameserver 127.0.9.53\n' >"$T/two.conf"
 with_resolv "$T/two.conf" -C "$T/base.conf" -t 4 rc.test
 is "$rc/$out" "0/10 mx.rc.test 192.0.2.53" \
     "a silent first nameserver: the second one answers"
-ok $([ "$ms" -lt 4500 ]; echo $?) "a silent first nameserver: within -t 4 (${ms} ms)"
+ok $([ "$ms" -ge 1500 ] && [ "$ms" -lt 4500 ]; echo $?) \
+    "nameservers asked in resolv.conf's order: the silent one first, within -t 4 (${ms} ms)"
+printf 'nameserver 127.0.9.53\nnameserver 127.0.9.54\n' >"$T/two-ok.conf"
+with_resolv "$T/two-ok.conf" -C "$T/base.conf" -t 4 rc.test
+ok $([ "$rc" -eq 0 ] && [ "$ms" -lt 1000 ]; echo $?) \
+    "the answering nameserver first: no wait (${ms} ms)"
 # nine questions: the silent server's wait is paid once, not per question
 with_resolv "$T/two.conf" -C "$T/base.conf" -t 4 many.rc.test
 is "$rc/$(printf '%s\n' "$out" | cut -d' ' -f3 | tr '\n' ' ')" \
@@ -79,6 +96,16 @@ is "$rc/$(printf '%s\n' "$out" | cut -d' ' -f3 | tr '\n' ' ')" \
     "a silent first nameserver, nine questions: all answered by the second"
 ok $([ "$ms" -lt 3000 ]; echo $?) \
     "a silent first nameserver, nine questions: its wait paid once (${ms} ms)"
+
+# a nameserver answering SERVFAIL: the next one is asked, as libc does
+printf 'nameserver 127.0.9.55\nnameserver 127.0.9.53\n' >"$T/servfail.conf"
+with_resolv "$T/servfail.conf" -C "$T/base.conf" -t 4 many.rc.test
+is "$rc/$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "0/4" \
+    "a first nameserver answering SERVFAIL: the second one answers"
+printf 'nameserver 127.0.9.55\n' >"$T/servfail1.conf"
+with_resolv "$T/servfail1.conf" -C "$T/base.conf" -t 4 rc.test
+is "$rc" 75 "SERVFAIL from the only nameserver: EX_TEMPFAIL"
+like "$errout" "SERVFAIL for MX rc\.test" "SERVFAIL from the only nameserver: said so"
 
 # resolver= and -s override resolv.conf (here a silent server)
 printf 'nameserver 127.0.9.54\n' >"$T/silent.conf"
