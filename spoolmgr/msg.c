@@ -175,7 +175,7 @@ msg_save(struct runner *r, struct msg *m)
 	char	 wrk[PATH_MAX];
 
 	msg_path(wrk, sizeof(wrk), r, m, "WRK");
-	if (queue_rewrite(wrk, &m->env) != 0) {
+	if (queue_rewrite_locked(wrk, &m->env, &m->lockfd) != 0) {
 		log_error("message %lu: rewriting %s: %s", (unsigned long)m->id,
 		    wrk, strerror(errno));
 		return -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -202,6 +203,62 @@ test_journal_round_trip_and_prune(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A spool with in/1.WRK, in/1.TXT and out/ in a new directory. */
+static void
+one_message_spool(char *dir)
+{
+	char	 path[200];
+	FILE	*fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/in", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/in/1.TXT", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("Subject: x\n\nbody\n", fp);
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/in/1.WRK", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("From: <a@x.test>\nTo: <b@y.test>\n", fp);
+	fclose(fp);
+}
+
+/*
+ * The WRK lock must hold across the rewrites that record each result:
+ * once renamed over, a lock on the old file guards nothing, and another
+ * worker (spoolmgr retry, a mailer) could take the message meanwhile.
+ */
+static void
+test_lock_survives_save(void **state)
+{
+	char		 dir[] = "/tmp/spoolmgr-unit-XXXXXX", cmd[100];
+	struct config	 cf;
+	struct runner	 r;
+	struct msg	*m, *other;
+
+	(void)state;
+	one_message_spool(dir);
+	memset(&cf, 0, sizeof(cf));
+	memset(&r, 0, sizeof(r));
+	cf.spool = dir;
+	r.cf = &cf;
+	r.now = time(NULL);
+	assert_int_equal(msg_open(&r, "in", 1, &m), 0);
+	assert_int_equal(msg_open(&r, "in", 1, &other), 1);	/* busy */
+	assert_int_equal(msg_save(&r, m), 0);
+	assert_int_equal(msg_open(&r, "in", 1, &other), 1);	/* still */
+	assert_int_equal(msg_save(&r, m), 0);
+	assert_int_equal(msg_move_out(&r, m), 0);
+	assert_int_equal(msg_open(&r, "out", 1, &other), 1);
+	msg_close(m);
+	assert_int_equal(msg_open(&r, "out", 1, &other), 0);	/* free now */
+	msg_close(other);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -213,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_xtext_and_notify),
 		cmocka_unit_test(test_dsn_compose),
 		cmocka_unit_test(test_journal_round_trip_and_prune),
+		cmocka_unit_test(test_lock_survives_save),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
