@@ -73,6 +73,8 @@ void	say(char *out, size_t len, const char *fmt, ...)
 enum outcome local_deliver(struct runner *r, struct msg *m, size_t ri,
 	    char *reply, size_t replylen);
 int	local_check_postmaster(struct runner *r);
+int	maildir_commit(struct runner *r, const char *dir, const char *tmp,
+	    char *new, size_t newlen);
 int	maildir_name(char *out, size_t outlen, time_t sec, long usec,
 	    pid_t pid, unsigned seq, const char *host);
 

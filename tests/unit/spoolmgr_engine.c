@@ -259,6 +259,64 @@ test_lock_survives_save(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void
+put(const char *path, const char *text)
+{
+	FILE	*fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+get(const char *path, char *out, size_t len)
+{
+	FILE	*fp = fopen(path, "r");
+
+	assert_non_null(fp);
+	out[fread(out, 1, len - 1, fp)] = '\0';
+	fclose(fp);
+}
+
+/*
+ * Maildir: a message already in new/ under the name chosen is never
+ * replaced (rename(2) would); the new one is linked under a fresh name.
+ */
+static void
+test_maildir_commit_keeps_existing(void **state)
+{
+	char		 dir[] = "/tmp/spoolmgr-unit-XXXXXX", cmd[100];
+	char		 tmp[200], new[300], other[200], text[64];
+	struct config	 cf;
+	struct runner	 r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(&cf, 0, sizeof(cf));
+	memset(&r, 0, sizeof(r));
+	cf.hostname = "gw.test";
+	r.cf = &cf;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(tmp, sizeof(tmp), "%s/new", dir);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/1.M1P1Q1.gw.test", dir);
+	snprintf(other, sizeof(other), "%s/new/1.M1P1Q1.gw.test", dir);
+	put(tmp, "second\n");
+	put(other, "first\n");
+	assert_int_equal(maildir_commit(&r, dir, tmp, new, sizeof(new)), 0);
+	get(other, text, sizeof(text));
+	assert_string_equal(text, "first\n");
+	assert_string_not_equal(new, other);
+	assert_non_null(strstr(new, "/new/"));
+	get(new, text, sizeof(text));
+	assert_string_equal(text, "second\n");
+	assert_int_equal(access(tmp, F_OK), -1);	/* tmp/ emptied */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -271,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_dsn_compose),
 		cmocka_unit_test(test_journal_round_trip_and_prune),
 		cmocka_unit_test(test_lock_survives_save),
+		cmocka_unit_test(test_maildir_commit_keeps_existing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
