@@ -102,7 +102,8 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 		return 0;
 	}
 	in = (struct dsn_info){ kind, r->cf->hostname, &m->env, txt, rcpts, n,
-	    r->now, sm.id, full && kind == DSN_FAILED, to };
+	    r->now, sm.id, full && kind == DSN_FAILED, to,
+	    m->env.date + (time_t)r->cf->queuelife };
 	if (dsn_compose(&text, &in) == 0)
 		id = spool_notice(r, &sm, to, mark, &text, in.full &&
 		    m->env.body != NULL);

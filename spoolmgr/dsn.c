@@ -121,8 +121,9 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 		rfc5322_date(r->st->last, date, sizeof(date));
 		buf_printf(b, "Last-Attempt-Date: %s\n", date);
 	}
-	if (in->kind == DSN_DELAYED && r->st->next) {
-		rfc5322_date(r->st->next, date, sizeof(date));
+	/* RFC 3464 2.3.9: when we give up, not when we try next. */
+	if (in->kind == DSN_DELAYED && in->expires) {
+		rfc5322_date(in->expires, date, sizeof(date));
 		buf_printf(b, "Will-Retry-Until: %s\n", date);
 	}
 }

@@ -117,6 +117,7 @@ struct dsn_info {
 	uint32_t		 dsnid;		/* number of the DSN itself */
 	int			 full;		/* the whole message (RET=FULL) */
 	const char		*to;		/* header To: */
+	time_t			 expires;	/* arrival + queuelife */
 };
 int	dsn_compose(struct buf *out, const struct dsn_info *info);
 int	bounce_message(struct runner *r, struct msg *m);

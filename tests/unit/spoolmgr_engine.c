@@ -141,7 +141,7 @@ test_dsn_compose(void **state)
 	st.last = 1700000100;
 	strcpy(st.reply, "550 5.1.1 no such user");
 	in = (struct dsn_info){ DSN_FAILED, "gw.test", &env, path, &rc, 1,
-	    1700000200, 99, 0, "ann@y.test" };
+	    1700000200, 99, 0, "ann@y.test", 0 };
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;"));
@@ -161,6 +161,28 @@ test_dsn_compose(void **state)
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: message/rfc822"));
 	assert_non_null(strstr(b.data, "secret body"));
+	buf_free(&b);
+
+	/*
+	 * RFC 3464 2.3.9: Will-Retry-Until of a delayed DSN is when the MTA
+	 * gives up (arrival + queuelife), not the next retry; the headers
+	 * only, whatever RET says; no Original-Recipient without ORCPT.
+	 */
+	st.state = RCPT_DEFERRED;
+	st.next = 1700003600;
+	strcpy(st.reply, "451 4.4.1 no answer");
+	rc.orcpt = NULL;
+	in.kind = DSN_DELAYED;
+	in.full = 0;
+	in.expires = 1700000000 + 5 * 86400;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: delayed\nStatus: 4.4.1\n"));
+	assert_non_null(strstr(b.data, "Will-Retry-Until: Sun, 19 Nov 2023 "
+	    "22:13:20 +0000\n"));
+	assert_null(strstr(b.data, "Original-Recipient:"));
+	assert_non_null(strstr(b.data, "Arrival-Date: Tue, 14 Nov 2023 "
+	    "22:13:20 +0000\n"));
+	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
 	buf_free(&b);
 	envelope_free(&env);
 	unlink(path);
