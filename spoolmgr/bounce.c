@@ -142,6 +142,7 @@ collect(struct msg *m, enum rcpt_state state, const char *what,
 		out[n].orcpt = rc->orcpt;
 		out[n].st = &sts[i];
 		out[n].remote = NULL;
+		out[n].expanded = 0;
 		n++;
 	}
 	return n;
@@ -269,6 +270,7 @@ bounce_success(struct runner *r, struct msg *m)
 			list[n].addr = m->env.rcpts[i].addr;
 			list[n].orcpt = m->env.rcpts[i].orcpt;
 			list[n].st = &sts[i];
+			list[n].expanded = m->notified[i] == NOTE_EXPANDED;
 			n++;
 		}
 		if (n > 0)

@@ -112,7 +112,8 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 		xtext_decode(r->orcpt, orcpt, sizeof(orcpt));
 		buf_printf(b, "Original-Recipient: %s\n", orcpt);
 	}
-	buf_printf(b, "Action: %s\nStatus: %s\n", action_of(in->kind), status);
+	buf_printf(b, "Action: %s\nStatus: %s\n", r->expanded ? "expanded" :
+	    action_of(in->kind), status);
 	if (r->remote)
 		buf_printf(b, "Remote-MTA: dns; %s\n", r->remote);
 	if (isdigit((unsigned char)r->st->reply[0]))

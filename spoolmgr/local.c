@@ -421,6 +421,8 @@ local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
 			strlcpy(reply, each, replylen);
 		result = worse(result, out);
 	}
+	m->notified[ri] = x->n > 1 ? NOTE_EXPANDED : x->n == 1 &&
+	    x->items[0].kind == T_REMOTE ? NOTE_NONE : NOTE_DELIVERED;
 	/* One bad target of several is logged, not bounced. */
 	if (result == OUT_FAIL && any_done) {
 		log_warn("message %lu: <%s>: a target failed: %s",

@@ -151,7 +151,10 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		return -1;
 	}
 	msg_fix_date(r->cf->spool, subdir, id, &m->env);
-	m->notified = calloc(m->env.nrcpts + 1, 1);
+	if ((m->notified = calloc(m->env.nrcpts + 1, 1)) == NULL) {
+		msg_close(m);
+		return 1;
+	}
 	read_msgid(r, m);
 	*out = m;
 	return 0;

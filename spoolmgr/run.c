@@ -53,8 +53,9 @@ record(struct runner *r, struct msg *m, size_t i, enum outcome out,
 		alert_postmaster(r, "local", reply);
 	if (st.state == RCPT_DEFERRED)
 		retry_defer(r, &m->env, &st, &out);
-	if (out == OUT_DONE && notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
-		m->notified[i] = 1;
+	/* local_deliver said which success DSN, if any, a delivery owes */
+	if (out != OUT_DONE || !notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
+		m->notified[i] = NOTE_NONE;
 	queue_set_state(&m->env, addr, &st);
 	journal_msg(r, m, addr, events[out], "local", reply, NULL);
 	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,

@@ -36,9 +36,17 @@ struct msg {
 	struct envelope	 env;
 	char		 msgid[256];	/* the Message-ID header, or "" */
 	int		 jobs;		/* remote deliveries still running */
-	unsigned char	*notified;	/* per recipient: SUCCESS DSN owed */
+	unsigned char	*notified;	/* per recipient: enum success_note */
 	struct msg	*next;
 };
+
+/*
+ * The success DSN a local delivery owes under NOTIFY=SUCCESS (RFC 3461
+ * 5.2.7): "delivered" to a mailbox, "expanded" for an alias of several
+ * targets, none for an alias of one remote address (its DSN parameters
+ * go along, and the next hop reports).
+ */
+enum success_note { NOTE_NONE, NOTE_DELIVERED, NOTE_EXPANDED };
 
 /* How an attempt ended, for one recipient. */
 enum outcome {
@@ -105,6 +113,7 @@ struct dsn_rcpt {
 	const char		*orcpt;
 	const struct rcpt_status *st;
 	const char		*remote;	/* the host tried, or NULL */
+	int			 expanded;	/* an alias's: Action: expanded */
 };
 struct dsn_info {
 	enum dsn_kind		 kind;

@@ -6,7 +6,7 @@
 # telling postmaster once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 34
+plan 41
 
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
@@ -107,6 +107,28 @@ like "$dsn" "original-envelope-id trace-42" "Original-Envelope-Id"
 queue_msg carol@example.test x@nosuch.remote.test -m nxdomain > /dev/null
 run
 like "$($HELPER dsn "$(newest carol@example.test)")" "status 5\.1\.2" "no such domain: Status 5.1.2"
+
+# --- aliases to remote addresses (RFC 3461 5.2.7) ---------------------------
+# fwd has one remote target: it goes out with the DSN parameters, ORCPT
+# naming the alias, and the next hop reports.  team has two: the sender
+# asked for SUCCESS and gets one DSN with Action: expanded, for team only.
+printf 'fwd: far@remote.test\nteam: far2@remote.test, alice\n' >> "$T/aliases"
+n=$(files carol@example.test)
+a=$(files alice@example.test)
+queue_msg carol@example.test fwd@example.test team@example.test -m alias \
+    -N SUCCESS,FAILURE > /dev/null
+run
+f=$(grep -l "Message-ID: <alias.0@test>" "$T/remote/"* | head -1)
+like "$(grep '^X-Rcpt-Args:' "$f" | tr '\n' '|')" "far@remote\.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;fwd@example\.test" \
+    "an alias to a remote address goes out remotely, ORCPT naming the alias"
+like "$(grep '^X-Rcpt-Args:' "$f" | tr '\n' '|')" "far2@remote\.test>" "and so does a remote target of a larger alias"
+is "$(files alice@example.test)" $((a + 1)) "whose local target got it too"
+is "$(files carol@example.test)" $((n + 1)) "the sender got one success DSN"
+dsn=$($HELPER dsn "$(newest carol@example.test)" | tr '\n' '|')
+like "$dsn" "final-recipient rfc822; team@example.test\|action expanded\|status 2\.0\.0\|" \
+    "Action: expanded for the alias of two targets"
+ok "$(echo "$dsn" | grep -qv 'fwd@'; echo $?)" "nothing for the alias of one remote address: the next hop reports"
+is "$(spool_count)" 0 "message and DSN left the spool"
 
 # --- a closed port defers -------------------------------------------------
 queue_msg carol@example.test y@closed.test -m closed > /dev/null

@@ -123,7 +123,7 @@ test_dsn_compose(void **state)
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
-	    NULL };
+	    NULL, 0 };
 	struct dsn_info		 in;
 	struct buf		 b = { NULL, 0, 0 };
 
@@ -183,6 +183,16 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Arrival-Date: Tue, 14 Nov 2023 "
 	    "22:13:20 +0000\n"));
 	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
+	buf_free(&b);
+
+	/* NOTIFY=SUCCESS for an alias of several targets (RFC 3461 5.2.7.3) */
+	st.state = RCPT_DONE;
+	strcpy(st.reply, "250 2.0.0 delivered");
+	rc.expanded = 1;
+	in.kind = DSN_DELIVERED;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: expanded\nStatus: 2.0.0\n"));
+	assert_null(strstr(b.data, "Will-Retry-Until:"));
 	buf_free(&b);
 	envelope_free(&env);
 	unlink(path);
