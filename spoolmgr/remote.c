@@ -252,7 +252,7 @@ relay_refuses_us(struct runner *r, const char *reply)
 	return 0;
 }
 
-static void
+static enum outcome
 apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 {
 	struct msg		*m = j->m;
@@ -289,9 +289,15 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 		r->failed++;
 	else
 		r->deferred++;
+	return out;
 }
 
-/* Records a finished job's results in its message's WRK. */
+/*
+ * Records a finished job's results in its message's WRK.  The domain gets
+ * a next-try time when all its recipients were deferred, unless by a
+ * failure of ours (no mailer, the relay host refusing our AUTH): that is
+ * not the domain's, and the message must not expire through it.
+ */
 static void
 job_apply(struct runner *r, struct job *j)
 {
@@ -301,7 +307,8 @@ job_apply(struct runner *r, struct job *j)
 
 	hosts_tried(&j->out, hosts, sizeof(hosts));
 	for (size_t i = 0; i < j->n; i++) {
-		apply_one(r, j, j->rcpts[i], hosts);
+		if (apply_one(r, j, j->rcpts[i], hosts) == OUT_SYSFAIL)
+			all_deferred = 0;
 		queue_get_state(&j->m->env, j->m->env.rcpts[j->rcpts[i]].addr,
 		    &st);
 		any_done |= st.state == RCPT_DONE;

@@ -57,6 +57,12 @@ test_retry_defer_expires_after_queuelife(void **state)
 	assert_int_equal(st.next, r.now + 120);
 	assert_int_equal(out, OUT_DEFER);
 	env.date = r.now - 5 * 86400;
+	out = OUT_SYSFAIL;	/* the system's fault: never expires */
+	retry_defer(&r, &env, &st, &out);
+	assert_int_equal(st.state, RCPT_DEFERRED);
+	assert_int_equal(out, OUT_SYSFAIL);
+	assert_null(strstr(st.reply, "4.4.7"));
+	out = OUT_DEFER;
 	retry_defer(&r, &env, &st, &out);
 	assert_int_equal(st.state, RCPT_FAILED);
 	assert_int_equal(out, OUT_FAIL);
