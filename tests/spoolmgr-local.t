@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 45
+plan 50
 
 setup
 maildir carol@example.test
@@ -176,6 +176,14 @@ like "$out" "^SMTPGATE OK - oldest [0-9]+s, in 1, out 0, deferred 1, last delive
 is "$rc" 0 "health exits 0 when the oldest is younger than -w"
 $SPOOLMGR -C "$CONF" health -w 0 -c 1h > /dev/null
 is "$?" 1 "health exits 1 (WARNING) past -w"
+out=$($SPOOLMGR -C "$CONF" health -w 0 -c 0); rc=$?
+is "$rc" 2 "health exits 2 (CRITICAL) past -c"
+like "$out" "^SMTPGATE CRITICAL - .*\| oldest=[0-9]+s;0;0 in=1 out=0 deferred=1 bad=0 deferral_ratio=[0-9.]+$" \
+    "with the thresholds in its perfdata"
+for cmd in show delete retry; do
+	out=$($SPOOLMGR -C "$CONF" $cmd 999999 2>&1); rc=$?
+	is "$rc:$out" "66:spoolmgr: 999999: no such message" "$cmd of a missing ID exits 66 and says so"
+done
 like "$($SPOOLMGR -C "$CONF" trace "<held.0@test>")" "deferred <bob@example.test>" \
     "trace by Message-ID shows the attempt"
 json=$( { $SPOOLMGR -C "$CONF" -j list; $SPOOLMGR -C "$CONF" -j stats;
