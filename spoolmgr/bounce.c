@@ -289,7 +289,7 @@ bounce_success(struct runner *r, struct msg *m)
 void
 alert_postmaster(struct runner *r, const char *kind, const char *text)
 {
-	char		 path[PATH_MAX], pm[300], err[512];
+	char		 path[PATH_MAX], pm[300], err[512], date[64];
 	struct stat	 st;
 	struct spool_msg sm;
 	struct buf	 b = { NULL, 0, 0 };
@@ -302,17 +302,23 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	if (stat(path, &st) == 0 && st.st_mtime > r->now - 86400)
 		return;
 	postmaster_addr(r->cf, pm, sizeof(pm));
+	rfc5322_date(r->now, date, sizeof(date));
+	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0) {
+		log_error("alert to <%s>: %s", pm, err);
+		return;
+	}
+	/* RFC 5322 3.6: Date and From are required, Message-ID expected. */
 	buf_printf(&b, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
-	    "To: <%s>\nSubject: smtpgate on %s: %s problem\n"
+	    "To: <%s>\nSubject: smtpgate on %s: %s problem\nDate: %s\n"
+	    "Message-ID: <%lu.%lld.alert@%s>\n"
 	    "Auto-Submitted: auto-generated\n\n"
 	    "spoolmgr on %s met a problem of the system, not of a message:\n\n"
 	    "    %s\n\nMail is deferred, not bounced, until it is fixed.\n"
 	    "This notice is sent at most once a day (%s).\n",
-	    r->cf->hostname, pm, r->cf->hostname, kind, r->cf->hostname, text,
-	    path);
-	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0)
-		log_error("alert to <%s>: %s", pm, err);
-	else if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
+	    r->cf->hostname, pm, r->cf->hostname, kind, date,
+	    (unsigned long)sm.id, (long long)r->now, r->cf->hostname,
+	    r->cf->hostname, text, path);
+	if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
 	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0640)) != -1) {
 		/* Remembered only once sent: a full disk is told later. */

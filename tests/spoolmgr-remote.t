@@ -6,7 +6,7 @@
 # telling postmaster once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 41
+plan 42
 
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
@@ -154,4 +154,9 @@ is "$(spool_count)" 2 "without a mailer both messages stay queued"
 is "$(grep -c 'subject: smtpgate on gw.test: mailer problem' -i \
     $(ls "$T/mail/example.test/carol/new/"* "$T/mail/example.test/carol/cur/"* 2>/dev/null) /dev/null |
     awk -F: '{s += $NF} END {print s}')" 1 "postmaster was told once"
+f=$(grep -il 'subject: smtpgate on gw.test: mailer problem' "$T/mail/example.test/carol/new/"* | head -1)
+is "$(python3 -c 'import email, sys, email.utils
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(bool(email.utils.parsedate_tz(m["Date"] or "")), bool(m["Message-ID"]), m["Auto-Submitted"])' "$f")" \
+    "True True auto-generated" "the alert has a Date, a Message-ID and Auto-Submitted (RFC 5322, RFC 3834)"
 is "$(files carol@example.test)" $((pm + 1)) "and no bounce was sent"
