@@ -318,7 +318,9 @@ say(char *out, size_t len, const char *fmt, ...)
 /*
  * A TXT without its WRK: a removal cut short between the two unlinks, or
  * a writer between its two renames.  Only day-old ones are the former;
- * they go to bad/ with a log line, not to oblivion.
+ * they go to bad/ with a log line, not to oblivion.  A TXT whose WRK is
+ * in the other of in/ and out/ is a move cut short (rename keeps the old
+ * mtime): msg_open finishes it.
  */
 void
 msg_sweep_orphans(const char *spool, const char *subdir, time_t now)
@@ -341,6 +343,10 @@ msg_sweep_orphans(const char *spool, const char *subdir, time_t now)
 		if ((id = parse_id(de->d_name)) == 0)
 			continue;
 		spool_path(path, sizeof(path), spool, subdir, id, "WRK");
+		if (access(path, F_OK) == 0)
+			continue;
+		spool_path(path, sizeof(path), spool, strcmp(subdir, "in") == 0 ?
+		    "out" : "in", id, "WRK");
 		if (access(path, F_OK) == 0)
 			continue;
 		spool_path(path, sizeof(path), spool, subdir, id, "TXT");

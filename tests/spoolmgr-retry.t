@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 31
+plan 32
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -96,6 +96,16 @@ run
 ok "$([ -f "$T/spool/bad/4001.TXT" ]; echo $?)" "a day-old text without an envelope goes to bad/"
 ok "$([ -f "$T/spool/in/4002.TXT" ]; echo $?)" "a fresh one (a writer between renames) is left alone"
 rm -f "$T/spool/in/4002.TXT"
+# A crash halfway through the move to out/ (TXT moved, WRK not) of a
+# message two days old: the text in out/ has no WRK beside it, but it is
+# no orphan; the next run completes the move and delivers.
+id=$(queue_msg carol@example.test alice@example.test -m halfmoved)
+mv "$T/spool/in/$id.TXT" "$T/spool/out/$id.TXT"
+touch -d '2 days ago' "$T/spool/out/$id.TXT"
+a=$(files alice@example.test)
+run
+is "$(files alice@example.test):$(ls "$T/spool/bad" | grep -c "^$id\.")" "$((a + 1)):0" \
+    "a day-old message cut short between its two renames to out/ is delivered, not sent to bad/"
 
 # --- journal pruning -------------------------------------------------------------
 echo "old line" > "$T/spool/journal/2020-01-01"
