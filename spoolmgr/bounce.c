@@ -122,8 +122,9 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 
 /* The recipients in state `state` whose NOTIFY asks for `what`. */
 static size_t
-collect(struct msg *m, enum rcpt_state state, const char *what,
-    struct dsn_rcpt *out, struct rcpt_status *sts, int *unwanted)
+collect(struct runner *r, struct msg *m, enum rcpt_state state,
+    const char *what, struct dsn_rcpt *out, struct rcpt_status *sts,
+    int *unwanted)
 {
 	size_t	 n = 0;
 
@@ -141,8 +142,9 @@ collect(struct msg *m, enum rcpt_state state, const char *what,
 		out[n].addr = rc->addr;
 		out[n].orcpt = rc->orcpt;
 		out[n].st = &sts[i];
-		out[n].remote = NULL;
+		out[n].remote = i < m->nremote ? m->remote[i] : NULL;
 		out[n].expanded = 0;
+		out[n].local = config_is_local(r->cf, rcpt_domain(rc->addr));
 		n++;
 	}
 	return n;
@@ -186,7 +188,7 @@ bounce_message(struct runner *r, struct msg *m)
 
 	if (list == NULL || sts == NULL)
 		goto out;
-	n = collect(m, RCPT_FAILED, m->env.sender[0] ? "FAILURE" : NULL, list,
+	n = collect(r, m, RCPT_FAILED, m->env.sender[0] ? "FAILURE" : NULL, list,
 	    sts, &unwanted);
 	if (n == 0 && unwanted == 0)
 		goto out;
@@ -241,7 +243,7 @@ bounce_delay_warning(struct runner *r, struct msg *m)
 	list = calloc(m->env.nrcpts, sizeof(*list));
 	sts = calloc(m->env.nrcpts, sizeof(*sts));
 	if (list && sts) {
-		n = collect(m, RCPT_DEFERRED, "DELAY", list, sts, &unwanted);
+		n = collect(r, m, RCPT_DEFERRED, "DELAY", list, sts, &unwanted);
 		if (n + (size_t)unwanted > 0 && (n == 0 ||
 		    send_dsn(r, m, DSN_DELAYED, list, n, m->env.sender,
 		    "bounce") != 0)) {
@@ -271,6 +273,7 @@ bounce_success(struct runner *r, struct msg *m)
 			list[n].orcpt = m->env.rcpts[i].orcpt;
 			list[n].st = &sts[i];
 			list[n].expanded = m->notified[i] == NOTE_EXPANDED;
+			list[n].local = 1;
 			n++;
 		}
 		if (n > 0)

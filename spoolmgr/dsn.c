@@ -116,8 +116,10 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 	    action_of(in->kind), status);
 	if (r->remote)
 		buf_printf(b, "Remote-MTA: dns; %s\n", r->remote);
+	/* RFC 3464 2.3.6: "smtp" says an SMTP server gave it; ours is X-. */
 	if (isdigit((unsigned char)r->st->reply[0]))
-		buf_printf(b, "Diagnostic-Code: smtp; %s\n", r->st->reply);
+		buf_printf(b, "Diagnostic-Code: %s; %s\n", r->local ?
+		    "X-Smtpgate" : "smtp", r->st->reply);
 	if (r->st->last) {
 		rfc5322_date(r->st->last, date, sizeof(date));
 		buf_printf(b, "Last-Attempt-Date: %s\n", date);

@@ -169,6 +169,9 @@ msg_close(struct msg *m)
 		close(m->lockfd);
 	envelope_free(&m->env);
 	free(m->notified);
+	for (size_t i = 0; i < m->nremote; i++)
+		free(m->remote[i]);
+	free(m->remote);
 	free(m);
 }
 

@@ -36,6 +36,9 @@ struct msg {
 	struct envelope	 env;
 	char		 msgid[256];	/* the Message-ID header, or "" */
 	int		 jobs;		/* remote deliveries still running */
+	char		**remote;	/* per recipient: the one host of this
+					   run's attempt, for Remote-MTA */
+	size_t		 nremote;
 	unsigned char	*notified;	/* per recipient: enum success_note */
 	struct msg	*next;
 };
@@ -112,8 +115,9 @@ struct dsn_rcpt {
 	const char		*addr;
 	const char		*orcpt;
 	const struct rcpt_status *st;
-	const char		*remote;	/* the host tried, or NULL */
+	const char		*remote;	/* the host that answered, or NULL */
 	int			 expanded;	/* an alias's: Action: expanded */
+	int			 local;		/* our own delivery, not SMTP's */
 };
 struct dsn_info {
 	enum dsn_kind		 kind;

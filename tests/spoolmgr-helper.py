@@ -116,7 +116,8 @@ def dsn(path):
             for block in part.get_payload():
                 for key in ("Reporting-MTA", "Original-Envelope-Id",
                             "Final-Recipient", "Original-Recipient",
-                            "Action", "Status", "Diagnostic-Code"):
+                            "Action", "Status", "Remote-MTA",
+                            "Diagnostic-Code"):
                     if block.get(key):
                         print(key.lower(), str(block.get(key)).strip())
 

@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 50
+plan 52
 
 setup
 maildir carol@example.test
@@ -132,6 +132,8 @@ like "$dsn" "part text/rfc822-headers" "and the original headers (RET=HDRS defau
 like "$dsn" "final-recipient rfc822; nosuch@example.test" "Final-Recipient names the unknown user"
 like "$dsn" "action failed" "Action: failed"
 like "$dsn" "status 5.1.1" "Status: 5.1.1"
+like "$dsn" "diagnostic-code X-Smtpgate; 550 5\.1\.1" "Diagnostic-Code of our own delivery: not smtp (RFC 3464 2.3.6)"
+ok "$(echo "$dsn" | grep -q remote-mta; [ $? -ne 0 ]; echo $?)" "and no Remote-MTA"
 like "$dsn" "original-envelope-id env\+id.42" "Original-Envelope-Id, xtext decoded"
 like "$dsn" "return-path <>" "sent with the null sender"
 like "$(grep -c nosuch "$(newest carol@example.test)")" "^[1-9]" "the DSN names the recipient"

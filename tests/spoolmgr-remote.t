@@ -6,7 +6,7 @@
 # telling postmaster once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 42
+plan 43
 
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
@@ -102,6 +102,7 @@ like "$dsn" "report-type delivery-status" "report-type=delivery-status"
 like "$dsn" "action failed" "Action: failed"
 like "$dsn" "status 5\.[0-9]+\.[0-9]+" "Status: 5.x.x"
 like "$dsn" "diagnostic-code smtp; 5[0-9][0-9]" "Diagnostic-Code: the remote's reply"
+like "$dsn" "remote-mta dns; mx\.gone\.test" "Remote-MTA: the host that gave it"
 like "$dsn" "original-envelope-id trace-42" "Original-Envelope-Id"
 
 queue_msg carol@example.test x@nosuch.remote.test -m nxdomain > /dev/null

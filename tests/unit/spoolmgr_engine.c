@@ -129,7 +129,7 @@ test_dsn_compose(void **state)
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
-	    NULL, 0 };
+	    NULL, 0, 0 };
 	struct dsn_info		 in;
 	struct buf		 b = { NULL, 0, 0 };
 
@@ -159,6 +159,18 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Original-Recipient: rfc822;Bob@x.test\n"));
 	assert_non_null(strstr(b.data, "Action: failed\nStatus: 5.1.1\n"));
 	assert_non_null(strstr(b.data, "Diagnostic-Code: smtp; 550 5.1.1"));
+	assert_null(strstr(b.data, "Remote-MTA:"));
+	buf_free(&b);
+	rc.remote = "mx.x.test";
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Status: 5.1.1\nRemote-MTA: dns; "
+	    "mx.x.test\nDiagnostic-Code: smtp; 550 5.1.1"));
+	buf_free(&b);
+	rc.remote = NULL;
+	rc.local = 1;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Diagnostic-Code: X-Smtpgate; 550 5.1.1"));
+	rc.local = 0;
 	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
 	assert_non_null(strstr(b.data, "Subject: hi\n"));
 	assert_null(strstr(b.data, "secret body"));	/* RET=HDRS */
