@@ -241,10 +241,27 @@ test_journal_round_trip_and_prune(void **state)
 	journal_add(dir, &e);
 	assert_int_equal(journal_each(dir, count_lines, &n), 0);
 	assert_int_equal(n, 2);
+	/* an overlong field is cut; the line stays whole, the buffer intact */
+	{
+		char	*huge = malloc(9000);
+		struct jentry big = e;
+
+		assert_non_null(huge);
+		memset(huge, 'x', 8999);
+		huge[8999] = '\0';
+		big.reply = huge;
+		big.host = huge;
+		journal_add(dir, &big);
+		free(huge);
+	}
+	journal_add(dir, &e);
+	n = 0;
+	assert_int_equal(journal_each(dir, count_lines, &n), 0);
+	assert_int_equal(n, 3);		/* the line after it is whole */
 	journal_prune(dir, 7, e.when + 3 * 86400);
 	n = 0;
 	journal_each(dir, count_lines, &n);
-	assert_int_equal(n, 2);		/* younger than 7 days: kept */
+	assert_int_equal(n, 3);		/* younger than 7 days: kept */
 	journal_prune(dir, 7, e.when + 9 * 86400);
 	n = 0;
 	journal_each(dir, count_lines, &n);
