@@ -1,6 +1,7 @@
 #!/bin/bash
 # spoolmgr run, remote side: mxlookup against NSD, then mailer -x to
-# smtp-sink on 127.0.5.x:25.  Delivered; deferred (4xx) and delivered on
+# smtp-sink on 127.0.5.x, on a free port (another worktree may run the
+# same test at once).  Delivered; deferred (4xx) and delivered on
 # a later run; failed (5xx, no such domain) with a DSN in the sender's
 # Maildir; relayhost; a system failure (no mailer) deferring mail and
 # telling postmaster once.
@@ -27,18 +28,19 @@ EOF
 start_nsd test
 
 # sink NAME ADDR [smtp-sink options]: a sink keeping each mail in $T/NAME/
+SINKPORT=$(free_port)
 sink() {
 	local name=$1 addr=$2
 	shift 2
 	mkdir -p "$T/$name"
 	chown nobody "$T/$name"
-	bg smtp-sink -u nobody -d "$T/$name/%M%S." "$@" "$addr:25" 64
+	bg smtp-sink -u nobody -d "$T/$name/%M%S." "$@" "$addr:$SINKPORT" 64
 	SINKPID=$!
-	wait_port "$addr" 25
+	wait_port "$addr" "$SINKPORT"
 }
 mails() { ls "$T/$1" | wc -l; }
 
-setup "resolver=127.0.0.1@$NSDPORT" "remoteport=25" "retrymin=0" \
+setup "resolver=127.0.0.1@$NSDPORT" "remoteport=$SINKPORT" "retrymin=0" \
     "connecttimeout=5" "timeout=10"
 maildir carol@example.test
 echo "postmaster: carol" > "$T/aliases"
@@ -138,7 +140,7 @@ like "$($SPOOLMGR -C "$CONF" list)" "deferred +<y@closed\.test>" "a closed port 
 $SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/out" | sed -n 's/\.WRK$//p')" > /dev/null
 
 # --- relayhost: no MX lookup -----------------------------------------------
-echo "relayhost=127.0.5.1:25" >> "$CONF"
+echo "relayhost=127.0.5.1:$SINKPORT" >> "$CONF"
 before=$(mails remote)
 queue_msg alice@example.test who@anywhere.invalid -m relayed > /dev/null
 run

@@ -1,6 +1,7 @@
 #!/bin/bash
 # spoolmgr runs at most `sessions` deliveries at once: six messages to a
-# relay host (smtp-sink on 127.0.5.6) that waits 3 s before answering
+# relay host (smtp-sink on 127.0.5.6, on a free port: another worktree
+# may run this test at once) that waits 3 s before answering
 # DATA, so that every session stays open for 3 s or more.  Measured by
 # the kernel, not by clocks: a watcher counts the sink's established
 # connections in /proc/net/tcp every 50 ms, far inside a session's 3 s,
@@ -11,21 +12,23 @@ plan 6
 
 mkdir -p "$T/sink"
 chown nobody "$T/sink"
-bg smtp-sink -u nobody -w 3 -d "$T/sink/%M%S." 127.0.5.6:25 64
-wait_port 127.0.5.6 25
+PORT=$(free_port)
+bg smtp-sink -u nobody -w 3 -d "$T/sink/%M%S." "127.0.5.6:$PORT" 64
+wait_port 127.0.5.6 "$PORT"
 
 # watch: writes the largest number of established connections to the
-# sink (127.0.5.6:25, "0605007F:0019" in /proc/net/tcp) into $T/most,
-# until $T/stop appears; at most 60 s.
+# sink (127.0.5.6:PORT, "0605007F:" and PORT in hex in /proc/net/tcp)
+# into $T/most, until $T/stop appears; at most 60 s.
 watch_sink() {
-	python3 - "$T/most" "$T/stop" <<'PY' &
+	python3 - "$T/most" "$T/stop" "$PORT" <<'PY' &
 import os, sys, time
+sink = "0605007F:%04X" % int(sys.argv[3])
 most = 0
 deadline = time.time() + 60
 while time.time() < deadline and not os.path.exists(sys.argv[2]):
     with open("/proc/net/tcp") as f:
         now = sum(1 for line in f
-                  if line.split()[1] == "0605007F:0019" and line.split()[3] == "01")
+                  if line.split()[1] == sink and line.split()[3] == "01")
     if now > most:
         most = now
         with open(sys.argv[1], "w") as out:
@@ -39,7 +42,7 @@ PY
 for s in 2 6; do
 	rm -f "$T/sink/"* "$T/most" "$T/stop"
 	rm -rf "$T/spool"
-	setup "relayhost=127.0.5.6:25" "sessions=$s"
+	setup "relayhost=127.0.5.6:$PORT" "sessions=$s"
 	queue_msg alice@example.test x@remote.test -m s$s -n 6 > /dev/null
 	echo 0 > "$T/most"
 	watch_sink
