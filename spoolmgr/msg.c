@@ -253,6 +253,25 @@ msg_header(const char *txtpath, const char *name, char *out, size_t outlen)
 	return found ? 0 : -1;
 }
 
+/* The number of Received: header fields, the hops the message made. */
+int
+msg_hops(const char *txtpath)
+{
+	FILE	*fp;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	int	 hops = 0;
+
+	if ((fp = fopen(txtpath, "r")) == NULL)
+		return 0;
+	while (getline(&line, &cap, fp) > 0 && line[0] != '\n')
+		if (strncasecmp(line, "Received:", 9) == 0)
+			hops++;
+	free(line);
+	fclose(fp);
+	return hops;
+}
+
 static int
 compare_ids(const void *a, const void *b)
 {

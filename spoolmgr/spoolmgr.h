@@ -73,6 +73,7 @@ void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
 	    struct envelope *env);
 int	msg_header(const char *txtpath, const char *name, char *out,
 	    size_t outlen);
+int	msg_hops(const char *txtpath);
 void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);

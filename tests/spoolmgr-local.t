@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 52
+plan 56
 
 setup
 maildir carol@example.test
@@ -161,6 +161,20 @@ like "$($HELPER dsn "$(newest postmaster@example.test)")" "final-recipient rfc82
 queue_msg carol@example.test loop1@example.test -m loop > /dev/null
 run
 like "$($HELPER dsn "$(newest carol@example.test)")" "status 5.4.6" "an alias loop fails with 5.4.6"
+
+# --- a loop between hosts: too many Received: fields (RFC 5321 6.3) -------
+a=$(files alice@example.test)
+n=$(files carol@example.test)
+queue_msg carol@example.test alice@example.test -m hops100 -H 99 > /dev/null
+queue_msg carol@example.test alice@example.test -m hops101 -H 100 > /dev/null
+run
+is "$(files alice@example.test)" $((a + 1)) "100 Received: fields are delivered, 101 are not"
+is "$(files carol@example.test)" $((n + 1)) "the sender of the looping one gets a DSN"
+f=$(grep -l '^Message-ID: <hops101\.0@test>' "$T/mail/example.test/carol/new/"* | head -1)
+dsn=$([ -n "$f" ] && $HELPER dsn "$f" | tr '\n' '|')
+like "$dsn" "final-recipient rfc822; alice@example.test\|action failed\|status 5\.4\.6\|" \
+    "a DSN about that message, Status 5.4.6 (routing loop)"
+is "$(spool_count)" 0 "both left the spool"
 
 # --- queue tools -----------------------------------------------------------
 chmod 000 "$T/mail/example.test/bob"	# nobody can no longer write there
