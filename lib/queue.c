@@ -129,8 +129,14 @@ fsync_parent(const char *path)
 	return rc;
 }
 
-int
-queue_rewrite(const char *path, const struct envelope *env)
+/*
+ * Writes env to path.new and renames it over path.  With lockfd (the
+ * caller's flock on path), path.new is locked before the rename and
+ * becomes *lockfd: a lock on the old file would guard nothing once the
+ * name points at the new one, and a second worker could take the message.
+ */
+static int
+rewrite(const char *path, const struct envelope *env, int *lockfd)
 {
 	char	 tmp[PATH_MAX], *text;
 	size_t	 len;
@@ -141,12 +147,21 @@ queue_rewrite(const char *path, const struct envelope *env)
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd != -1) {
-		if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
+		if ((lockfd == NULL || flock(fd, LOCK_EX | LOCK_NB) == 0) &&
+		    write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
 			rc = 0;
-		if (close(fd) == -1)
-			rc = -1;
+		if (lockfd == NULL || rc != 0) {
+			if (close(fd) == -1)
+				rc = -1;
+			fd = -1;
+		}
 		if (rc == 0)
 			rc = rename(tmp, path);
+		if (rc == 0 && fd != -1) {
+			close(*lockfd);
+			*lockfd = fd;
+		} else if (fd != -1)
+			close(fd);
 		if (rc == 0)
 			rc = fsync_parent(path);
 		else
@@ -154,6 +169,19 @@ queue_rewrite(const char *path, const struct envelope *env)
 	}
 	free(text);
 	return rc;
+}
+
+int
+queue_rewrite(const char *path, const struct envelope *env)
+{
+	return rewrite(path, env, NULL);
+}
+
+int
+queue_rewrite_locked(const char *path, const struct envelope *env,
+    int *lockfd)
+{
+	return rewrite(path, env, lockfd);
 }
 
 int

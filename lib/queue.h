@@ -47,6 +47,13 @@ int	queue_set_state(struct envelope *env, const char *addr,
 int	queue_all_final(const struct envelope *env);
 /* Writes env to path.new, fsyncs, renames over path, fsyncs the dir. */
 int	queue_rewrite(const char *path, const struct envelope *env);
+/*
+ * The same for the holder of *lockfd (queue_lock on path): the new file
+ * is locked before it takes the name and *lockfd becomes its descriptor,
+ * so the message is never unguarded.  Use it while keeping the lock.
+ */
+int	queue_rewrite_locked(const char *path, const struct envelope *env,
+	    int *lockfd);
 /* Removes SPOOL/SUBDIR/N.WRK (first: the message is then gone), N.TXT. */
 int	queue_remove(const char *spool, const char *subdir, uint32_t id);
 const char *queue_state_name(enum rcpt_state state);

@@ -102,7 +102,8 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 		return 0;
 	}
 	in = (struct dsn_info){ kind, r->cf->hostname, &m->env, txt, rcpts, n,
-	    r->now, sm.id, full && kind == DSN_FAILED, to };
+	    r->now, sm.id, full && kind == DSN_FAILED, to,
+	    m->env.date + (time_t)r->cf->queuelife };
 	if (dsn_compose(&text, &in) == 0)
 		id = spool_notice(r, &sm, to, mark, &text, in.full &&
 		    m->env.body != NULL);
@@ -121,8 +122,9 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 
 /* The recipients in state `state` whose NOTIFY asks for `what`. */
 static size_t
-collect(struct msg *m, enum rcpt_state state, const char *what,
-    struct dsn_rcpt *out, struct rcpt_status *sts, int *unwanted)
+collect(struct runner *r, struct msg *m, enum rcpt_state state,
+    const char *what, struct dsn_rcpt *out, struct rcpt_status *sts,
+    int *unwanted)
 {
 	size_t	 n = 0;
 
@@ -140,7 +142,9 @@ collect(struct msg *m, enum rcpt_state state, const char *what,
 		out[n].addr = rc->addr;
 		out[n].orcpt = rc->orcpt;
 		out[n].st = &sts[i];
-		out[n].remote = NULL;
+		out[n].remote = i < m->nremote ? m->remote[i] : NULL;
+		out[n].expanded = 0;
+		out[n].local = config_is_local(r->cf, rcpt_domain(rc->addr));
 		n++;
 	}
 	return n;
@@ -184,7 +188,7 @@ bounce_message(struct runner *r, struct msg *m)
 
 	if (list == NULL || sts == NULL)
 		goto out;
-	n = collect(m, RCPT_FAILED, m->env.sender[0] ? "FAILURE" : NULL, list,
+	n = collect(r, m, RCPT_FAILED, m->env.sender[0] ? "FAILURE" : NULL, list,
 	    sts, &unwanted);
 	if (n == 0 && unwanted == 0)
 		goto out;
@@ -239,7 +243,7 @@ bounce_delay_warning(struct runner *r, struct msg *m)
 	list = calloc(m->env.nrcpts, sizeof(*list));
 	sts = calloc(m->env.nrcpts, sizeof(*sts));
 	if (list && sts) {
-		n = collect(m, RCPT_DEFERRED, "DELAY", list, sts, &unwanted);
+		n = collect(r, m, RCPT_DEFERRED, "DELAY", list, sts, &unwanted);
 		if (n + (size_t)unwanted > 0 && (n == 0 ||
 		    send_dsn(r, m, DSN_DELAYED, list, n, m->env.sender,
 		    "bounce") != 0)) {
@@ -268,6 +272,8 @@ bounce_success(struct runner *r, struct msg *m)
 			list[n].addr = m->env.rcpts[i].addr;
 			list[n].orcpt = m->env.rcpts[i].orcpt;
 			list[n].st = &sts[i];
+			list[n].expanded = m->notified[i] == NOTE_EXPANDED;
+			list[n].local = 1;
 			n++;
 		}
 		if (n > 0)
@@ -286,7 +292,7 @@ bounce_success(struct runner *r, struct msg *m)
 void
 alert_postmaster(struct runner *r, const char *kind, const char *text)
 {
-	char		 path[PATH_MAX], pm[300], err[512];
+	char		 path[PATH_MAX], pm[300], err[512], date[64];
 	struct stat	 st;
 	struct spool_msg sm;
 	struct buf	 b = { NULL, 0, 0 };
@@ -299,17 +305,23 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	if (stat(path, &st) == 0 && st.st_mtime > r->now - 86400)
 		return;
 	postmaster_addr(r->cf, pm, sizeof(pm));
+	rfc5322_date(r->now, date, sizeof(date));
+	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0) {
+		log_error("alert to <%s>: %s", pm, err);
+		return;
+	}
+	/* RFC 5322 3.6: Date and From are required, Message-ID expected. */
 	buf_printf(&b, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
-	    "To: <%s>\nSubject: smtpgate on %s: %s problem\n"
+	    "To: <%s>\nSubject: smtpgate on %s: %s problem\nDate: %s\n"
+	    "Message-ID: <%lu.%lld.alert@%s>\n"
 	    "Auto-Submitted: auto-generated\n\n"
 	    "spoolmgr on %s met a problem of the system, not of a message:\n\n"
 	    "    %s\n\nMail is deferred, not bounced, until it is fixed.\n"
 	    "This notice is sent at most once a day (%s).\n",
-	    r->cf->hostname, pm, r->cf->hostname, kind, r->cf->hostname, text,
-	    path);
-	if (spool_open(&sm, r->cf->spool, err, sizeof(err)) != 0)
-		log_error("alert to <%s>: %s", pm, err);
-	else if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
+	    r->cf->hostname, pm, r->cf->hostname, kind, date,
+	    (unsigned long)sm.id, (long long)r->now, r->cf->hostname,
+	    r->cf->hostname, text, path);
+	if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
 	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0640)) != -1) {
 		/* Remembered only once sent: a full disk is told later. */

@@ -112,17 +112,21 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 		xtext_decode(r->orcpt, orcpt, sizeof(orcpt));
 		buf_printf(b, "Original-Recipient: %s\n", orcpt);
 	}
-	buf_printf(b, "Action: %s\nStatus: %s\n", action_of(in->kind), status);
+	buf_printf(b, "Action: %s\nStatus: %s\n", r->expanded ? "expanded" :
+	    action_of(in->kind), status);
 	if (r->remote)
 		buf_printf(b, "Remote-MTA: dns; %s\n", r->remote);
+	/* RFC 3464 2.3.6: "smtp" says an SMTP server gave it; ours is X-. */
 	if (isdigit((unsigned char)r->st->reply[0]))
-		buf_printf(b, "Diagnostic-Code: smtp; %s\n", r->st->reply);
+		buf_printf(b, "Diagnostic-Code: %s; %s\n", r->local ?
+		    "X-Smtpgate" : "smtp", r->st->reply);
 	if (r->st->last) {
 		rfc5322_date(r->st->last, date, sizeof(date));
 		buf_printf(b, "Last-Attempt-Date: %s\n", date);
 	}
-	if (in->kind == DSN_DELAYED && r->st->next) {
-		rfc5322_date(r->st->next, date, sizeof(date));
+	/* RFC 3464 2.3.9: when we give up, not when we try next. */
+	if (in->kind == DSN_DELAYED && in->expires) {
+		rfc5322_date(in->expires, date, sizeof(date));
 		buf_printf(b, "Will-Retry-Until: %s\n", date);
 	}
 }

@@ -32,6 +32,8 @@ add_field(char *line, size_t len, const char *s, int last)
 		s = "-";
 	for (; *s && at + 2 < len; s++)
 		line[at++] = (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s;
+	if (at + 2 > len)	/* a full line still ends in its newline */
+		at = len - 2;
 	line[at++] = last ? '\n' : '\t';
 	line[at] = '\0';
 }

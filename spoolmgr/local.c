@@ -1,8 +1,8 @@
 /*
  * Local recipients: aliases, then Maildir delivery into MAILROOT/DOMAIN/USER
  * (or a Maildir path named by an alias).  Maildir: write tmp/NAME, fsync,
- * rename into new/NAME, fsync new/; NAME is unique per the Maildir
- * specification (time.M<usec>P<pid>Q<n>.host).
+ * link into new/NAME, unlink tmp/NAME, fsync new/; NAME is unique per the
+ * Maildir specification (time.M<usec>P<pid>Q<n>.host).
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -185,39 +185,79 @@ write_failure(const char *dir, char *reply, size_t len)
 	return e == EACCES || e == EROFS ? OUT_SYSFAIL : OUT_DEFER;
 }
 
+/* DIR/SUB/NAME with a name unique per the Maildir specification. */
+static int
+unique_path(struct runner *r, const char *dir, const char *sub, char *out,
+    size_t outlen)
+{
+	char		 name[512];
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	if (maildir_name(name, sizeof(name), tv.tv_sec, (long)tv.tv_usec,
+	    getpid(), ++r->maildir_seq, r->cf->hostname) != 0 ||
+	    snprintf(out, outlen, "%s/%s/%s", dir, sub, name) >= (int)outlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * tmp/NAME into new/: link(2), which, unlike rename(2), never replaces a
+ * message already there under the same name; then tmp/NAME goes.  A name
+ * taken (EEXIST) gets a fresh one, a few times.  new: the name used.
+ */
+int
+maildir_commit(struct runner *r, const char *dir, const char *tmp, char *new,
+    size_t newlen)
+{
+	int	 tries = 0;
+
+	if (snprintf(new, newlen, "%s/new/%s", dir, strrchr(tmp, '/') + 1) >=
+	    (int)newlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	while (link(tmp, new) == -1)
+		if (errno != EEXIST || ++tries > 3 ||
+		    unique_path(r, dir, "new", new, newlen) != 0)
+			return -1;
+	(void)unlink(tmp);	/* a leftover in tmp/ is the reader's to clean */
+	return 0;
+}
+
 static enum outcome
 maildir_deliver(struct runner *r, const char *dir, const char *txt,
     const char *sender, const char *rcpt, char *reply, size_t len)
 {
-	char		 name[512], tmp[PATH_MAX], new[PATH_MAX];
-	struct timeval	 tv;
+	char		 tmp[PATH_MAX], new[PATH_MAX];
+	const char	*name;
 	int		 fd, dfd;
 	enum outcome	 out;
 
-	gettimeofday(&tv, NULL);
-	if (maildir_name(name, sizeof(name), tv.tv_sec, (long)tv.tv_usec,
-	    getpid(), ++r->maildir_seq, r->cf->hostname) != 0)
-		return OUT_SYSFAIL;
-	if (snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name) >=
-	    (int)sizeof(tmp) || snprintf(new, sizeof(new), "%s/new/%s", dir,
-	    name) >= (int)sizeof(new)) {
-		errno = ENAMETOOLONG;
-		return write_failure(dir, reply, len);
+	for (int tries = 0;; tries++) {
+		if (unique_path(r, dir, "tmp", tmp, sizeof(tmp)) != 0)
+			return write_failure(dir, reply, len);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST || tries == 3)
+			return write_failure(dir, reply, len);
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return write_failure(dir, reply, len);
 	if (write_message(fd, txt, sender, rcpt) != 0) {
 		out = write_failure(dir, reply, len);
 		close(fd);
 		unlink(tmp);
 		return out;
 	}
-	if (close(fd) == -1 || rename(tmp, new) == -1) {
+	if (close(fd) == -1 || maildir_commit(r, dir, tmp, new,
+	    sizeof(new)) == -1) {
 		out = write_failure(dir, reply, len);
 		unlink(tmp);
 		return out;
 	}
+	name = strrchr(new, '/') + 1;
 	say(tmp, sizeof(tmp), "%s/new", dir);
 	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if (fsync(dfd) == -1) {
@@ -381,6 +421,8 @@ local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
 			strlcpy(reply, each, replylen);
 		result = worse(result, out);
 	}
+	m->notified[ri] = x->n > 1 ? NOTE_EXPANDED : x->n == 1 &&
+	    x->items[0].kind == T_REMOTE ? NOTE_NONE : NOTE_DELIVERED;
 	/* One bad target of several is logged, not bounced. */
 	if (result == OUT_FAIL && any_done) {
 		log_warn("message %lu: <%s>: a target failed: %s",

@@ -151,7 +151,10 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		return -1;
 	}
 	msg_fix_date(r->cf->spool, subdir, id, &m->env);
-	m->notified = calloc(m->env.nrcpts + 1, 1);
+	if ((m->notified = calloc(m->env.nrcpts + 1, 1)) == NULL) {
+		msg_close(m);
+		return 1;
+	}
 	read_msgid(r, m);
 	*out = m;
 	return 0;
@@ -166,6 +169,9 @@ msg_close(struct msg *m)
 		close(m->lockfd);
 	envelope_free(&m->env);
 	free(m->notified);
+	for (size_t i = 0; i < m->nremote; i++)
+		free(m->remote[i]);
+	free(m->remote);
 	free(m);
 }
 
@@ -175,7 +181,7 @@ msg_save(struct runner *r, struct msg *m)
 	char	 wrk[PATH_MAX];
 
 	msg_path(wrk, sizeof(wrk), r, m, "WRK");
-	if (queue_rewrite(wrk, &m->env) != 0) {
+	if (queue_rewrite_locked(wrk, &m->env, &m->lockfd) != 0) {
 		log_error("message %lu: rewriting %s: %s", (unsigned long)m->id,
 		    wrk, strerror(errno));
 		return -1;
@@ -247,6 +253,25 @@ msg_header(const char *txtpath, const char *name, char *out, size_t outlen)
 	return found ? 0 : -1;
 }
 
+/* The number of Received: header fields, the hops the message made. */
+int
+msg_hops(const char *txtpath)
+{
+	FILE	*fp;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	int	 hops = 0;
+
+	if ((fp = fopen(txtpath, "r")) == NULL)
+		return 0;
+	while (getline(&line, &cap, fp) > 0 && line[0] != '\n')
+		if (strncasecmp(line, "Received:", 9) == 0)
+			hops++;
+	free(line);
+	fclose(fp);
+	return hops;
+}
+
 static int
 compare_ids(const void *a, const void *b)
 {
@@ -315,7 +340,9 @@ say(char *out, size_t len, const char *fmt, ...)
 /*
  * A TXT without its WRK: a removal cut short between the two unlinks, or
  * a writer between its two renames.  Only day-old ones are the former;
- * they go to bad/ with a log line, not to oblivion.
+ * they go to bad/ with a log line, not to oblivion.  A TXT whose WRK is
+ * in the other of in/ and out/ is a move cut short (rename keeps the old
+ * mtime): msg_open finishes it.
  */
 void
 msg_sweep_orphans(const char *spool, const char *subdir, time_t now)
@@ -338,6 +365,10 @@ msg_sweep_orphans(const char *spool, const char *subdir, time_t now)
 		if ((id = parse_id(de->d_name)) == 0)
 			continue;
 		spool_path(path, sizeof(path), spool, subdir, id, "WRK");
+		if (access(path, F_OK) == 0)
+			continue;
+		spool_path(path, sizeof(path), spool, strcmp(subdir, "in") == 0 ?
+		    "out" : "in", id, "WRK");
 		if (access(path, F_OK) == 0)
 			continue;
 		spool_path(path, sizeof(path), spool, subdir, id, "TXT");

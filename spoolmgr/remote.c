@@ -168,6 +168,53 @@ hosts_tried(struct buf *out, char *hosts, size_t len)
 	}
 }
 
+/*
+ * The one host a job talked to, as Remote-MTA names it (no port, no
+ * brackets, no final dot); 0 when it had none, or several: mailer does
+ * not say which of them answered.
+ */
+static int
+single_host(struct buf *out, char *name, size_t namelen)
+{
+	char	 first[256] = "", *p = first, *colon;
+	int	 hosts = 0;
+
+	for (char *l = out->data; l && *l; l = strchr(l, '\n') ?
+	    strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, "host ", 5) == 0 && hosts++ == 0)
+			sscanf(l + 5, "%255s", first);
+	if (hosts != 1)
+		return 0;
+	if (*p == '[') {
+		p++;
+		p[strcspn(p, "]")] = '\0';
+	} else if ((colon = strchr(p, ':')) != NULL && colon == strrchr(p, ':'))
+		*colon = '\0';		/* relayhost's "name:port" */
+	if (*p && p[strlen(p) - 1] == '.')
+		p[strlen(p) - 1] = '\0';
+	strlcpy(name, p, namelen);
+	return name[0] != '\0';
+}
+
+/* Remembers, for this run's DSNs, the host that answered recipient ri. */
+static void
+set_remote(struct msg *m, size_t ri, const char *host)
+{
+	char	**grown;
+
+	if (ri >= m->nremote) {
+		grown = reallocarray(m->remote, m->env.nrcpts, sizeof(*grown));
+		if (grown == NULL)
+			return;
+		for (size_t i = m->nremote; i < m->env.nrcpts; i++)
+			grown[i] = NULL;
+		m->remote = grown;
+		m->nremote = m->env.nrcpts;
+	}
+	free(m->remote[ri]);
+	m->remote[ri] = strdup(host);
+}
+
 /* mailer's and mxlookup's exit statuses that are the system's fault. */
 static int
 system_status(int status)
@@ -257,7 +304,7 @@ relay_refuses_us(struct runner *r, const char *reply)
 	return 0;
 }
 
-static void
+static enum outcome
 apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 {
 	struct msg		*m = j->m;
@@ -294,19 +341,29 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 		r->failed++;
 	else
 		r->deferred++;
+	return out;
 }
 
-/* Records a finished job's results in its message's WRK. */
+/*
+ * Records a finished job's results in its message's WRK.  The domain gets
+ * a next-try time when all its recipients were deferred, unless by a
+ * failure of ours (no mailer, the relay host refusing our AUTH): that is
+ * not the domain's, and the message must not expire through it.
+ */
 static void
 job_apply(struct runner *r, struct job *j)
 {
 	struct rcpt_status	 st;
-	char			 hosts[1024];
-	int			 any_done = 0, all_deferred = 1;
+	char			 hosts[1024], remote[256];
+	int			 any_done = 0, all_deferred = 1, one;
 
 	hosts_tried(&j->out, hosts, sizeof(hosts));
+	one = single_host(&j->out, remote, sizeof(remote));
 	for (size_t i = 0; i < j->n; i++) {
-		apply_one(r, j, j->rcpts[i], hosts);
+		if (apply_one(r, j, j->rcpts[i], hosts) == OUT_SYSFAIL)
+			all_deferred = 0;
+		if (one)
+			set_remote(j->m, j->rcpts[i], remote);
 		queue_get_state(&j->m->env, j->m->env.rcpts[j->rcpts[i]].addr,
 		    &st);
 		any_done |= st.state == RCPT_DONE;

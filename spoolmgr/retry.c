@@ -30,7 +30,11 @@ retry_interval(const struct config *cf, int tries)
 	return (time_t)t;
 }
 
-/* A deferral: the next try, or failure when the message is too old. */
+/*
+ * A deferral: the next try, or failure when the message is too old.  A
+ * failure of the system (OUT_SYSFAIL) is not the message's: it waits for
+ * the fix, postmaster being told, and never expires into a bounce.
+ */
 void
 retry_defer(const struct runner *r, const struct envelope *env,
     struct rcpt_status *st, enum outcome *out)
@@ -39,7 +43,7 @@ retry_defer(const struct runner *r, const struct envelope *env,
 
 	st->next = r->now + retry_interval(r->cf, st->tries);
 	st->state = RCPT_DEFERRED;
-	if (r->now - env->date >= r->cf->queuelife) {
+	if (*out != OUT_SYSFAIL && r->now - env->date >= r->cf->queuelife) {
 		/* RFC 3463 X.4.7: delivery time expired. */
 		say(reply, sizeof(reply), "%s (4.4.7 gave up after %lld "
 		    "days in the queue)", st->reply,

@@ -26,6 +26,7 @@
 
 #define PASSES	3	/* notices written by a run are delivered by it */
 #define GROUP_MAX 100	/* recipients a transaction (RFC 5321 4.5.3.1.8) */
+#define HOPS_MAX 100	/* Received: fields before it is a loop (RFC 5321 6.3) */
 
 static int
 is_due(const struct runner *r, const struct rcpt_status *st)
@@ -53,8 +54,9 @@ record(struct runner *r, struct msg *m, size_t i, enum outcome out,
 		alert_postmaster(r, "local", reply);
 	if (st.state == RCPT_DEFERRED)
 		retry_defer(r, &m->env, &st, &out);
-	if (out == OUT_DONE && notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
-		m->notified[i] = 1;
+	/* local_deliver said which success DSN, if any, a delivery owes */
+	if (out != OUT_DONE || !notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
+		m->notified[i] = NOTE_NONE;
 	queue_set_state(&m->env, addr, &st);
 	journal_msg(r, m, addr, events[out], "local", reply, NULL);
 	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,
@@ -180,6 +182,28 @@ finish(struct runner *r, struct msg *m)
 	msg_close(m);
 }
 
+/* A message that went round too often (a loop between hosts) fails. */
+static int
+fail_loop(struct runner *r, struct msg *m)
+{
+	struct rcpt_status	 st;
+	char			 txt[PATH_MAX], reply[128];
+	int			 hops;
+
+	msg_path(txt, sizeof(txt), r, m, "TXT");
+	if ((hops = msg_hops(txt)) <= HOPS_MAX)
+		return 0;
+	say(reply, sizeof(reply), "554 5.4.6 mail loop: %d Received: header "
+	    "fields", hops);
+	for (size_t i = 0; i < m->env.nrcpts; i++) {
+		queue_get_state(&m->env, m->env.rcpts[i].addr, &st);
+		if (is_due(r, &st))
+			record(r, m, i, OUT_FAIL, reply);
+	}
+	msg_save(r, m);
+	return 1;
+}
+
 static void
 process(struct runner *r, const char *subdir, uint32_t id)
 {
@@ -187,6 +211,10 @@ process(struct runner *r, const char *subdir, uint32_t id)
 
 	if (msg_open(r, subdir, id, &m) != 0)
 		return;
+	if (fail_loop(r, m)) {
+		finish(r, m);
+		return;
+	}
 	deliver_local(r, m);
 	if (queue_remote(r, m) == 0)
 		finish(r, m);

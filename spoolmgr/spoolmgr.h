@@ -36,9 +36,20 @@ struct msg {
 	struct envelope	 env;
 	char		 msgid[256];	/* the Message-ID header, or "" */
 	int		 jobs;		/* remote deliveries still running */
-	unsigned char	*notified;	/* per recipient: SUCCESS DSN owed */
+	char		**remote;	/* per recipient: the one host of this
+					   run's attempt, for Remote-MTA */
+	size_t		 nremote;
+	unsigned char	*notified;	/* per recipient: enum success_note */
 	struct msg	*next;
 };
+
+/*
+ * The success DSN a local delivery owes under NOTIFY=SUCCESS (RFC 3461
+ * 5.2.7): "delivered" to a mailbox, "expanded" for an alias of several
+ * targets, none for an alias of one remote address (its DSN parameters
+ * go along, and the next hop reports).
+ */
+enum success_note { NOTE_NONE, NOTE_DELIVERED, NOTE_EXPANDED };
 
 /* How an attempt ended, for one recipient. */
 enum outcome {
@@ -62,6 +73,7 @@ void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
 	    struct envelope *env);
 int	msg_header(const char *txtpath, const char *name, char *out,
 	    size_t outlen);
+int	msg_hops(const char *txtpath);
 void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);
@@ -73,6 +85,8 @@ void	say(char *out, size_t len, const char *fmt, ...)
 enum outcome local_deliver(struct runner *r, struct msg *m, size_t ri,
 	    char *reply, size_t replylen);
 int	local_check_postmaster(struct runner *r);
+int	maildir_commit(struct runner *r, const char *dir, const char *tmp,
+	    char *new, size_t newlen);
 int	maildir_name(char *out, size_t outlen, time_t sec, long usec,
 	    pid_t pid, unsigned seq, const char *host);
 
@@ -102,7 +116,9 @@ struct dsn_rcpt {
 	const char		*addr;
 	const char		*orcpt;
 	const struct rcpt_status *st;
-	const char		*remote;	/* the host tried, or NULL */
+	const char		*remote;	/* the host that answered, or NULL */
+	int			 expanded;	/* an alias's: Action: expanded */
+	int			 local;		/* our own delivery, not SMTP's */
 };
 struct dsn_info {
 	enum dsn_kind		 kind;
@@ -115,6 +131,7 @@ struct dsn_info {
 	uint32_t		 dsnid;		/* number of the DSN itself */
 	int			 full;		/* the whole message (RET=FULL) */
 	const char		*to;		/* header To: */
+	time_t			 expires;	/* arrival + queuelife */
 };
 int	dsn_compose(struct buf *out, const struct dsn_info *info);
 int	bounce_message(struct runner *r, struct msg *m);

@@ -16,6 +16,21 @@
 #include "spool.h"
 #include "spoolmgr.h"
 
+/* Is message id in the queue (in/ or out/)? */
+static int
+queued(const struct runner *r, uint32_t id)
+{
+	static const char *const dirs[] = { "in", "out" };
+	char	 path[PATH_MAX];
+
+	for (size_t d = 0; id != 0 && d < 2; d++) {
+		spool_path(path, sizeof(path), r->cf->spool, dirs[d], id, "WRK");
+		if (access(path, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 cmd_delete(struct runner *r, const char *arg)
 {
@@ -23,7 +38,11 @@ cmd_delete(struct runner *r, const char *arg)
 	uint32_t	 id = parse_id(arg);
 	struct msg	*m;
 
-	for (size_t d = 0; id != 0 && d < 2; d++) {
+	if (!queued(r, id)) {
+		fprintf(stderr, "spoolmgr: %s: no such message\n", arg);
+		return EX_NOINPUT;
+	}
+	for (size_t d = 0; d < 2; d++) {
 		switch (msg_open(r, dirs[d], id, &m)) {
 		case 0:
 			if (queue_remove(r->cf->spool, dirs[d], id) != 0) {
@@ -50,8 +69,9 @@ cmd_delete(struct runner *r, const char *arg)
 			break;
 		}
 	}
-	fprintf(stderr, "spoolmgr: %s: no such message, or busy\n", arg);
-	return EX_NOINPUT;
+	fprintf(stderr, "spoolmgr: %s: busy (being delivered), or gone; "
+	    "try again\n", arg);
+	return EX_TEMPFAIL;
 }
 
 /* Deferred recipients of m (of domain, when given) become due now. */
@@ -109,6 +129,10 @@ cmd_retry(struct runner *r, const char *what)
 	int		 count = 0;
 	struct msg	*m;
 
+	if (only && !queued(r, only)) {
+		fprintf(stderr, "spoolmgr: %s: no such message\n", what);
+		return EX_NOINPUT;
+	}
 	clear_domains(r, domain);
 	for (size_t d = 0; d < 2; d++) {
 		if (scan_ids(r->cf->spool, dirs[d], &ids, &n) != 0)

@@ -7,11 +7,12 @@
 . "$(dirname "$0")/spoolmgr-env.sh"
 plan 4
 
-setup "relayhost=127.0.5.5:25" "sessions=4" "retrymin=0"
+PORT=$(free_port)	# not 25: another worktree may run this test at once
+setup "relayhost=127.0.5.5:$PORT" "sessions=4" "retrymin=0"
 mkdir -p "$T/sink"
 chown nobody "$T/sink"
-bg smtp-sink -u nobody -d "$T/sink/%M%S." 127.0.5.5:25 64
-wait_port 127.0.5.5 25
+bg smtp-sink -u nobody -d "$T/sink/%M%S." "127.0.5.5:$PORT" 64
+wait_port 127.0.5.5 "$PORT"
 
 N=60
 queue_msg alice@example.test "r@remote.test" -m far -n $N > /dev/null

@@ -2,7 +2,7 @@
 """Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
 
   queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
-        [-N NOTIFY] [-O yes] [-R RET] [-V ENVID] [-b BODY]
+        [-N NOTIFY] [-O yes] [-R RET] [-V ENVID] [-b BODY] [-H HOPS]
       writes COUNT messages into SPOOL/in by the documented protocol of
       smtpgate-spool(5) (TMP and CMD, fsync, TMP->TXT, CMD->WRK), owned
       by nobody; prints their numbers, one a line.
@@ -44,7 +44,7 @@ def write_file(path, data, uid, gid):
 def queue(args):
     spool, sender, rest = args[0], args[1], args[2:]
     opts = {"-a": "0", "-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
-            "-V": None, "-O": None, "-b": "Hello.\n"}
+            "-V": None, "-O": None, "-b": "Hello.\n", "-H": "0"}
     rcpts = []
     i = 0
     while i < len(rest):
@@ -59,7 +59,10 @@ def queue(args):
     for k in range(int(opts["-n"])):
         n = next_id(spool)
         msgid = "<%s.%d@test>" % (opts["-m"], k)
-        text = ("Received: from test by gw.test id %d;\n\tThu, 1 Jan 2026 "
+        text = "".join("Received: from hop%d.test by hop%d.test;\n\tThu, 1 "
+                       "Jan 2026 00:00:00 +0000\n" % (h, h + 1)
+                       for h in range(int(opts["-H"])))
+        text += ("Received: from test by gw.test id %d;\n\tThu, 1 Jan 2026 "
                 "00:00:00 +0000\nFrom: <%s>\nTo: %s\nSubject: %s %d\n"
                 "Message-ID: %s\nDate: Thu, 1 Jan 2026 00:00:00 +0000\n\n%s"
                 % (n, sender, ", ".join(rcpts), opts["-s"], k, msgid,
@@ -116,7 +119,8 @@ def dsn(path):
             for block in part.get_payload():
                 for key in ("Reporting-MTA", "Original-Envelope-Id",
                             "Final-Recipient", "Original-Recipient",
-                            "Action", "Status", "Diagnostic-Code"):
+                            "Action", "Status", "Remote-MTA",
+                            "Diagnostic-Code"):
                     if block.get(key):
                         print(key.lower(), str(block.get(key)).strip())
 

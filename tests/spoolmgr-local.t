@@ -5,7 +5,7 @@
 # the queue tools (list, show, delete, stats, trace, health, -j).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 45
+plan 56
 
 setup
 maildir carol@example.test
@@ -132,6 +132,8 @@ like "$dsn" "part text/rfc822-headers" "and the original headers (RET=HDRS defau
 like "$dsn" "final-recipient rfc822; nosuch@example.test" "Final-Recipient names the unknown user"
 like "$dsn" "action failed" "Action: failed"
 like "$dsn" "status 5.1.1" "Status: 5.1.1"
+like "$dsn" "diagnostic-code X-Smtpgate; 550 5\.1\.1" "Diagnostic-Code of our own delivery: not smtp (RFC 3464 2.3.6)"
+ok "$(echo "$dsn" | grep -q remote-mta; [ $? -ne 0 ]; echo $?)" "and no Remote-MTA"
 like "$dsn" "original-envelope-id env\+id.42" "Original-Envelope-Id, xtext decoded"
 like "$dsn" "return-path <>" "sent with the null sender"
 like "$(grep -c nosuch "$(newest carol@example.test)")" "^[1-9]" "the DSN names the recipient"
@@ -160,6 +162,20 @@ queue_msg carol@example.test loop1@example.test -m loop > /dev/null
 run
 like "$($HELPER dsn "$(newest carol@example.test)")" "status 5.4.6" "an alias loop fails with 5.4.6"
 
+# --- a loop between hosts: too many Received: fields (RFC 5321 6.3) -------
+a=$(files alice@example.test)
+n=$(files carol@example.test)
+queue_msg carol@example.test alice@example.test -m hops100 -H 99 > /dev/null
+queue_msg carol@example.test alice@example.test -m hops101 -H 100 > /dev/null
+run
+is "$(files alice@example.test)" $((a + 1)) "100 Received: fields are delivered, 101 are not"
+is "$(files carol@example.test)" $((n + 1)) "the sender of the looping one gets a DSN"
+f=$(grep -l '^Message-ID: <hops101\.0@test>' "$T/mail/example.test/carol/new/"* | head -1)
+dsn=$([ -n "$f" ] && $HELPER dsn "$f" | tr '\n' '|')
+like "$dsn" "final-recipient rfc822; alice@example.test\|action failed\|status 5\.4\.6\|" \
+    "a DSN about that message, Status 5.4.6 (routing loop)"
+is "$(spool_count)" 0 "both left the spool"
+
 # --- queue tools -----------------------------------------------------------
 chmod 000 "$T/mail/example.test/bob"	# nobody can no longer write there
 queue_msg ann@example.test bob@example.test -m held > /dev/null
@@ -176,6 +192,14 @@ like "$out" "^SMTPGATE OK - oldest [0-9]+s, in 1, out 0, deferred 1, last delive
 is "$rc" 0 "health exits 0 when the oldest is younger than -w"
 $SPOOLMGR -C "$CONF" health -w 0 -c 1h > /dev/null
 is "$?" 1 "health exits 1 (WARNING) past -w"
+out=$($SPOOLMGR -C "$CONF" health -w 0 -c 0); rc=$?
+is "$rc" 2 "health exits 2 (CRITICAL) past -c"
+like "$out" "^SMTPGATE CRITICAL - .*\| oldest=[0-9]+s;0;0 in=1 out=0 deferred=1 bad=0 deferral_ratio=[0-9.]+$" \
+    "with the thresholds in its perfdata"
+for cmd in show delete retry; do
+	out=$($SPOOLMGR -C "$CONF" $cmd 999999 2>&1); rc=$?
+	is "$rc:$out" "66:spoolmgr: 999999: no such message" "$cmd of a missing ID exits 66 and says so"
+done
 like "$($SPOOLMGR -C "$CONF" trace "<held.0@test>")" "deferred <bob@example.test>" \
     "trace by Message-ID shows the attempt"
 json=$( { $SPOOLMGR -C "$CONF" -j list; $SPOOLMGR -C "$CONF" -j stats;

@@ -1,12 +1,13 @@
 #!/bin/bash
 # spoolmgr run, remote side: mxlookup against NSD, then mailer -x to
-# smtp-sink on 127.0.5.x:25.  Delivered; deferred (4xx) and delivered on
+# smtp-sink on 127.0.5.x, on a free port (another worktree may run the
+# same test at once).  Delivered; deferred (4xx) and delivered on
 # a later run; failed (5xx, no such domain) with a DSN in the sender's
 # Maildir; relayhost; a system failure (no mailer) deferring mail and
 # telling postmaster once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 34
+plan 43
 
 mkdir -p "$T/nsd"
 cat > "$T/nsd/test.zone" <<EOF
@@ -27,18 +28,19 @@ EOF
 start_nsd test
 
 # sink NAME ADDR [smtp-sink options]: a sink keeping each mail in $T/NAME/
+SINKPORT=$(free_port)
 sink() {
 	local name=$1 addr=$2
 	shift 2
 	mkdir -p "$T/$name"
 	chown nobody "$T/$name"
-	bg smtp-sink -u nobody -d "$T/$name/%M%S." "$@" "$addr:25" 64
+	bg smtp-sink -u nobody -d "$T/$name/%M%S." "$@" "$addr:$SINKPORT" 64
 	SINKPID=$!
-	wait_port "$addr" 25
+	wait_port "$addr" "$SINKPORT"
 }
 mails() { ls "$T/$1" | wc -l; }
 
-setup "resolver=127.0.0.1@$NSDPORT" "remoteport=25" "retrymin=0" \
+setup "resolver=127.0.0.1@$NSDPORT" "remoteport=$SINKPORT" "retrymin=0" \
     "connecttimeout=5" "timeout=10"
 maildir carol@example.test
 echo "postmaster: carol" > "$T/aliases"
@@ -102,11 +104,34 @@ like "$dsn" "report-type delivery-status" "report-type=delivery-status"
 like "$dsn" "action failed" "Action: failed"
 like "$dsn" "status 5\.[0-9]+\.[0-9]+" "Status: 5.x.x"
 like "$dsn" "diagnostic-code smtp; 5[0-9][0-9]" "Diagnostic-Code: the remote's reply"
+like "$dsn" "remote-mta dns; mx\.gone\.test" "Remote-MTA: the host that gave it"
 like "$dsn" "original-envelope-id trace-42" "Original-Envelope-Id"
 
 queue_msg carol@example.test x@nosuch.remote.test -m nxdomain > /dev/null
 run
 like "$($HELPER dsn "$(newest carol@example.test)")" "status 5\.1\.2" "no such domain: Status 5.1.2"
+
+# --- aliases to remote addresses (RFC 3461 5.2.7) ---------------------------
+# fwd has one remote target: it goes out with the DSN parameters, ORCPT
+# naming the alias, and the next hop reports.  team has two: the sender
+# asked for SUCCESS and gets one DSN with Action: expanded, for team only.
+printf 'fwd: far@remote.test\nteam: far2@remote.test, alice\n' >> "$T/aliases"
+n=$(files carol@example.test)
+a=$(files alice@example.test)
+queue_msg carol@example.test fwd@example.test team@example.test -m alias \
+    -N SUCCESS,FAILURE > /dev/null
+run
+f=$(grep -l "Message-ID: <alias.0@test>" "$T/remote/"* | head -1)
+like "$(grep '^X-Rcpt-Args:' "$f" | tr '\n' '|')" "far@remote\.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;fwd@example\.test" \
+    "an alias to a remote address goes out remotely, ORCPT naming the alias"
+like "$(grep '^X-Rcpt-Args:' "$f" | tr '\n' '|')" "far2@remote\.test>" "and so does a remote target of a larger alias"
+is "$(files alice@example.test)" $((a + 1)) "whose local target got it too"
+is "$(files carol@example.test)" $((n + 1)) "the sender got one success DSN"
+dsn=$($HELPER dsn "$(newest carol@example.test)" | tr '\n' '|')
+like "$dsn" "final-recipient rfc822; team@example.test\|action expanded\|status 2\.0\.0\|" \
+    "Action: expanded for the alias of two targets"
+ok "$(echo "$dsn" | grep -qv 'fwd@'; echo $?)" "nothing for the alias of one remote address: the next hop reports"
+is "$(spool_count)" 0 "message and DSN left the spool"
 
 # --- a closed port defers -------------------------------------------------
 queue_msg carol@example.test y@closed.test -m closed > /dev/null
@@ -115,7 +140,7 @@ like "$($SPOOLMGR -C "$CONF" list)" "deferred +<y@closed\.test>" "a closed port 
 $SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/out" | sed -n 's/\.WRK$//p')" > /dev/null
 
 # --- relayhost: no MX lookup -----------------------------------------------
-echo "relayhost=127.0.5.1:25" >> "$CONF"
+echo "relayhost=127.0.5.1:$SINKPORT" >> "$CONF"
 before=$(mails remote)
 queue_msg alice@example.test who@anywhere.invalid -m relayed > /dev/null
 run
@@ -132,4 +157,9 @@ is "$(spool_count)" 2 "without a mailer both messages stay queued"
 is "$(grep -c 'subject: smtpgate on gw.test: mailer problem' -i \
     $(ls "$T/mail/example.test/carol/new/"* "$T/mail/example.test/carol/cur/"* 2>/dev/null) /dev/null |
     awk -F: '{s += $NF} END {print s}')" 1 "postmaster was told once"
+f=$(grep -il 'subject: smtpgate on gw.test: mailer problem' "$T/mail/example.test/carol/new/"* | head -1)
+is "$(python3 -c 'import email, sys, email.utils
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(bool(email.utils.parsedate_tz(m["Date"] or "")), bool(m["Message-ID"]), m["Auto-Submitted"])' "$f")" \
+    "True True auto-generated" "the alert has a Date, a Message-ID and Auto-Submitted (RFC 5322, RFC 3834)"
 is "$(files carol@example.test)" $((pm + 1)) "and no bounce was sent"

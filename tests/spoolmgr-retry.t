@@ -4,7 +4,7 @@
 # unparseable files to bad/, journal pruning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 27
+plan 32
 
 setup "retrymin=10m" "retrymax=1h" "delaywarn=4h" "queuelife=5d"
 maildir carol@example.test
@@ -39,13 +39,27 @@ like "$($SPOOLMGR -C "$CONF" trace '<old.0@test>')" "notified <bob@example\.test
 $SPOOLMGR -C "$CONF" delete "$(ls "$T/spool/in" | sed -n 's/\.WRK$//p')" > /dev/null
 
 # --- queuelife: failure --------------------------------------------------------
-queue_msg carol@example.test bob@example.test -m ancient -a $((6 * 86400)) -N FAILURE > /dev/null
+# A relay host whose port is closed: a deferral of the message's own.
+echo "relayhost=127.0.0.1:$(free_port)" >> "$CONF"
+n=$(files carol@example.test)
+queue_msg carol@example.test x@remote.test -m ancient -a $((6 * 86400)) -N FAILURE > /dev/null
 run
 is "$(spool_count)" 0 "a message older than queuelife fails and leaves the spool"
+is "$(files carol@example.test)" $((n + 1)) "the sender gets a DSN"
 dsn=$($HELPER dsn "$(newest carol@example.test)")
 like "$dsn" "action failed" "the sender gets a failure DSN"
 like "$(cat "$(newest carol@example.test)")" "gave up after 5 days" "saying why"
+
+# bob's unwritable Maildir is the system's fault, not the message's: an old
+# message waits for the fix (postmaster is told) and is never bounced.
+queue_msg carol@example.test bob@example.test -m stuck -a $((6 * 86400)) > /dev/null
+run
+is "$(spool_count)" 1 "a system failure past queuelife: the message stays queued"
+is "$(grep -l '<stuck\.0@test>' "$T/mail/example.test/carol/new/"* | xargs grep -l '^Action: failed' | wc -l)" 0 \
+    "and is not bounced (a delay warning is all the sender gets)"
 chmod 750 "$T/mail/example.test/bob"
+$SPOOLMGR -C "$CONF" retry > /dev/null
+is "$(files bob@example.test)$(spool_count)" 10 "delivered once the Maildir is fixed"
 
 # --- a full disk: every fsync fails with ENOSPC --------------------------------
 n=$(files carol@example.test)
@@ -82,6 +96,16 @@ run
 ok "$([ -f "$T/spool/bad/4001.TXT" ]; echo $?)" "a day-old text without an envelope goes to bad/"
 ok "$([ -f "$T/spool/in/4002.TXT" ]; echo $?)" "a fresh one (a writer between renames) is left alone"
 rm -f "$T/spool/in/4002.TXT"
+# A crash halfway through the move to out/ (TXT moved, WRK not) of a
+# message two days old: the text in out/ has no WRK beside it, but it is
+# no orphan; the next run completes the move and delivers.
+id=$(queue_msg carol@example.test alice@example.test -m halfmoved)
+mv "$T/spool/in/$id.TXT" "$T/spool/out/$id.TXT"
+touch -d '2 days ago' "$T/spool/out/$id.TXT"
+a=$(files alice@example.test)
+run
+is "$(files alice@example.test):$(ls "$T/spool/bad" | grep -c "^$id\.")" "$((a + 1)):0" \
+    "a day-old message cut short between its two renames to out/ is delivered, not sent to bad/"
 
 # --- journal pruning -------------------------------------------------------------
 echo "old line" > "$T/spool/journal/2020-01-01"

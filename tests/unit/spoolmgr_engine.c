@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -56,6 +57,12 @@ test_retry_defer_expires_after_queuelife(void **state)
 	assert_int_equal(st.next, r.now + 120);
 	assert_int_equal(out, OUT_DEFER);
 	env.date = r.now - 5 * 86400;
+	out = OUT_SYSFAIL;	/* the system's fault: never expires */
+	retry_defer(&r, &env, &st, &out);
+	assert_int_equal(st.state, RCPT_DEFERRED);
+	assert_int_equal(out, OUT_SYSFAIL);
+	assert_null(strstr(st.reply, "4.4.7"));
+	out = OUT_DEFER;
 	retry_defer(&r, &env, &st, &out);
 	assert_int_equal(st.state, RCPT_FAILED);
 	assert_int_equal(out, OUT_FAIL);
@@ -122,7 +129,7 @@ test_dsn_compose(void **state)
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
-	    NULL };
+	    NULL, 0, 0 };
 	struct dsn_info		 in;
 	struct buf		 b = { NULL, 0, 0 };
 
@@ -140,7 +147,7 @@ test_dsn_compose(void **state)
 	st.last = 1700000100;
 	strcpy(st.reply, "550 5.1.1 no such user");
 	in = (struct dsn_info){ DSN_FAILED, "gw.test", &env, path, &rc, 1,
-	    1700000200, 99, 0, "ann@y.test" };
+	    1700000200, 99, 0, "ann@y.test", 0 };
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;"));
@@ -152,6 +159,18 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Original-Recipient: rfc822;Bob@x.test\n"));
 	assert_non_null(strstr(b.data, "Action: failed\nStatus: 5.1.1\n"));
 	assert_non_null(strstr(b.data, "Diagnostic-Code: smtp; 550 5.1.1"));
+	assert_null(strstr(b.data, "Remote-MTA:"));
+	buf_free(&b);
+	rc.remote = "mx.x.test";
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Status: 5.1.1\nRemote-MTA: dns; "
+	    "mx.x.test\nDiagnostic-Code: smtp; 550 5.1.1"));
+	buf_free(&b);
+	rc.remote = NULL;
+	rc.local = 1;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Diagnostic-Code: X-Smtpgate; 550 5.1.1"));
+	rc.local = 0;
 	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
 	assert_non_null(strstr(b.data, "Subject: hi\n"));
 	assert_null(strstr(b.data, "secret body"));	/* RET=HDRS */
@@ -160,6 +179,38 @@ test_dsn_compose(void **state)
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: message/rfc822"));
 	assert_non_null(strstr(b.data, "secret body"));
+	buf_free(&b);
+
+	/*
+	 * RFC 3464 2.3.9: Will-Retry-Until of a delayed DSN is when the MTA
+	 * gives up (arrival + queuelife), not the next retry; the headers
+	 * only, whatever RET says; no Original-Recipient without ORCPT.
+	 */
+	st.state = RCPT_DEFERRED;
+	st.next = 1700003600;
+	strcpy(st.reply, "451 4.4.1 no answer");
+	rc.orcpt = NULL;
+	in.kind = DSN_DELAYED;
+	in.full = 0;
+	in.expires = 1700000000 + 5 * 86400;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: delayed\nStatus: 4.4.1\n"));
+	assert_non_null(strstr(b.data, "Will-Retry-Until: Sun, 19 Nov 2023 "
+	    "22:13:20 +0000\n"));
+	assert_null(strstr(b.data, "Original-Recipient:"));
+	assert_non_null(strstr(b.data, "Arrival-Date: Tue, 14 Nov 2023 "
+	    "22:13:20 +0000\n"));
+	assert_non_null(strstr(b.data, "Content-Type: text/rfc822-headers"));
+	buf_free(&b);
+
+	/* NOTIFY=SUCCESS for an alias of several targets (RFC 3461 5.2.7.3) */
+	st.state = RCPT_DONE;
+	strcpy(st.reply, "250 2.0.0 delivered");
+	rc.expanded = 1;
+	in.kind = DSN_DELIVERED;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: expanded\nStatus: 2.0.0\n"));
+	assert_null(strstr(b.data, "Will-Retry-Until:"));
 	buf_free(&b);
 	envelope_free(&env);
 	unlink(path);
@@ -190,14 +241,145 @@ test_journal_round_trip_and_prune(void **state)
 	journal_add(dir, &e);
 	assert_int_equal(journal_each(dir, count_lines, &n), 0);
 	assert_int_equal(n, 2);
+	/* an overlong field is cut; the line stays whole, the buffer intact */
+	{
+		char	*huge = malloc(9000);
+		struct jentry big = e;
+
+		assert_non_null(huge);
+		memset(huge, 'x', 8999);
+		huge[8999] = '\0';
+		big.reply = huge;
+		big.host = huge;
+		journal_add(dir, &big);
+		free(huge);
+	}
+	journal_add(dir, &e);
+	n = 0;
+	assert_int_equal(journal_each(dir, count_lines, &n), 0);
+	assert_int_equal(n, 3);		/* the line after it is whole */
 	journal_prune(dir, 7, e.when + 3 * 86400);
 	n = 0;
 	journal_each(dir, count_lines, &n);
-	assert_int_equal(n, 2);		/* younger than 7 days: kept */
+	assert_int_equal(n, 3);		/* younger than 7 days: kept */
 	journal_prune(dir, 7, e.when + 9 * 86400);
 	n = 0;
 	journal_each(dir, count_lines, &n);
 	assert_int_equal(n, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A spool with in/1.WRK, in/1.TXT and out/ in a new directory. */
+static void
+one_message_spool(char *dir)
+{
+	char	 path[200];
+	FILE	*fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/in", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/in/1.TXT", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("Subject: x\n\nbody\n", fp);
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/in/1.WRK", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("From: <a@x.test>\nTo: <b@y.test>\n", fp);
+	fclose(fp);
+}
+
+/*
+ * The WRK lock must hold across the rewrites that record each result:
+ * once renamed over, a lock on the old file guards nothing, and another
+ * worker (spoolmgr retry, a mailer) could take the message meanwhile.
+ */
+static void
+test_lock_survives_save(void **state)
+{
+	char		 dir[] = "/tmp/spoolmgr-unit-XXXXXX", cmd[100];
+	struct config	 cf;
+	struct runner	 r;
+	struct msg	*m, *other;
+
+	(void)state;
+	one_message_spool(dir);
+	memset(&cf, 0, sizeof(cf));
+	memset(&r, 0, sizeof(r));
+	cf.spool = dir;
+	r.cf = &cf;
+	r.now = time(NULL);
+	assert_int_equal(msg_open(&r, "in", 1, &m), 0);
+	assert_int_equal(msg_open(&r, "in", 1, &other), 1);	/* busy */
+	assert_int_equal(msg_save(&r, m), 0);
+	assert_int_equal(msg_open(&r, "in", 1, &other), 1);	/* still */
+	assert_int_equal(msg_save(&r, m), 0);
+	assert_int_equal(msg_move_out(&r, m), 0);
+	assert_int_equal(msg_open(&r, "out", 1, &other), 1);
+	msg_close(m);
+	assert_int_equal(msg_open(&r, "out", 1, &other), 0);	/* free now */
+	msg_close(other);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+put(const char *path, const char *text)
+{
+	FILE	*fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+get(const char *path, char *out, size_t len)
+{
+	FILE	*fp = fopen(path, "r");
+
+	assert_non_null(fp);
+	out[fread(out, 1, len - 1, fp)] = '\0';
+	fclose(fp);
+}
+
+/*
+ * Maildir: a message already in new/ under the name chosen is never
+ * replaced (rename(2) would); the new one is linked under a fresh name.
+ */
+static void
+test_maildir_commit_keeps_existing(void **state)
+{
+	char		 dir[] = "/tmp/spoolmgr-unit-XXXXXX", cmd[100];
+	char		 tmp[200], new[300], other[200], text[64];
+	struct config	 cf;
+	struct runner	 r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	memset(&cf, 0, sizeof(cf));
+	memset(&r, 0, sizeof(r));
+	cf.hostname = "gw.test";
+	r.cf = &cf;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(tmp, sizeof(tmp), "%s/new", dir);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/1.M1P1Q1.gw.test", dir);
+	snprintf(other, sizeof(other), "%s/new/1.M1P1Q1.gw.test", dir);
+	put(tmp, "second\n");
+	put(other, "first\n");
+	assert_int_equal(maildir_commit(&r, dir, tmp, new, sizeof(new)), 0);
+	get(other, text, sizeof(text));
+	assert_string_equal(text, "first\n");
+	assert_string_not_equal(new, other);
+	assert_non_null(strstr(new, "/new/"));
+	get(new, text, sizeof(text));
+	assert_string_equal(text, "second\n");
+	assert_int_equal(access(tmp, F_OK), -1);	/* tmp/ emptied */
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -213,6 +395,8 @@ main(void)
 		cmocka_unit_test(test_xtext_and_notify),
 		cmocka_unit_test(test_dsn_compose),
 		cmocka_unit_test(test_journal_round_trip_and_prune),
+		cmocka_unit_test(test_lock_survives_save),
+		cmocka_unit_test(test_maildir_commit_keeps_existing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
