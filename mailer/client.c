@@ -222,7 +222,9 @@ send_rcpt(struct client *c, const struct client_rcpt *r)
 
 /*
  * Refusals decided here, before anything is sent: the server's SIZE
- * limit and a missing SMTPUTF8 (RFC 6531 3.2) are permanent.
+ * limit, a missing SMTPUTF8 (RFC 6531 3.2) and 8-bit data for a server
+ * without 8BITMIME (RFC 6152 3: the client must not send it; we do not
+ * convert, so the failure is permanent, 5.6.3) are permanent.
  */
 static int
 refuse_early(struct client *c)
@@ -239,6 +241,11 @@ refuse_early(struct client *c)
 	if (!c->smtputf8 && (m->smtputf8 || client_is_utf8(m->sender))) {
 		fail_open(c, "553 5.6.7 the message needs SMTPUTF8 and the "
 		    "server does not offer it", 553);
+		return 1;
+	}
+	if (m->eightbit && !c->eightbitmime) {
+		fail_open(c, "554 5.6.3 the message has 8-bit data and the "
+		    "server does not offer 8BITMIME", 554);
 		return 1;
 	}
 	return 0;
