@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 48
+plan 50
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -148,3 +148,15 @@ printf 'Subject: dsn\n\nx\n' | sm -f s@client.test -N SUCCESS,FAILURE -R hdrs -V
 f=$(ls -t "$T"/s/* | head -1)
 like "$(grep '^X-Mail-Args' "$f")" 'RET=HDRS ENVID=run\+207\+3Dok$' "-R and -V (as xtext) on MAIL"
 like "$(grep '^X-Rcpt-Args' "$f")" 'NOTIFY=SUCCESS,FAILURE$' "-N on RCPT"
+
+# 8-bit data for a relay host without 8BITMIME: a permanent failure of
+# the message itself, EX_DATAERR (RFC 6152 forbids sending it).
+P8=$(free_port)
+sink s8 "127.0.0.1:$P8" -8
+conf "$T/c8.conf" "spool=$T/spool" "relayhost=127.0.0.1:$P8" user=nobody
+rm -f "$T"/spool/in/*
+printf 'Subject: x\n\ncaf\xc3\xa9\n' | "$MAILER" -C "$T/c8.conf" -f s@client.test \
+    r@x.test 2> "$T/err"
+is "$?" 65 "8-bit to a server without 8BITMIME: EX_DATAERR"
+is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
+    "... naming the recipient and why"
