@@ -21,6 +21,17 @@ param_address(const char *addr, int null_ok)
 }
 
 int
+param_same_address(const char *a, const char *b)
+{
+	const char	*at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
+
+	if (at_a == NULL || at_b == NULL)
+		return strcmp(a, b) == 0;
+	return at_a - a == at_b - b && strncmp(a, b, (size_t)(at_a - a)) == 0 &&
+	    strcasecmp(at_a, at_b) == 0;
+}
+
+int
 param_notify(const char *value)
 {
 	char	 copy[64], *rest = copy, *word;

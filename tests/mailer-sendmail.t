@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 50
+plan 51
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -160,3 +160,8 @@ printf 'Subject: x\n\ncaf\xc3\xa9\n' | "$MAILER" -C "$T/c8.conf" -f s@client.tes
 is "$?" 65 "8-bit to a server without 8BITMIME: EX_DATAERR"
 is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
     "... naming the recipient and why"
+
+# A recipient named twice, the domain in another case: one RCPT.
+printf 'Subject: twice\n\nx\n' | sm -f s@client.test d@x.test d@X.TEST
+is "$(grep -c '^X-Rcpt-Args' "$(ls -t "$T"/s/* | head -1)")" 1 \
+    "a recipient named twice (domain case aside): one RCPT"

@@ -117,6 +117,12 @@ test_params(void **state)
 	char			 op[100], err[200], x[64];
 
 	(void)state;
+	/* the local part's case counts, the domain's does not */
+	assert_true(param_same_address("a@x.test", "a@X.TEST"));
+	assert_false(param_same_address("A@x.test", "a@x.test"));
+	assert_false(param_same_address("a@x.test", "ab@x.test"));
+	assert_false(param_same_address("a@x.test", "a@x.test.org"));
+	assert_true(param_same_address("\"a@b\"@x.test", "\"a@b\"@x.Test"));
 	assert_int_equal(param_notify("SUCCESS,DELAY"), 0);
 	assert_int_equal(param_notify("NEVER"), 0);
 	assert_int_equal(param_notify("NEVER,SUCCESS"), -1);
