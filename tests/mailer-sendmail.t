@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 51
+plan 53
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -138,6 +138,10 @@ rm -f "$T"/spool/in/*
 # What programs pass to sendmail is accepted.
 printf 'Subject: flags\n\nx\n' | sm -oem -odb -oi -em -bm -U -L tag -f s@client.test r@x.test
 is "$?" 0 "-oem -odb -oi -em -bm -U -L: accepted"
+printf 'Subject: flags\n\nx\n' | sm -odi -Am -ee -F 'Joe User' -f s@client.test r@x.test
+is "$?" 0 "-odi -Am -ee -F: accepted"
+sm -bi < /dev/null
+is "$?" 0 "-bi (newaliases): nothing to do, exit 0"
 printf 'Subject: unq\n\nx\n' | sm -f s root
 like "$(grep '^X-' "$(ls -t "$T"/s/* | head -1)" | tr '\n' ' ')" \
     'X-Mail-Args: <s@client.test>.*X-Rcpt-Args: <root@client.test>' \
