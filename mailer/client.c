@@ -605,7 +605,17 @@ on_data(struct client *c, const struct reply *r, const char *text)
 		set_state(c, CS_DOT);
 		return CLIENT_READ;
 	}
-	if (c->mail_ok && c->naccepted > 0)
+	if (c->mail_ok && c->naccepted > 0 && r->code < 400) {
+		/* only 354 lets the message go: a "250" here took nothing */
+		char	 why[CLIENT_REPLY_MAX];
+
+		snprintf(why, sizeof(why), "451 4.5.0 reply to DATA not 354: "
+		    "%s", text);
+		for (size_t i = 0; i < c->ntx; i++)
+			if (c->msg->rcpts[c->tx[i]].flags & RF_ACCEPTED)
+				set_result(&c->msg->rcpts[c->tx[i]],
+				    RESULT_DEFER, 0, why);
+	} else if (c->mail_ok && c->naccepted > 0)
 		settle_accepted(c, r, text);
 	return send_quit(c);
 }

@@ -1,12 +1,12 @@
 #!/bin/bash
 # mailer against servers that behave badly or oddly: replies cut into
 # pieces at odd places, RCPT accepted but DATA deferred, a 4xx to EHLO,
-# a connection dropped after the final dot (defer, never ok: a duplicate
-# is acceptable, a loss is not), a last line without its LF, a message
-# of a single "." line, a recipient named twice.
+# a 250 to DATA, a connection dropped after the final dot (defer, never
+# ok: a duplicate is acceptable, a loss is not), a last line without its
+# LF, a message of a single "." line, a recipient named twice.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 20
+plan 21
 
 conf "$T/c.conf"
 x() { "$MAILER" -x -C "$T/c.conf" -f s@client.test "$@"; }
@@ -100,3 +100,9 @@ PH=$(free_port)
 sink helo5 "127.0.0.1:$PH" -f EHLO,HELO
 out=$(x -h "127.0.0.1:$PH" -h "127.0.0.1:$P2" a@x.test < "$T/m1")
 is "$out" "a@x.test ok 250 2.0.0 Ok" "EHLO and HELO refused: the next host took it"
+
+# A 250 to DATA instead of 354: the message never went, so never ok.
+server d250 data250
+out=$(x -h "127.0.0.1:$PORT" a@x.test < "$T/m1")
+is "$out" "a@x.test defer 451 4.5.0 reply to DATA not 354: 250 2.0.0 sure" \
+    "a 250 to DATA: defer, not ok"

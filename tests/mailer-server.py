@@ -11,6 +11,7 @@ and its RCPT arguments in DIR/N.rcpt.  MODE:
            odd places (inside the code, between CR and LF), with pauses
   dropdot  takes the whole message, then closes the connection after
            the final dot without a reply
+  data250  answers DATA with 250 instead of 354 (and takes nothing)
 The server stops after 60 s or 20 connections, whichever comes first.
 """
 import os
@@ -58,6 +59,8 @@ def session(conn):
         elif verb == b"RCPT":
             rcpts.append(line[8:].rstrip(b"\r\n"))
             send(conn, b"250 2.1.5 ok\r\n")
+        elif verb == b"DATA" and mode == "data250":
+            send(conn, b"250 2.0.0 sure\r\n")
         elif verb == b"DATA":
             send(conn, b"354 go ahead\r\n")
             raw = b""

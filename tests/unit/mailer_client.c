@@ -393,6 +393,25 @@ test_pipelined_data_refused(void **state)
 	client_free(&f.c);
 }
 
+/* A 2xx to DATA is no 354: the message was never sent, so never ok. */
+static void
+test_data_not_354(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n", "MAIL FROM:<s@y.test>\r\n"
+	    "RCPT TO:<a@x.test>\r\nDATA\r\n");
+	assert_int_equal(say(&f, "250 ok\r\n250 ok\r\n250 ok\r\n",
+	    "QUIT\r\n"), CLIENT_READ);
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_string_equal(f.r[0].reply,
+	    "451 4.5.0 reply to DATA not 354: 250 ok");
+	client_free(&f.c);
+}
+
 /* RFC 5321 4.5.3.2: the defaults, and which one each state waits by. */
 static void
 test_timeouts(void **state)
@@ -453,7 +472,7 @@ test_random_servers(void **state)
 	srand(4711);
 	for (int round = 0; round < 20000; round++) {
 		enum client_next	 next = CLIENT_READ;
-		int			 steps = 0;
+		int			 steps = 0, body_sent = 0;
 
 		setup_msg(&f, 1 + (size_t)(rand() % 3));
 		f.msg.size = rand() % 100;
@@ -469,8 +488,10 @@ test_random_servers(void **state)
 			next = client_input(&f.c, stream, cut);
 			if (next == CLIENT_READ)
 				next = client_input(&f.c, stream + cut, len - cut);
-			if (next == CLIENT_SEND_BODY)
+			if (next == CLIENT_SEND_BODY) {
+				body_sent = 1;
 				next = client_body_sent(&f.c);
+			}
 			if (next == CLIENT_START_TLS)
 				next = client_tls_started(&f.c);
 			buf_consume(&f.c.out, f.c.out.len);
@@ -481,6 +502,9 @@ test_random_servers(void **state)
 			assert_int_not_equal(f.r[i].result, RESULT_PENDING);
 			assert_true(f.r[i].reply[0] >= '2' &&
 			    f.r[i].reply[0] <= '5');
+			/* ok only once the message went out */
+			if (f.r[i].result == RESULT_OK)
+				assert_true(body_sent);
 		}
 		client_free(&f.c);
 	}
@@ -502,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_eightbit_without_8bitmime),
 		cmocka_unit_test(test_ehlo_temporary),
 		cmocka_unit_test(test_pipelined_data_refused),
+		cmocka_unit_test(test_data_not_354),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_random_servers),
 	};
