@@ -4,7 +4,7 @@
 # the next host and which are final; everything down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 21
+plan 24
 
 conf "$T/c.conf"
 printf 'Subject: fallback\n\nhello\n' > "$T/msg"
@@ -64,6 +64,17 @@ is "$(kept ok)" "$before" "neither went to the next host"
 PR4=$(free_port); sink sr4 "127.0.0.1:$PR4" -r RCPT
 out=$(x -h "127.0.0.1:$PR4" -h "127.0.0.1:$POK" a@x.test b@x.test)
 is "$(echo "$out" | grep -c ' ok 250 ')" 2 "all RCPTs 4xx: the next host took both"
+
+# MAIL deferred (4xx): nothing accepted yet, the next host is asked;
+# MAIL refused (5xx) is final.
+before=$(kept ok)
+PM4=$(free_port); sink sm4 "127.0.0.1:$PM4" -r MAIL
+out=$(x -h "127.0.0.1:$PM4" -h "127.0.0.1:$POK" a@x.test)
+is "$out" "a@x.test ok 250 2.0.0 Ok" "4xx MAIL: the next host took it"
+PM5=$(free_port); sink sm5 "127.0.0.1:$PM5" -f MAIL
+out=$(x -h "127.0.0.1:$PM5" -h "127.0.0.1:$POK" a@x.test)
+like "$out" '^a@x.test fail 5[0-9][0-9] ' "5xx MAIL: final, fail"
+is "$(kept ok)" "$((before + 1))" "... the next host had only the first"
 
 # Everything down.
 C2=$(free_port)
