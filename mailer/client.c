@@ -39,6 +39,7 @@ client_default_timeouts(struct client_timeouts *t)
 	t->block = 180;
 	t->dot = 600;
 	t->quit = 60;
+	t->connect = 0;		/* connecttimeout */
 }
 
 int

@@ -60,9 +60,13 @@ enum client_next {
 	CLIENT_CLOSE		/* the session is over: close */
 };
 
-/* Seconds to wait in each state (RFC 5321 4.5.3.2 by default). */
+/*
+ * Seconds to wait in each state (RFC 5321 4.5.3.2 by default), and for
+ * the connection (0: the configuration's connecttimeout).
+ */
 struct client_timeouts {
 	int	 greeting, helo, mail, rcpt, data, block, dot, quit;
+	int	 connect;
 };
 
 struct client {

@@ -155,9 +155,9 @@ static int *
 timeout_field(struct client_timeouts *t, const char *name)
 {
 	static const char *const names[] = { "greeting", "helo", "mail",
-	    "rcpt", "data", "block", "dot", "quit" };
+	    "rcpt", "data", "block", "dot", "quit", "connect" };
 	int	*fields[] = { &t->greeting, &t->helo, &t->mail, &t->rcpt,
-	    &t->data, &t->block, &t->dot, &t->quit };
+	    &t->data, &t->block, &t->dot, &t->quit, &t->connect };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(name, names[i]) == 0)
@@ -179,7 +179,7 @@ param_timeouts(const char *text, struct client_timeouts *t)
 		if (why)
 			return -1;
 		t->greeting = t->helo = t->mail = t->rcpt = n;
-		t->data = t->block = t->dot = t->quit = n;
+		t->data = t->block = t->dot = t->quit = t->connect = n;
 		return 0;
 	}
 	while ((item = strsep(&rest, ",")) != NULL) {

@@ -37,7 +37,7 @@ int	param_rcpt_operand(char *text, const char *default_notify,
 /*
  * "-T" values: "SECONDS" for every wait, or a comma list of
  * NAME=SECONDS with NAME one of greeting, helo, mail, rcpt, data,
- * block, dot, quit.
+ * block, dot, quit, connect.
  */
 int	param_timeouts(const char *text, struct client_timeouts *t);
 

@@ -264,6 +264,8 @@ xmode_main(int argc, char **argv)
 		err(EX_IOERR, "reading the message");
 	deliver_opts_from(&opt, &cf);
 	opt.timeouts = a.timeouts;
+	if (opt.timeouts.connect)
+		opt.connect_timeout = opt.timeouts.connect;
 	opt.verbose = a.verbose;
 	if (relay_credentials(&cf, &cr, &opt, why, sizeof(why)) == -1)
 		defer_all(&msg, why);

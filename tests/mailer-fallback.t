@@ -4,7 +4,7 @@
 # the next host and which are final; everything down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 24
+plan 28
 
 conf "$T/c.conf"
 printf 'Subject: fallback\n\nhello\n' > "$T/msg"
@@ -37,6 +37,36 @@ like "$out" ' ok 250 ' "a silent server times out, the next host delivers"
 ok "$([ "$took" -ge 2 ] && [ "$took" -le 6 ]; echo $?)" "the greeting timeout held (${took}s)"
 out=$(x -T greeting=1 -h "127.0.0.1:$PSILENT" a@x.test)
 like "$out" '^a@x.test defer 421 4\.4\.2 .*timeout in greeting' "alone, it is a timeout defer"
+
+# A connection that is never completed: a listener with its backlog
+# full drops our SYN.  connecttimeout (2 here) and -T connect= bound it.
+PFULL=$(free_port)
+bg python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(0)
+fill = []
+for i in range(3):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(("127.0.0.1", int(sys.argv[1])))
+    except BlockingIOError: pass
+    fill.append(c)
+time.sleep(120)' "$PFULL"
+sleep 0.5
+conf "$T/ct.conf" connecttimeout=2
+start=$(date +%s)
+out=$("$MAILER" -x -C "$T/ct.conf" -f s@client.test -h "127.0.0.1:$PFULL" \
+    -h "127.0.0.1:$POK" a@x.test < "$T/msg")
+took=$(( $(date +%s) - start ))
+is "$out" "a@x.test ok 250 2.0.0 Ok" "a connect timeout: the next host delivers"
+ok "$([ "$took" -ge 2 ] && [ "$took" -le 5 ]; echo $?)" "connecttimeout held (${took}s)"
+start=$(date +%s%N)
+out=$("$MAILER" -x -C "$T/ct.conf" -T connect=1 -f s@client.test \
+    -h "127.0.0.1:$PFULL" a@x.test < "$T/msg")
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+like "$out" "^a@x.test defer 421 4\.4\.1 connect to .*: Connection timed out$" \
+    "-T connect=1: a timeout defer"
+ok "$([ "$took" -ge 900 ] && [ "$took" -lt 1800 ]; echo $?)" \
+    "-T connect=1 overrides connecttimeout=2 (${took} ms)"
 
 # IPv6: [::1]:PORT and bare ::1 (the port then comes from remoteport).
 P6=$(free_port)

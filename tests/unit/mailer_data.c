@@ -163,8 +163,12 @@ test_params(void **state)
 	assert_int_equal(t.data, 5);
 	assert_int_equal(t.dot, 7);
 	assert_int_equal(t.mail, 300);
+	assert_int_equal(t.connect, 0);		/* the config's */
+	assert_int_equal(param_timeouts("connect=4", &t), 0);
+	assert_int_equal(t.connect, 4);
 	assert_int_equal(param_timeouts("9", &t), 0);
 	assert_int_equal(t.greeting, 9);
+	assert_int_equal(t.connect, 9);
 	assert_int_equal(param_timeouts("bogus=1", &t), -1);
 }
 
