@@ -107,6 +107,20 @@ test_data_long_lines(void **state)
 	assert_non_null(strstr(out, "b\r\nb"));
 	free(in);
 	free(out);
+
+	/*
+	 * A dot that a break or a lone CR puts at the start of a line is
+	 * stuffed too: "\r\n.\r\n" must never reach the wire from inside.
+	 */
+	in = malloc(1004);
+	memcpy(in, "\n", 1);
+	memset(in + 1, 'b', 998);
+	memcpy(in + 999, ".\nx\r.", 5);
+	out = filter(in, 1004, &f);
+	assert_null(strstr(out, "\r\n.\r\n"));
+	assert_non_null(strstr(out, "b\r\n..\r\nx\r\n..\r\n"));
+	free(in);
+	free(out);
 }
 
 static void
