@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 53
+plan 56
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -169,3 +169,13 @@ is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit 
 printf 'Subject: twice\n\nx\n' | sm -f s@client.test d@x.test d@X.TEST
 is "$(grep -c '^X-Rcpt-Args' "$(ls -t "$T"/s/* | head -1)")" 1 \
     "a recipient named twice (domain case aside): one RCPT"
+
+# A lone CR ends a line, as it will on the wire: a field after it is a
+# field (here a Bcc:, taken with -t and removed), the body's lines split.
+printf 'To: a@x.test\rBcc: cr@w.test\nSubject: cr\n\none\rtwo\n' | sm -t -f s@client.test
+f=$(ls -t "$T"/s/* | head -1)
+is "$(grep '^X-Rcpt-Args' "$f" | tr '\n' ' ')" 'X-Rcpt-Args: <a@x.test> X-Rcpt-Args: <cr@w.test> ' \
+    "lone CR: the To: before it and the Bcc: after it are both recipients"
+msg=$(last)
+ok "$(echo "$msg" | grep -qi '^Bcc:'; [ $? -ne 0 ]; echo $?)" "... and the Bcc: field was removed"
+is "$(echo "$msg" | sed -n '/^$/,$p' | tr '\n' '|')" "|one|two|" "... the body's lone CR a line end"
