@@ -276,6 +276,20 @@ choose_recipients(struct client *c)
 	return c->ntx;
 }
 
+/* RFC 2920: the next group of RCPTs, and DATA after the last one. */
+static void
+send_group(struct client *c)
+{
+	size_t	 end = c->nsent + CLIENT_PIPE_GROUP;
+
+	if (end > c->ntx)
+		end = c->ntx;
+	for (; c->nsent < end; c->nsent++)
+		send_rcpt(c, &c->msg->rcpts[c->tx[c->nsent]]);
+	if (c->nsent == c->ntx)
+		buf_printf(&c->out, "DATA\r\n");
+}
+
 static enum client_next
 start_transaction(struct client *c)
 {
@@ -284,13 +298,10 @@ start_transaction(struct client *c)
 		return send_quit(c);
 	c->transactions++;
 	c->mail_ok = c->discard = 0;
+	c->nsent = 0;
 	send_mail(c);
-	if (c->pipelining) {
-		/* RFC 2920: MAIL, every RCPT and DATA in one go */
-		for (size_t i = 0; i < c->ntx; i++)
-			send_rcpt(c, &c->msg->rcpts[c->tx[i]]);
-		buf_printf(&c->out, "DATA\r\n");
-	}
+	if (c->pipelining)	/* RFC 2920: MAIL, RCPTs and DATA at once */
+		send_group(c);
 	return CLIENT_READ;
 }
 
@@ -568,6 +579,10 @@ on_rcpt(struct client *c, const struct reply *r, const char *text)
 	if (c->nreplied < c->ntx) {
 		if (!c->pipelining)
 			send_rcpt(c, &c->msg->rcpts[c->tx[c->nreplied]]);
+		else if (c->nreplied == c->nsent && !c->mail_ok)
+			return send_quit(c);	/* no DATA was sent yet */
+		else if (c->nreplied == c->nsent)
+			send_group(c);
 		return CLIENT_READ;
 	}
 	if (!c->pipelining) {

@@ -412,6 +412,93 @@ test_data_not_354(void **state)
 	client_free(&f.c);
 }
 
+static size_t
+count(const char *text, const char *what)
+{
+	size_t	 n = 0;
+
+	for (const char *p = text; p && (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* n copies of "250 ok\r\n" fed in one go. */
+static void
+feed_oks(struct client *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		client_input(c, "250 ok\r\n", 8);
+}
+
+/*
+ * RFC 2920 deadlock: RCPTs go in groups of CLIENT_PIPE_GROUP, the next
+ * group once the last one's replies are in, DATA with the last group.
+ */
+static void
+test_pipeline_groups(void **state)
+{
+	struct client		 c;
+	struct client_msg	 msg;
+	struct client_rcpt	*r = calloc(250, sizeof(*r));
+	char			(*addr)[32] = calloc(250, sizeof(*addr));
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(addr);
+	memset(&msg, 0, sizeof(msg));
+	msg.sender = "s@y.test";
+	msg.size = 10;
+	msg.rcpts = r;
+	msg.nrcpts = 250;
+	for (size_t i = 0; i < 250; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "r%zu@x.test", i);
+		r[i].addr = addr[i];
+	}
+	assert_int_equal(client_init(&c, "me.test", &msg), 0);
+	client_input(&c, "220 hi\r\n", 8);
+	buf_consume(&c.out, c.out.len);
+	client_input(&c, "250-hi\r\n250 PIPELINING\r\n", 24);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "MAIL FROM"), 1);
+	assert_int_equal(count(c.out.data, "RCPT TO"), CLIENT_PIPE_GROUP);
+	assert_int_equal(count(c.out.data, "DATA"), 0);
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 100);		/* MAIL and 99 RCPTs */
+	assert_int_equal(c.out.len, 0);
+	feed_oks(&c, 1);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "RCPT TO"), 100);
+	assert_int_equal(count(c.out.data, "DATA"), 0);
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 100);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "RCPT TO"), 50);
+	assert_non_null(strstr(c.out.data, "<r249@x.test>\r\nDATA\r\n"));
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 50);
+	assert_int_equal(client_input(&c, "354 go\r\n", 8), CLIENT_SEND_BODY);
+	client_free(&c);
+
+	/* MAIL refused: after the first group's replies, QUIT, no DATA */
+	msg.nrcpts = 150;
+	assert_int_equal(client_init(&c, "me.test", &msg), 0);
+	client_input(&c, "220 hi\r\n", 8);
+	client_input(&c, "250-hi\r\n250 PIPELINING\r\n", 24);
+	buf_consume(&c.out, c.out.len);
+	client_input(&c, "550 5.7.1 go away\r\n", 19);
+	for (int i = 0; i < CLIENT_PIPE_GROUP; i++)
+		client_input(&c, "503 no\r\n", 8);
+	assert_non_null(c.out.data);
+	assert_string_equal(c.out.data, "QUIT\r\n");
+	for (size_t i = 0; i < 150; i++) {
+		assert_int_equal(r[i].result, RESULT_FAIL);
+		assert_string_equal(r[i].reply, "550 5.7.1 go away");
+	}
+	client_free(&c);
+	free(r);
+	free(addr);
+}
+
 /* RFC 5321 4.5.3.2: the defaults, and which one each state waits by. */
 static void
 test_timeouts(void **state)
@@ -527,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_ehlo_temporary),
 		cmocka_unit_test(test_pipelined_data_refused),
 		cmocka_unit_test(test_data_not_354),
+		cmocka_unit_test(test_pipeline_groups),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_random_servers),
 	};
