@@ -6,7 +6,7 @@
 # LF, a message of a single "." line, a recipient named twice.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 21
+plan 23
 
 conf "$T/c.conf"
 x() { "$MAILER" -x -C "$T/c.conf" -f s@client.test "$@"; }
@@ -106,3 +106,11 @@ server d250 data250
 out=$(x -h "127.0.0.1:$PORT" a@x.test < "$T/m1")
 is "$out" "a@x.test defer 451 4.5.0 reply to DATA not 354: 250 2.0.0 sure" \
     "a 250 to DATA: defer, not ok"
+
+# No reply to the final dot within -T dot=1: defer, after about 1 s.
+server slow slowdot
+start=$(date +%s%N)
+out=$(x -T dot=1 -h "127.0.0.1:$PORT" a@x.test < "$T/m1")
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+like "$out" "^a@x.test defer 421 4\.4\.2 .*: timeout in dot state$" "a silent final dot: defer"
+ok "$([ "$took" -ge 900 ] && [ "$took" -lt 3000 ]; echo $?)" "-T dot=1 held (${took} ms)"

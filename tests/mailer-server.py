@@ -12,6 +12,7 @@ and its RCPT arguments in DIR/N.rcpt.  MODE:
   dropdot  takes the whole message, then closes the connection after
            the final dot without a reply
   data250  answers DATA with 250 instead of 354 (and takes nothing)
+  slowdot  takes the whole message and says nothing for 5 s
 The server stops after 60 s or 20 connections, whichever comes first.
 """
 import os
@@ -78,6 +79,9 @@ def session(conn):
             with open(base + ".raw", "wb") as out:
                 out.write(raw)
             if mode == "dropdot":
+                return
+            if mode == "slowdot":
+                time.sleep(5)
                 return
             send(conn, b"250 2.0.0 queued as %d\r\n" % kept)
         elif verb == b"QUIT":
