@@ -5,6 +5,7 @@
  * preference 0.  A lone "0 ." (RFC 7505): the domain takes no mail.
  * An exchanger that does not resolve is skipped; if none resolves, the
  * look-up fails for now, since DNS data is often repaired in time.
+ * This host itself, when named, is dropped with every worse exchanger.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,18 +156,18 @@ add_addresses(struct lookup *lk, const struct mx_exchanger *ex,
 static enum mx_status
 resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 {
-	char		 canon[MX_NAME_MAX + 1], why[512];
+	char		 canon[MX_NAME_MAX + 1], why[512], addr[64];
 	ldns_rr_type	 order[2] = { LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_A };
 	ldns_rr_list	*rrs;
 	enum mx_status	 st;
 	size_t		 i, found = 0;
 	int		 failed = 0, alias_noted = 0;
 
-	if (mx_name_is_address(ex->name)) {
+	if (mx_name_address(ex->name, addr, sizeof(addr))) {
 		note(lk, "MX %s of %s is an address, not a host name: "
 		    "used as it is", ex->name, lk->domain);
 		if (mx_list_add(lk->list, ex->preference, ex->name,
-		    ex->name) == -1)
+		    addr) == -1)
 			lk->out_of_memory = 1;
 		return MX_OK;
 	}
@@ -197,6 +198,39 @@ resolve_exchanger(struct lookup *lk, const struct mx_exchanger *ex)
 	if (found > 0)
 		return MX_OK;
 	return failed ? MX_TEMPFAIL : MX_NOHOST;
+}
+
+/*
+ * RFC 5321 5.1: a relay that finds itself among the exchangers drops
+ * itself and every exchanger it is at least as good as, lest mail go
+ * round in circles; with nothing left, the mail loops back to us.
+ */
+static enum mx_status
+drop_self(struct lookup *lk, const struct mx_exchanger *v, size_t *n,
+    int implicit, char *err, size_t errlen)
+{
+	size_t	 kept;
+	int	 pref;
+
+	kept = mx_drop_self(v, *n, lk->opt->hostname, &pref);
+	if (pref == -1)
+		return MX_OK;
+	if (kept == 0) {
+		if (implicit)
+			snprintf(err, errlen, "mail for %s loops back to myself "
+			    "(no MX record, and %s is this host's name)",
+			    lk->domain, v[0].name);
+		else
+			snprintf(err, errlen, "mail for %s loops back to myself "
+			    "(its best MX, %s, is this host)", lk->domain,
+			    lk->opt->hostname);
+		return MX_LOOP;
+	}
+	note(lk, "MX %d %s is this host: dropped, with every MX of "
+	    "preference %d or more (RFC 5321 5.1)", pref, lk->opt->hostname,
+	    pref);
+	*n = kept;
+	return MX_OK;
 }
 
 /* Every exchanger's addresses; the outcome when none has any. */
@@ -262,7 +296,8 @@ mx_lookup(const char *domain, const struct mx_options *opt,
 	lk.domain = name;
 	if ((st = mx_dns_open(&lk.dns, opt, err, errlen)) == MX_OK &&
 	    (st = find_exchangers(&lk, name, &v, &n, &implicit, err,
-	    errlen)) == MX_OK)
+	    errlen)) == MX_OK &&
+	    (st = drop_self(&lk, v, &n, implicit, err, errlen)) == MX_OK)
 		st = resolve_all(&lk, v, n, implicit, err, errlen);
 	free(v);
 	mx_dns_close(&lk.dns);

@@ -12,7 +12,8 @@ enum mx_status {
 	MX_NOHOST,	/* NXDOMAIN, or no address at all: permanent */
 	MX_NULLMX,	/* RFC 7505 "0 .": the domain takes no mail */
 	MX_TEMPFAIL,	/* SERVFAIL, timeout, truncation TCP could not fix */
-	MX_BADNAME	/* not a valid domain name: no query was sent */
+	MX_BADNAME,	/* not a valid domain name: no query was sent */
+	MX_LOOP		/* the best MX is this host: mail would loop back */
 };
 
 struct mx_host {
@@ -31,6 +32,12 @@ struct mx_options {
 	int		 timeout;	/* seconds for the whole look-up */
 	int		 prefer_ipv4;	/* IPv4 addresses of a host first */
 	void		(*note)(const char *text);	/* -v notes, or NULL */
+	/*
+	 * This host's own name (hostname=), or NULL.  An exchanger of that
+	 * name and every one of equal or worse preference are dropped
+	 * (RFC 5321 5.1); if none is left, MX_LOOP.
+	 */
+	const char	*hostname;
 };
 
 /* Fills list; on failure a reason in err.  "[1.2.3.4]" needs no query. */

@@ -95,6 +95,8 @@ mx_dns_open(struct mx_dns *dns, const struct mx_options *opt, char *err,
 	    use_resolv_conf(dns, err, errlen);
 	if (st != MX_OK)
 		return st;
+	/* resolv.conf's order, as the C library's resolver keeps it. */
+	ldns_resolver_set_random(dns->res, false);
 	ldns_resolver_set_recursive(dns->res, true);
 	ldns_resolver_set_dnssec(dns->res, false);
 	ldns_resolver_set_defnames(dns->res, false);
@@ -117,16 +119,38 @@ mx_dns_close(struct mx_dns *dns)
 }
 
 /*
- * Shares the time left among the sends ldns may make (tries times
- * servers), about TRY_MS each, and forgets that a server failed a
- * previous question: ldns would otherwise skip it for good.  -1 when no
- * time is left.
+ * How many servers ldns will ask.  A server that did not answer an
+ * earlier question of this look-up (ldns marks it RTT_INF) is skipped,
+ * so that a dead first nameserver of resolv.conf costs its wait once,
+ * not once per question; when every server has failed, all are asked
+ * again.
+ */
+static size_t
+live_servers(struct mx_dns *dns)
+{
+	size_t	 i, live = 0, servers = ldns_resolver_nameserver_count(dns->res);
+
+	for (i = 0; i < servers; i++)
+		if (ldns_resolver_nameserver_rtt(dns->res, i) !=
+		    LDNS_RESOLV_RTT_INF)
+			live++;
+	if (live > 0)
+		return live;
+	for (i = 0; i < servers; i++)
+		ldns_resolver_set_nameserver_rtt(dns->res, i,
+		    LDNS_RESOLV_RTT_MIN);
+	return servers;
+}
+
+/*
+ * Shares the time left among the sends ldns may make (tries times the
+ * servers it will ask), about TRY_MS each.  -1 when no time is left.
  */
 static int
 budget_question(struct mx_dns *dns)
 {
 	long long	 left = ms_left(dns), per, tries;
-	size_t		 i, servers = ldns_resolver_nameserver_count(dns->res);
+	size_t		 servers = live_servers(dns);
 	struct timeval	 tv;
 
 	if (left < MIN_TRY_MS || servers == 0)
@@ -145,9 +169,6 @@ budget_question(struct mx_dns *dns)
 	tv.tv_usec = (per % 1000) * 1000;
 	ldns_resolver_set_timeout(dns->res, tv);
 	ldns_resolver_set_retry(dns->res, (uint8_t)tries);
-	for (i = 0; i < servers; i++)
-		ldns_resolver_set_nameserver_rtt(dns->res, i,
-		    LDNS_RESOLV_RTT_MIN);
 	return 0;
 }
 
@@ -203,8 +224,9 @@ send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
 		snprintf(err, errlen, "%sDNS reply did not match the query "
 		    "(%s)", via, question);
 	else if (dns->timed_out)
-		snprintf(err, errlen, "%sno DNS reply within %d seconds (%s)",
-		    via, dns->timeout, question);
+		snprintf(err, errlen, "%sno DNS reply within %d second%s "
+		    "(%s)", via, dns->timeout, dns->timeout == 1 ? "" : "s",
+		    question);
 	else
 		snprintf(err, errlen, "%s%s%s (%s)", via,
 		    over_tcp ? "" : "DNS query failed: ",
@@ -237,10 +259,13 @@ judge_rcode(const ldns_pkt *reply, const char *question, char *err,
 	return MX_TEMPFAIL;
 }
 
-/* One question, over UDP and then TCP if the reply was truncated. */
+/*
+ * One question, over UDP and then TCP if the reply was truncated.  An
+ * error reply that another server might not give goes to *failed.
+ */
 static enum mx_status
-ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
-    ldns_pkt **reply, char *err, size_t errlen)
+ask_once(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
+    ldns_pkt **reply, char *err, size_t errlen, ldns_pkt **failed)
 {
 	char		 question[MX_NAME_MAX + 16];
 	ldns_pkt	*query = NULL;
@@ -277,9 +302,55 @@ ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 		return MX_TEMPFAIL;
 	}
 	if ((st = judge_rcode(*reply, question, err, errlen)) != MX_OK) {
-		ldns_pkt_free(*reply);
+		if (st == MX_TEMPFAIL)
+			*failed = *reply;
+		else
+			ldns_pkt_free(*reply);
 		*reply = NULL;
 	}
+	return st;
+}
+
+/*
+ * After an error reply (SERVFAIL, REFUSED...) from the server that sent
+ * reply: 1 if another nameserver is left to ask, as the C library's
+ * resolver does; the one that failed is skipped from now on.
+ */
+static int
+next_server(struct mx_dns *dns, const ldns_pkt *reply)
+{
+	const ldns_rdf	*from = ldns_pkt_answerfrom(reply);
+	ldns_rdf	**ns = ldns_resolver_nameservers(dns->res);
+	size_t		 i, live = 0, n = ldns_resolver_nameserver_count(dns->res);
+
+	if (from == NULL || n < 2)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (ldns_rdf_compare(ns[i], from) == 0)
+			ldns_resolver_set_nameserver_rtt(dns->res, i,
+			    LDNS_RESOLV_RTT_INF);
+		else if (ldns_resolver_nameserver_rtt(dns->res, i) !=
+		    LDNS_RESOLV_RTT_INF)
+			live++;
+	}
+	return live > 0;
+}
+
+/* One question, to each nameserver in turn while they answer errors. */
+static enum mx_status
+ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
+    ldns_pkt **reply, char *err, size_t errlen)
+{
+	ldns_pkt	*failed = NULL;
+	enum mx_status	 st;
+	size_t		 tries = ldns_resolver_nameserver_count(dns->res);
+
+	do {
+		ldns_pkt_free(failed);
+		failed = NULL;
+		st = ask_once(dns, qname, type, reply, err, errlen, &failed);
+	} while (failed != NULL && --tries > 0 && next_server(dns, failed));
+	ldns_pkt_free(failed);
 	return st;
 }
 

@@ -44,8 +44,12 @@ int	 mx_parse_literal(const char *domain, char *addr, size_t addrlen);
  * NULL when good, else why it is not a domain name.
  */
 const char *mx_check_domain(const char *domain, char *name, size_t namelen);
-/* 1 if an exchanger's name is in fact a dotted IPv4 address. */
-int	 mx_name_is_address(const char *name);
+/*
+ * 1 if an exchanger's name is in fact an address: dotted IPv4, IPv6, or
+ * an address literal "[192.0.2.1]", "[IPv6:2001:db8::1]"; the address,
+ * normalized, goes to addr.
+ */
+int	 mx_name_address(const char *name, char *addr, size_t addrlen);
 
 /* mx_order.c */
 
@@ -55,6 +59,14 @@ int	 mx_name_is_address(const char *name);
  * with rnd (RFC 5321 5.1).  Returns how many remain at the front of v.
  */
 size_t	 mx_order(struct mx_exchanger *v, size_t n, mx_random_fn rnd);
+/*
+ * Drops, from exchangers v already in order, self (this host's name) and
+ * every exchanger whose preference is not better than self's (RFC 5321
+ * 5.1).  Returns how many remain; *self_pref gets self's preference, or
+ * -1 when self is not among them (then nothing is dropped).
+ */
+size_t	 mx_drop_self(const struct mx_exchanger *v, size_t n,
+	    const char *self, int *self_pref);
 /* Appends a line to list unless address is already in it; -1: no memory. */
 int	 mx_list_add(struct mx_list *list, int preference, const char *name,
 	    const char *address);

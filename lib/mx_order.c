@@ -72,6 +72,39 @@ mx_order(struct mx_exchanger *v, size_t n, mx_random_fn rnd)
 	return n;
 }
 
+/* Two host names equal but for letter case and a trailing dot. */
+static int
+same_host(const char *a, const char *b)
+{
+	size_t	 alen = strlen(a), blen = strlen(b);
+
+	if (alen > 0 && a[alen - 1] == '.')
+		alen--;
+	if (blen > 0 && b[blen - 1] == '.')
+		blen--;
+	return alen == blen && alen > 0 && strncasecmp(a, b, alen) == 0;
+}
+
+size_t
+mx_drop_self(const struct mx_exchanger *v, size_t n, const char *self,
+    int *self_pref)
+{
+	size_t	 i, kept;
+
+	*self_pref = -1;
+	if (self == NULL)
+		return n;
+	for (i = 0; i < n; i++)
+		if (same_host(v[i].name, self) && (*self_pref == -1 ||
+		    v[i].preference < *self_pref))
+			*self_pref = v[i].preference;
+	if (*self_pref == -1)
+		return n;
+	for (kept = 0; kept < n && v[kept].preference < *self_pref; kept++)
+		;
+	return kept;
+}
+
 int
 mx_list_add(struct mx_list *list, int preference, const char *name,
     const char *address)

@@ -118,9 +118,10 @@ mx_check_domain(const char *domain, char *name, size_t namelen)
 }
 
 int
-mx_name_is_address(const char *name)
+mx_name_address(const char *name, char *addr, size_t addrlen)
 {
-	unsigned char	 bin[4];
-
-	return inet_pton(AF_INET, name, bin) == 1;
+	if (name[0] == '[')
+		return mx_parse_literal(name, addr, addrlen) == 1;
+	return normal_address(name, AF_INET, addr, addrlen) == 0 ||
+	    normal_address(name, AF_INET6, addr, addrlen) == 0;
 }

@@ -44,6 +44,7 @@ exchangers(const char *domain, const struct config *cf,
 	mo.server = cf->resolver;
 	mo.timeout = (int)cf->dnstimeout;
 	mo.prefer_ipv4 = cf->prefer && strcmp(cf->prefer, "ipv4") == 0;
+	mo.hostname = cf->hostname;
 	st = mx_lookup(domain, &mo, &list, why, sizeof(why));
 	switch (st) {
 	case MX_OK:
@@ -55,6 +56,9 @@ exchangers(const char *domain, const struct config *cf,
 	case MX_NULLMX:
 		snprintf(reply, sizeof(reply), "556 5.1.10 %s accepts no mail "
 		    "(null MX)", domain);
+		break;
+	case MX_LOOP:		/* RFC 5321 5.1, RFC 3463 5.4.6 */
+		snprintf(reply, sizeof(reply), "554 5.4.6 %s", why);
 		break;
 	case MX_TEMPFAIL:
 		snprintf(reply, sizeof(reply), "451 4.4.3 %s: %s", domain, why);

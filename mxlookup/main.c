@@ -81,7 +81,10 @@ parse_args(int argc, char **argv, struct args *a)
 	a->domain = argv[optind];
 }
 
-/* The resolver=, dnstimeout= and prefer= of the config, under the flags. */
+/*
+ * The resolver=, dnstimeout=, prefer= and hostname= of the config, under
+ * the flags.
+ */
 static void
 make_options(const struct args *a, const struct config *cf,
     struct mx_options *opt)
@@ -101,6 +104,7 @@ make_options(const struct args *a, const struct config *cf,
 	opt->prefer_ipv4 = cf->prefer != NULL &&
 	    strcmp(cf->prefer, "ipv4") == 0;
 	opt->note = a->verbose ? print_note : NULL;
+	opt->hostname = cf->hostname;
 }
 
 static int
@@ -112,6 +116,7 @@ exit_code(enum mx_status st)
 	case MX_NULLMX:		return EX_NOHOST;
 	case MX_TEMPFAIL:	return EX_TEMPFAIL;
 	case MX_BADNAME:	return EX_DATAERR;
+	case MX_LOOP:		return EX_PROTOCOL;
 	}
 	return EX_SOFTWARE;
 }

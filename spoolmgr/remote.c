@@ -192,6 +192,11 @@ job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 			    "accepts no mail (%s)", j->domain, why);
 			return OUT_FAIL;
 		}
+		if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
+			say(reply, len, "554 5.4.6 %s: mail loops back to "
+			    "myself (%s)", j->domain, why);
+			return OUT_FAIL;
+		}
 		say(reply, len, "451 4.4.3 %s: MX lookup failed (exit %d: %s)",
 		    j->domain, mx, why);
 		if (mx == EX_TEMPFAIL)

@@ -7,7 +7,7 @@
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 # Defaults only: the machine's own smtpgate.conf must not matter.
 : >"$T/base.conf"
-plan 33
+plan 34
 
 # entry MATCH-EXTRA REPLY-FLAGS QNAME QTYPE [ANSWER-RR...]: one canned reply.
 entry() {
@@ -170,6 +170,7 @@ ok $([ "$ms" -ge 1500 ] && [ "$ms" -lt 4500 ]; echo $?) \
 printf 'dnstimeout=1\n' >"$T/t1.conf"
 look "$SILENT" example.test -C "$T/t1.conf"
 is "$rc" 75 "silent server, dnstimeout=1: EX_TEMPFAIL"
+like "$errout" "no DNS reply within 1 second \\(" "silent server, dnstimeout=1: '1 second', said right"
 ok $([ "$ms" -ge 700 ] && [ "$ms" -lt 2500 ]; echo $?) \
     "silent server: dnstimeout=1 waited about 1 s (${ms} ms)"
 

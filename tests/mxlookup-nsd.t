@@ -7,7 +7,7 @@ MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}	# MXLOOKUP=: another build
 # Defaults only: the machine's own smtpgate.conf must not matter.
 : >"$T/base.conf"
 Z=example.test
-plan 54
+plan 57
 
 # NSD listens on ::1 too where the machine has IPv6.
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
@@ -57,6 +57,9 @@ broken		MX	10 noaddr
 empty		TXT	"nothing"
 ; an MX that is an address
 literal		MX	10 192.0.2.77.
+; an MX that is an IPv6 address, or an address literal in brackets
+literal6	MX	10 2001\:db8\:\:77.
+literalbr	MX	10 [192.0.2.78].
 ; a null MX beside a real one: the null MX is ignored
 halfnull	MX	0 .
 		MX	10 mx-c
@@ -165,6 +168,11 @@ look literal.$Z -v
 is "$rc" 0 "MX naming an address: exit 0"
 is "$out" "10 192.0.2.77 192.0.2.77" "MX naming an address: that address"
 like "$errout" "is an address" "MX naming an address: noted with -v"
+look literal6.$Z -v
+is "$rc/$out" "0/10 2001:db8::77 2001:db8::77" "MX naming an IPv6 address: that address"
+like "$errout" "MX 2001:db8::77 of literal6.$Z is an address" "MX naming an IPv6 address: noted with -v"
+look literalbr.$Z
+is "$rc/$out" "0/10 [192.0.2.78] 192.0.2.78" "MX naming an address literal: its address"
 
 # null MX
 look nullmx.$Z

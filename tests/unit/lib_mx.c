@@ -126,6 +126,43 @@ test_repeated_name_kept_at_best_preference(void **state)
 }
 
 static void
+test_drop_self(void **state)
+{
+	struct mx_exchanger	 v[8];
+	size_t			 n;
+	int			 pref;
+
+	(void)state;
+	/* this host at 20: the 10s stay, every 20 and 30 goes */
+	n = fill(v, "10 a.test 10 b.test 20 Self.Test 20 c.test 30 d.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 2);
+	assert_int_equal(pref, 20);
+	assert_int_equal(v[0].preference, 10);
+	assert_int_equal(v[1].preference, 10);
+	/* a trailing dot on either side does not matter */
+	assert_int_equal(mx_drop_self(v, n, "SELF.test.", &pref), 2);
+	/* this host the best: nothing is left */
+	n = fill(v, "20 other.test 10 self.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 0);
+	assert_int_equal(pref, 10);
+	/* listed twice: its best preference counts */
+	n = fill(v, "5 a.test 30 self.test 10 self.test 20 b.test");
+	n = mx_order(v, n, always_last);
+	assert_int_equal(mx_drop_self(v, n, "self.test", &pref), 1);
+	assert_int_equal(pref, 10);
+	assert_string_equal(v[0].name, "a.test");
+	/* not among them, or no name given: nothing dropped */
+	assert_int_equal(mx_drop_self(v, n, "selfish.test", &pref), n);
+	assert_int_equal(pref, -1);
+	assert_int_equal(mx_drop_self(v, n, "self", &pref), n);
+	assert_int_equal(mx_drop_self(v, n, NULL, &pref), n);
+	assert_int_equal(pref, -1);
+	assert_int_equal(mx_drop_self(v, n, "", &pref), n);
+}
+
+static void
 test_list_add_skips_repeated_addresses(void **state)
 {
 	struct mx_list	 list = { NULL, 0 };
@@ -248,20 +285,33 @@ test_check_domain(void **state)
 }
 
 static void
-test_name_is_address(void **state)
+test_name_address(void **state)
 {
+	char	 addr[64];
+
 	(void)state;
-	assert_true(mx_name_is_address("192.0.2.77"));
-	assert_false(mx_name_is_address("192.0.2.77.example.test"));
-	assert_false(mx_name_is_address("mx.example.test"));
-	assert_false(mx_name_is_address("2001:db8::1"));
+	assert_true(mx_name_address("192.0.2.77", addr, sizeof(addr)));
+	assert_string_equal(addr, "192.0.2.77");
+	assert_true(mx_name_address("2001:DB8:0::1", addr, sizeof(addr)));
+	assert_string_equal(addr, "2001:db8::1");
+	assert_true(mx_name_address("[192.0.2.78]", addr, sizeof(addr)));
+	assert_string_equal(addr, "192.0.2.78");
+	assert_true(mx_name_address("[IPv6:2001:db8::2]", addr,
+	    sizeof(addr)));
+	assert_string_equal(addr, "2001:db8::2");
+	assert_false(mx_name_address("192.0.2.77.example.test", addr,
+	    sizeof(addr)));
+	assert_false(mx_name_address("mx.example.test", addr, sizeof(addr)));
+	assert_false(mx_name_address("[mx.example.test]", addr,
+	    sizeof(addr)));
+	assert_false(mx_name_address("192.0.2", addr, sizeof(addr)));
 }
 
 /* mx_lookup() itself, on input that must never reach the DNS. */
 static void
 test_lookup_without_queries(void **state)
 {
-	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL };
+	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL, NULL };
 	struct mx_list		 list;
 	char			 err[256];
 
@@ -292,11 +342,12 @@ main(void)
 		cmocka_unit_test(test_shuffle_stays_within_preference),
 		cmocka_unit_test(test_every_order_of_equals_appears),
 		cmocka_unit_test(test_repeated_name_kept_at_best_preference),
+		cmocka_unit_test(test_drop_self),
 		cmocka_unit_test(test_list_add_skips_repeated_addresses),
 		cmocka_unit_test(test_parse_server),
 		cmocka_unit_test(test_parse_literal),
 		cmocka_unit_test(test_check_domain),
-		cmocka_unit_test(test_name_is_address),
+		cmocka_unit_test(test_name_address),
 		cmocka_unit_test(test_lookup_without_queries),
 	};
 
