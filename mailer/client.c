@@ -687,6 +687,7 @@ on_reply(struct client *c, const struct reply *r)
 {
 	char	 text[CLIENT_REPLY_MAX];
 
+	c->replies++;
 	reply_summary(r, text, sizeof(text));
 	if (c->state == CS_QUIT)
 		return on_quit(c, r, text);

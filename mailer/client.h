@@ -98,6 +98,7 @@ struct client {
 	int		 discard;	/* 354 after all RCPTs failed */
 	int		 accepted_any;	/* some RCPT got 2xx this session */
 	int		 transactions;	/* MAIL commands sent this session */
+	unsigned long	 replies;	/* whole replies read this session */
 	char		 note[CLIENT_REPLY_MAX];	/* last session error */
 };
 

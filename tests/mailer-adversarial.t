@@ -6,7 +6,7 @@
 # LF, a message of a single "." line, a recipient named twice.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 23
+plan 25
 
 conf "$T/c.conf"
 x() { "$MAILER" -x -C "$T/c.conf" -f s@client.test "$@"; }
@@ -114,3 +114,12 @@ out=$(x -T dot=1 -h "127.0.0.1:$PORT" a@x.test < "$T/m1")
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 like "$out" "^a@x.test defer 421 4\.4\.2 .*: timeout in dot state$" "a silent final dot: defer"
 ok "$([ "$took" -ge 900 ] && [ "$took" -lt 3000 ]; echo $?)" "-T dot=1 held (${took} ms)"
+
+# A greeting dribbled a byte at a time that never ends: the greeting
+# timeout is for the whole reply, not for each read.
+server trickle trickle
+start=$(date +%s%N)
+out=$(x -T greeting=2 -h "127.0.0.1:$PORT" a@x.test < "$T/m1")
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+like "$out" "^a@x.test defer 421 4\.4\.2 .*: timeout in greeting state$" "a dribbled greeting: a timeout"
+ok "$([ "$took" -ge 1900 ] && [ "$took" -lt 4000 ]; echo $?)" "... after the 2 s of -T greeting=2 (${took} ms)"

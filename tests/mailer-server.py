@@ -13,6 +13,7 @@ and its RCPT arguments in DIR/N.rcpt.  MODE:
            the final dot without a reply
   data250  answers DATA with 250 instead of 354 (and takes nothing)
   slowdot  takes the whole message and says nothing for 5 s
+  trickle  greets with a line that never ends: a byte every 0.3 s, for 8 s
 The server stops after 60 s or 20 connections, whichever comes first.
 """
 import os
@@ -43,6 +44,12 @@ kept = 0
 def session(conn):
     global kept
     f = conn.makefile("rb")
+    if mode == "trickle":
+        conn.sendall(b"220-")
+        for i in range(27):
+            time.sleep(0.3)
+            conn.sendall(b"x")
+        return
     send(conn, b"220 test.server ESMTP\r\n")
     rcpts = []
     while True:
