@@ -309,6 +309,8 @@ deliver_now(struct envelope *env, const struct config *cf, int waittime,
 	deliver_opts_from(&opt, cf);
 	if (timeouts)
 		param_timeouts(timeouts, &opt.timeouts);
+	if (opt.timeouts.connect)
+		opt.connect_timeout = opt.timeouts.connect;
 	opt.verbose = verbose;
 	opt.deadline = time(NULL) + waittime;
 	fflush(stderr);

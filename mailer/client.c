@@ -39,6 +39,7 @@ client_default_timeouts(struct client_timeouts *t)
 	t->block = 180;
 	t->dot = 600;
 	t->quit = 60;
+	t->connect = 0;		/* connecttimeout */
 }
 
 int
@@ -222,7 +223,9 @@ send_rcpt(struct client *c, const struct client_rcpt *r)
 
 /*
  * Refusals decided here, before anything is sent: the server's SIZE
- * limit and a missing SMTPUTF8 (RFC 6531 3.2) are permanent.
+ * limit, a missing SMTPUTF8 (RFC 6531 3.2) and 8-bit data for a server
+ * without 8BITMIME (RFC 6152 3: the client must not send it; we do not
+ * convert, so the failure is permanent, 5.6.3) are permanent.
  */
 static int
 refuse_early(struct client *c)
@@ -239,6 +242,11 @@ refuse_early(struct client *c)
 	if (!c->smtputf8 && (m->smtputf8 || client_is_utf8(m->sender))) {
 		fail_open(c, "553 5.6.7 the message needs SMTPUTF8 and the "
 		    "server does not offer it", 553);
+		return 1;
+	}
+	if (m->eightbit && !c->eightbitmime) {
+		fail_open(c, "554 5.6.3 the message has 8-bit data and the "
+		    "server does not offer 8BITMIME", 554);
 		return 1;
 	}
 	return 0;
@@ -268,6 +276,20 @@ choose_recipients(struct client *c)
 	return c->ntx;
 }
 
+/* RFC 2920: the next group of RCPTs, and DATA after the last one. */
+static void
+send_group(struct client *c)
+{
+	size_t	 end = c->nsent + CLIENT_PIPE_GROUP;
+
+	if (end > c->ntx)
+		end = c->ntx;
+	for (; c->nsent < end; c->nsent++)
+		send_rcpt(c, &c->msg->rcpts[c->tx[c->nsent]]);
+	if (c->nsent == c->ntx)
+		buf_printf(&c->out, "DATA\r\n");
+}
+
 static enum client_next
 start_transaction(struct client *c)
 {
@@ -276,13 +298,10 @@ start_transaction(struct client *c)
 		return send_quit(c);
 	c->transactions++;
 	c->mail_ok = c->discard = 0;
+	c->nsent = 0;
 	send_mail(c);
-	if (c->pipelining) {
-		/* RFC 2920: MAIL, every RCPT and DATA in one go */
-		for (size_t i = 0; i < c->ntx; i++)
-			send_rcpt(c, &c->msg->rcpts[c->tx[i]]);
-		buf_printf(&c->out, "DATA\r\n");
-	}
+	if (c->pipelining)	/* RFC 2920: MAIL, RCPTs and DATA at once */
+		send_group(c);
 	return CLIENT_READ;
 }
 
@@ -560,6 +579,10 @@ on_rcpt(struct client *c, const struct reply *r, const char *text)
 	if (c->nreplied < c->ntx) {
 		if (!c->pipelining)
 			send_rcpt(c, &c->msg->rcpts[c->tx[c->nreplied]]);
+		else if (c->nreplied == c->nsent && !c->mail_ok)
+			return send_quit(c);	/* no DATA was sent yet */
+		else if (c->nreplied == c->nsent)
+			send_group(c);
 		return CLIENT_READ;
 	}
 	if (!c->pipelining) {
@@ -598,7 +621,17 @@ on_data(struct client *c, const struct reply *r, const char *text)
 		set_state(c, CS_DOT);
 		return CLIENT_READ;
 	}
-	if (c->mail_ok && c->naccepted > 0)
+	if (c->mail_ok && c->naccepted > 0 && r->code < 400) {
+		/* only 354 lets the message go: a "250" here took nothing */
+		char	 why[CLIENT_REPLY_MAX];
+
+		snprintf(why, sizeof(why), "451 4.5.0 reply to DATA not 354: "
+		    "%s", text);
+		for (size_t i = 0; i < c->ntx; i++)
+			if (c->msg->rcpts[c->tx[i]].flags & RF_ACCEPTED)
+				set_result(&c->msg->rcpts[c->tx[i]],
+				    RESULT_DEFER, 0, why);
+	} else if (c->mail_ok && c->naccepted > 0)
 		settle_accepted(c, r, text);
 	return send_quit(c);
 }
@@ -654,6 +687,7 @@ on_reply(struct client *c, const struct reply *r)
 {
 	char	 text[CLIENT_REPLY_MAX];
 
+	c->replies++;
 	reply_summary(r, text, sizeof(text));
 	if (c->state == CS_QUIT)
 		return on_quit(c, r, text);

@@ -14,6 +14,12 @@
 #include "reply.h"
 
 #define CLIENT_REPLY_MAX	512	/* "CODE TEXT" kept per recipient */
+/*
+ * RCPTs pipelined in one group.  A group and its replies (a few KiB)
+ * fit in the sockets' buffers, so neither side can block writing while
+ * the other does too (the deadlock RFC 2920 leaves to the client).
+ */
+#define CLIENT_PIPE_GROUP	100
 
 enum rcpt_result {
 	RESULT_PENDING = 0,	/* not tried on any host yet */
@@ -60,9 +66,13 @@ enum client_next {
 	CLIENT_CLOSE		/* the session is over: close */
 };
 
-/* Seconds to wait in each state (RFC 5321 4.5.3.2 by default). */
+/*
+ * Seconds to wait in each state (RFC 5321 4.5.3.2 by default), and for
+ * the connection (0: the configuration's connecttimeout).
+ */
 struct client_timeouts {
 	int	 greeting, helo, mail, rcpt, data, block, dot, quit;
+	int	 connect;
 };
 
 struct client {
@@ -83,11 +93,12 @@ struct client {
 	long long	 maxsize;	/* 0: no limit given */
 	/* the transaction: recipients in the order their RCPTs were sent */
 	size_t		*tx;
-	size_t		 ntx, nreplied, naccepted;
+	size_t		 ntx, nsent, nreplied, naccepted;
 	int		 mail_ok;	/* MAIL got 2xx */
 	int		 discard;	/* 354 after all RCPTs failed */
 	int		 accepted_any;	/* some RCPT got 2xx this session */
 	int		 transactions;	/* MAIL commands sent this session */
+	unsigned long	 replies;	/* whole replies read this session */
 	char		 note[CLIENT_REPLY_MAX];	/* last session error */
 };
 

@@ -227,6 +227,35 @@ start_tls(struct session *s)
 	return -1;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reads what the server says.  The timeout is for the whole reply, not
+ * for each read: a server that dribbles a byte now and then must not
+ * hold us past it.  *reply_by is 0 when a new wait starts.
+ */
+static ssize_t
+read_reply(struct session *s, char *in, size_t len, long long *reply_by)
+{
+	long long	 left;
+
+	if (*reply_by == 0)
+		*reply_by = now_ms() + 1000LL *
+		    client_wait(&s->client, &s->opt->timeouts);
+	if ((left = *reply_by - now_ms()) <= 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return conn_read(&s->conn, in, len, (int)((left + 999) / 1000));
+}
+
 static void
 run_session(struct session *s)
 {
@@ -234,6 +263,8 @@ run_session(struct session *s)
 	char			 in[4096];
 	ssize_t			 n;
 	const char		*what = NULL;
+	long long		 reply_by = 0;
+	unsigned long		 replies = 0;
 
 	while (next != CLIENT_CLOSE) {
 		if (flush_commands(s) == -1) {
@@ -244,6 +275,7 @@ run_session(struct session *s)
 			if (start_tls(s) == -1)
 				break;
 			next = client_tls_started(&s->client);
+			reply_by = 0;
 			continue;
 		}
 		if (next == CLIENT_SEND_BODY) {
@@ -253,17 +285,20 @@ run_session(struct session *s)
 			}
 			trace(s, ">>>", "(message)\r\n", 11);
 			next = client_body_sent(&s->client);
+			reply_by = 0;
 			continue;
 		}
-		n = conn_read(&s->conn, in, sizeof(in),
-		    client_wait(&s->client, &s->opt->timeouts));
-		if (n <= 0) {
+		if ((n = read_reply(s, in, sizeof(in), &reply_by)) <= 0) {
 			if (s->client.state != CS_QUIT)
 				lost(s, io_why(n));
 			break;
 		}
 		trace(s, "<<<", in, (size_t)n);
 		next = client_input(&s->client, in, (size_t)n);
+		if (s->client.replies != replies) {
+			replies = s->client.replies;
+			reply_by = 0;	/* the next reply has its own time */
+		}
 	}
 	flush_commands(s);
 }

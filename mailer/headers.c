@@ -35,33 +35,27 @@ read_line(struct reader *r, struct line *l)
 	if (r->eof)
 		return 0;
 	while (l->len < LINE_CHUNK && (c = getc_unlocked(r->in)) != EOF) {
+		if (c == '\r') {
+			/* CR LF, and a lone CR too, end the line: on the
+			 * wire a lone CR becomes CR LF (data.c), so the
+			 * header is read here as the next hop will read it */
+			int	 next = getc_unlocked(r->in);
+
+			if (next != '\n' && next != EOF)
+				ungetc(next, r->in);
+			c = '\n';
+		}
 		l->data[l->len++] = (char)c;
 		if (c == '\n') {
 			l->complete = 1;
 			break;
 		}
 	}
-	/* CR LF in the next chunk: keep the pair together */
-	if (!l->complete && l->len > 0 && l->data[l->len - 1] == '\r' &&
-	    c != EOF) {
-		ungetc('\r', r->in);
-		l->len--;
-	}
 	if (c == EOF)
 		r->eof = 1;
 	l->data[l->len] = '\0';
 	r->total += (long long)l->len;
 	return l->len > 0 || !r->eof;
-}
-
-/* CR LF becomes LF, as the spool keeps it. */
-static void
-to_lf(struct line *l)
-{
-	if (l->complete && l->len >= 2 && l->data[l->len - 2] == '\r') {
-		l->data[l->len - 2] = '\n';
-		l->data[--l->len] = '\0';
-	}
 }
 
 static int
@@ -149,7 +143,6 @@ read_header(struct reader *r, struct header *h, struct line *l,
 
 	*sep = 0;
 	while (read_line(r, l)) {
-		to_lf(l);
 		if (o->dot_ends && is_dot_line(l)) {
 			r->eof = 1;
 			l->len = 0;
@@ -229,7 +222,7 @@ write_header(struct spool_msg *msg, const struct header *h,
 	return rc;
 }
 
-/* The body, line by line (or chunk by chunk), CR LF made LF. */
+/* The body, line by line (or chunk by chunk), line ends made LF by read_line. */
 static int
 copy_body(struct reader *r, struct spool_msg *msg, struct line *l,
     const struct header_opts *o)
@@ -239,7 +232,6 @@ copy_body(struct reader *r, struct spool_msg *msg, struct line *l,
 	do {
 		if (l->len == 0)
 			continue;
-		to_lf(l);
 		if (o->dot_ends && at_start && is_dot_line(l))
 			break;
 		if (spool_write(msg, l->data, l->len) == -1)

@@ -1,7 +1,7 @@
 /*
  * sendmail mode's reading of the message from a script: the header
  * section in memory (bounded), the body streamed into the spool.
- *   - Line ends are stored as LF (smtpgate-spool(5)).
+ *   - Line ends (CR LF, LF, a lone CR) are stored as LF (smtpgate-spool(5)).
  *   - Without -i, a line with a single "." ends the message.
  *   - A first line "From " (an mbox separator) is dropped.
  *   - The header section ends at the first line that is not a field or

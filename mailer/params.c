@@ -21,6 +21,17 @@ param_address(const char *addr, int null_ok)
 }
 
 int
+param_same_address(const char *a, const char *b)
+{
+	const char	*at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
+
+	if (at_a == NULL || at_b == NULL)
+		return strcmp(a, b) == 0;
+	return at_a - a == at_b - b && strncmp(a, b, (size_t)(at_a - a)) == 0 &&
+	    strcasecmp(at_a, at_b) == 0;
+}
+
+int
 param_notify(const char *value)
 {
 	char	 copy[64], *rest = copy, *word;
@@ -144,9 +155,9 @@ static int *
 timeout_field(struct client_timeouts *t, const char *name)
 {
 	static const char *const names[] = { "greeting", "helo", "mail",
-	    "rcpt", "data", "block", "dot", "quit" };
+	    "rcpt", "data", "block", "dot", "quit", "connect" };
 	int	*fields[] = { &t->greeting, &t->helo, &t->mail, &t->rcpt,
-	    &t->data, &t->block, &t->dot, &t->quit };
+	    &t->data, &t->block, &t->dot, &t->quit, &t->connect };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(name, names[i]) == 0)
@@ -168,7 +179,7 @@ param_timeouts(const char *text, struct client_timeouts *t)
 		if (why)
 			return -1;
 		t->greeting = t->helo = t->mail = t->rcpt = n;
-		t->data = t->block = t->dot = t->quit = n;
+		t->data = t->block = t->dot = t->quit = t->connect = n;
 		return 0;
 	}
 	while ((item = strsep(&rest, ",")) != NULL) {

@@ -12,6 +12,11 @@
 
 /* 0 when addr is a valid local@domain ("" too when null_ok). */
 int	param_address(const char *addr, int null_ok);
+/*
+ * 1 when a and b are one mailbox: the same local part (case counts,
+ * RFC 5321 2.4) at the same domain (case does not).
+ */
+int	param_same_address(const char *a, const char *b);
 /* NEVER, or a comma list of SUCCESS, FAILURE, DELAY (RFC 3461 4.1). */
 int	param_notify(const char *value);
 /* FULL or HDRS (RFC 3461 4.3). */
@@ -32,7 +37,7 @@ int	param_rcpt_operand(char *text, const char *default_notify,
 /*
  * "-T" values: "SECONDS" for every wait, or a comma list of
  * NAME=SECONDS with NAME one of greeting, helo, mail, rcpt, data,
- * block, dot, quit.
+ * block, dot, quit, connect.
  */
 int	param_timeouts(const char *text, struct client_timeouts *t);
 

@@ -30,6 +30,7 @@ struct smargs {
 	const char	*timeouts;	/* -T */
 	int		 queue_only;	/* -q, -odq */
 	int		 list;		/* -bp */
+	int		 aliases;	/* -bi: newaliases, nothing to do */
 	long long	 wait;		/* -w, or -1: waittime */
 };
 
@@ -60,8 +61,11 @@ sendmail_option(struct smargs *a, int ch, const char *arg)
 		a->queue_only = 1;
 	else if (ch == 'b' && strcmp(arg, "p") == 0)
 		a->list = 1;
+	else if (ch == 'b' && strcmp(arg, "i") == 0)
+		a->aliases = 1;
 	else if (ch == 'b' && strcmp(arg, "m") != 0)
-		errx(EX_USAGE, "-b%s: only -bm and -bp are supported", arg);
+		errx(EX_USAGE, "-b%s: only -bm, -bp and -bi are supported",
+		    arg);
 }
 
 static void
@@ -74,7 +78,7 @@ parse_args(struct smargs *a, int argc, char **argv)
 	a->s.dot_ends = 1;
 	a->wait = -1;
 	while ((ch = getopt(argc, argv,
-	    "B:b:C:d:e:F:f:Gh:iL:mN:nO:o:p:qR:r:T:tUvV:w:X:")) != -1) {
+	    "A:B:b:C:d:e:F:f:Gh:iL:mN:nO:o:p:qR:r:T:tUvV:w:X:")) != -1) {
 		switch (ch) {
 		case 'b':
 		case 'o': sendmail_option(a, ch, optarg); break;
@@ -95,7 +99,8 @@ parse_args(struct smargs *a, int argc, char **argv)
 			if (why)
 				errx(EX_USAGE, "-w %s: %s", optarg, why);
 			break;
-		case 'B': case 'd': case 'e': case 'G': case 'h': case 'L':
+		case 'A': case 'B': case 'd': case 'e': case 'G': case 'h':
+		case 'L':
 		case 'm': case 'n': case 'O': case 'p': case 'U': case 'X':
 			break;		/* sendmail's; nothing to do here */
 		default:
@@ -154,6 +159,8 @@ sendmail_main(int argc, char **argv)
 
 	umask(007);	/* the spool's group reads what we queue */
 	parse_args(&a, argc, argv);
+	if (a.aliases)
+		return 0;	/* spoolmgr reads the aliases file itself */
 	/* a user's own configuration must not aim our group elsewhere */
 	if (a.conf != NULL && getuid() != 0)
 		drop_group();

@@ -76,7 +76,7 @@ add_rcpt(const char *addr, void *arg)
 		return -1;
 	}
 	for (size_t i = 0; i < ra->env->nrcpts; i++)
-		if (strcmp(ra->env->rcpts[i].addr, q) == 0) {
+		if (param_same_address(ra->env->rcpts[i].addr, q)) {
 			free(q);	/* named twice: sent once */
 			return 0;
 		}

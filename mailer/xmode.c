@@ -190,6 +190,40 @@ build_msg(struct client_msg *msg, const struct xargs *a, int argc,
 			errx(EX_DATAERR, "%s", why);
 }
 
+/*
+ * A recipient named twice gets one RCPT: the later names are settled
+ * before the delivery and take the first one's result after it.
+ * first[i] is the index of i's first name.
+ */
+static size_t *
+mark_duplicates(struct client_msg *msg)
+{
+	size_t	*first = calloc(msg->nrcpts, sizeof(*first));
+
+	if (first == NULL)
+		err(EX_OSERR, "calloc");
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		first[i] = i;
+		for (size_t j = 0; j < i && first[i] == i; j++)
+			if (first[j] == j && param_same_address(
+			    msg->rcpts[j].addr, msg->rcpts[i].addr))
+				first[i] = j;
+		msg->rcpts[i].settled = first[i] != i;
+	}
+	return first;
+}
+
+static void
+copy_duplicates(struct client_msg *msg, const size_t *first)
+{
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		if (first[i] != i) {
+			msg->rcpts[i].result = msg->rcpts[first[i]].result;
+			strlcpy(msg->rcpts[i].reply, msg->rcpts[first[i]].reply,
+			    sizeof(msg->rcpts[i].reply));
+		}
+}
+
 static void
 log_results(const struct client_msg *msg)
 {
@@ -209,12 +243,14 @@ xmode_main(int argc, char **argv)
 	struct deliver_opts	 opt;
 	struct credentials	 cr;
 	char			 why[512];
+	size_t			*first;
 	int			 fd;
 
 	drop_group();	/* -x never needs the spool: no privilege at all */
 	parse_args(&a, argc, argv);
 	check_args(&a);
 	build_msg(&msg, &a, argc, argv);
+	first = mark_duplicates(&msg);
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);
 	log_open("mailer", cf.logfile);
@@ -228,11 +264,14 @@ xmode_main(int argc, char **argv)
 		err(EX_IOERR, "reading the message");
 	deliver_opts_from(&opt, &cf);
 	opt.timeouts = a.timeouts;
+	if (opt.timeouts.connect)
+		opt.connect_timeout = opt.timeouts.connect;
 	opt.verbose = a.verbose;
 	if (relay_credentials(&cf, &cr, &opt, why, sizeof(why)) == -1)
 		defer_all(&msg, why);
 	else
 		deliver_to_hosts(&hosts, &msg, fd, &opt);
+	copy_duplicates(&msg, first);
 	explicit_bzero(&cr, sizeof(cr));
 	log_results(&msg);
 	if (results_print(stdout, &msg) == -1)

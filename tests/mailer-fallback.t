@@ -4,7 +4,7 @@
 # the next host and which are final; everything down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 21
+plan 28
 
 conf "$T/c.conf"
 printf 'Subject: fallback\n\nhello\n' > "$T/msg"
@@ -38,6 +38,36 @@ ok "$([ "$took" -ge 2 ] && [ "$took" -le 6 ]; echo $?)" "the greeting timeout he
 out=$(x -T greeting=1 -h "127.0.0.1:$PSILENT" a@x.test)
 like "$out" '^a@x.test defer 421 4\.4\.2 .*timeout in greeting' "alone, it is a timeout defer"
 
+# A connection that is never completed: a listener with its backlog
+# full drops our SYN.  connecttimeout (2 here) and -T connect= bound it.
+PFULL=$(free_port)
+bg python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(0)
+fill = []
+for i in range(3):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(("127.0.0.1", int(sys.argv[1])))
+    except BlockingIOError: pass
+    fill.append(c)
+time.sleep(120)' "$PFULL"
+sleep 0.5
+conf "$T/ct.conf" connecttimeout=2
+start=$(date +%s)
+out=$("$MAILER" -x -C "$T/ct.conf" -f s@client.test -h "127.0.0.1:$PFULL" \
+    -h "127.0.0.1:$POK" a@x.test < "$T/msg")
+took=$(( $(date +%s) - start ))
+is "$out" "a@x.test ok 250 2.0.0 Ok" "a connect timeout: the next host delivers"
+ok "$([ "$took" -ge 2 ] && [ "$took" -le 5 ]; echo $?)" "connecttimeout held (${took}s)"
+start=$(date +%s%N)
+out=$("$MAILER" -x -C "$T/ct.conf" -T connect=1 -f s@client.test \
+    -h "127.0.0.1:$PFULL" a@x.test < "$T/msg")
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+like "$out" "^a@x.test defer 421 4\.4\.1 connect to .*: Connection timed out$" \
+    "-T connect=1: a timeout defer"
+ok "$([ "$took" -ge 900 ] && [ "$took" -lt 1800 ]; echo $?)" \
+    "-T connect=1 overrides connecttimeout=2 (${took} ms)"
+
 # IPv6: [::1]:PORT and bare ::1 (the port then comes from remoteport).
 P6=$(free_port)
 sink six "[::1]:$P6"
@@ -64,6 +94,17 @@ is "$(kept ok)" "$before" "neither went to the next host"
 PR4=$(free_port); sink sr4 "127.0.0.1:$PR4" -r RCPT
 out=$(x -h "127.0.0.1:$PR4" -h "127.0.0.1:$POK" a@x.test b@x.test)
 is "$(echo "$out" | grep -c ' ok 250 ')" 2 "all RCPTs 4xx: the next host took both"
+
+# MAIL deferred (4xx): nothing accepted yet, the next host is asked;
+# MAIL refused (5xx) is final.
+before=$(kept ok)
+PM4=$(free_port); sink sm4 "127.0.0.1:$PM4" -r MAIL
+out=$(x -h "127.0.0.1:$PM4" -h "127.0.0.1:$POK" a@x.test)
+is "$out" "a@x.test ok 250 2.0.0 Ok" "4xx MAIL: the next host took it"
+PM5=$(free_port); sink sm5 "127.0.0.1:$PM5" -f MAIL
+out=$(x -h "127.0.0.1:$PM5" -h "127.0.0.1:$POK" a@x.test)
+like "$out" '^a@x.test fail 5[0-9][0-9] ' "5xx MAIL: final, fail"
+is "$(kept ok)" "$((before + 1))" "... the next host had only the first"
 
 # Everything down.
 C2=$(free_port)

@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 48
+plan 56
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -138,6 +138,10 @@ rm -f "$T"/spool/in/*
 # What programs pass to sendmail is accepted.
 printf 'Subject: flags\n\nx\n' | sm -oem -odb -oi -em -bm -U -L tag -f s@client.test r@x.test
 is "$?" 0 "-oem -odb -oi -em -bm -U -L: accepted"
+printf 'Subject: flags\n\nx\n' | sm -odi -Am -ee -F 'Joe User' -f s@client.test r@x.test
+is "$?" 0 "-odi -Am -ee -F: accepted"
+sm -bi < /dev/null
+is "$?" 0 "-bi (newaliases): nothing to do, exit 0"
 printf 'Subject: unq\n\nx\n' | sm -f s root
 like "$(grep '^X-' "$(ls -t "$T"/s/* | head -1)" | tr '\n' ' ')" \
     'X-Mail-Args: <s@client.test>.*X-Rcpt-Args: <root@client.test>' \
@@ -148,3 +152,30 @@ printf 'Subject: dsn\n\nx\n' | sm -f s@client.test -N SUCCESS,FAILURE -R hdrs -V
 f=$(ls -t "$T"/s/* | head -1)
 like "$(grep '^X-Mail-Args' "$f")" 'RET=HDRS ENVID=run\+207\+3Dok$' "-R and -V (as xtext) on MAIL"
 like "$(grep '^X-Rcpt-Args' "$f")" 'NOTIFY=SUCCESS,FAILURE$' "-N on RCPT"
+
+# 8-bit data for a relay host without 8BITMIME: a permanent failure of
+# the message itself, EX_DATAERR (RFC 6152 forbids sending it).
+P8=$(free_port)
+sink s8 "127.0.0.1:$P8" -8
+conf "$T/c8.conf" "spool=$T/spool" "relayhost=127.0.0.1:$P8" user=nobody
+rm -f "$T"/spool/in/*
+printf 'Subject: x\n\ncaf\xc3\xa9\n' | "$MAILER" -C "$T/c8.conf" -f s@client.test \
+    r@x.test 2> "$T/err"
+is "$?" 65 "8-bit to a server without 8BITMIME: EX_DATAERR"
+is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
+    "... naming the recipient and why"
+
+# A recipient named twice, the domain in another case: one RCPT.
+printf 'Subject: twice\n\nx\n' | sm -f s@client.test d@x.test d@X.TEST
+is "$(grep -c '^X-Rcpt-Args' "$(ls -t "$T"/s/* | head -1)")" 1 \
+    "a recipient named twice (domain case aside): one RCPT"
+
+# A lone CR ends a line, as it will on the wire: a field after it is a
+# field (here a Bcc:, taken with -t and removed), the body's lines split.
+printf 'To: a@x.test\rBcc: cr@w.test\nSubject: cr\n\none\rtwo\n' | sm -t -f s@client.test
+f=$(ls -t "$T"/s/* | head -1)
+is "$(grep '^X-Rcpt-Args' "$f" | tr '\n' ' ')" 'X-Rcpt-Args: <a@x.test> X-Rcpt-Args: <cr@w.test> ' \
+    "lone CR: the To: before it and the Bcc: after it are both recipients"
+msg=$(last)
+ok "$(echo "$msg" | grep -qi '^Bcc:'; [ $? -ne 0 ]; echo $?)" "... and the Bcc: field was removed"
+is "$(echo "$msg" | sed -n '/^$/,$p' | tr '\n' '|')" "|one|two|" "... the body's lone CR a line end"

@@ -1,10 +1,11 @@
 #!/bin/bash
 # mailer -x against Postfix's smtp-sink: one and many recipients,
 # PIPELINING on and off, HELO after a refused EHLO, 4xx/5xx/421 replies,
-# DSN parameters passed on, bad addresses refused before connecting.
+# DSN parameters passed on, 8-bit data only with 8BITMIME, bad addresses
+# refused before connecting.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 26
+plan 30
 
 conf "$T/c.conf"
 printf 'Subject: one\n\nhello\n.a line with a dot\n..two dots\n' > "$T/msg"
@@ -107,3 +108,24 @@ is "$?" 65 "CR LF in the sender: EX_DATAERR"
     'a@x.test NOTIFY=SUCCESS%0D%0ARSET' < "$T/msg" > /dev/null 2>> "$T/e"
 is "$?" 65 "a bad NOTIFY value: refused"
 is "$(kept s10)" 1 "none of them reached the sink"
+
+# 8-bit data (RFC 6152): BODY=8BITMIME when offered; a sink without
+# 8BITMIME (-8) gets none of it, a 7-bit message goes there all the same.
+printf 'Subject: caf\xc3\xa9\n\nna\xefve\n' > "$T/msg8"
+P11=$(free_port)
+sink s11 "127.0.0.1:$P11"
+"$MAILER" -x -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$P11" a@x.test \
+    < "$T/msg8" > /dev/null
+like "$(grep '^X-Mail-Args' "$(kept_file s11)")" 'BODY=8BITMIME' \
+    "8-bit message, 8BITMIME offered: BODY=8BITMIME"
+P12=$(free_port)
+sink s12 "127.0.0.1:$P12" -8
+out=$("$MAILER" -x -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$P12" \
+    a@x.test b@x.test < "$T/msg8")
+is "$out" "a@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME
+b@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
+    "8-bit message, no 8BITMIME: permanent 5.6.3 failure"
+is "$(kept s12)" 0 "... and nothing was sent"
+out=$("$MAILER" -x -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$P12" \
+    a@x.test < "$T/msg")
+is "$out" "a@x.test ok 250 2.0.0 Ok" "a 7-bit message goes to it"

@@ -296,6 +296,246 @@ test_starttls_auth(void **state)
 	client_free(&f.c);
 }
 
+/* RFC 6152 3: no 8-bit data to a server without 8BITMIME. */
+static void
+test_eightbit_without_8bitmime(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 2);
+	f.msg.eightbit = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250-PIPELINING\r\n250 SIZE 1000\r\n", "QUIT\r\n");
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(f.r[i].result, RESULT_FAIL);
+		assert_true(f.r[i].settled);
+		assert_string_equal(f.r[i].reply, "554 5.6.3 the message has "
+		    "8-bit data and the server does not offer 8BITMIME");
+	}
+	client_free(&f.c);
+
+	/* an old server (HELO) has no 8BITMIME either */
+	setup_msg(&f, 1);
+	f.msg.eightbit = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "500 what\r\n", "HELO me.test\r\n");
+	say(&f, "250 hi\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_FAIL);
+	client_free(&f.c);
+
+	/* 7-bit data goes to such a server, without BODY= */
+	setup_msg(&f, 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	client_free(&f.c);
+}
+
+/* A 4xx or 421 to EHLO is no reason for HELO: the next host is asked. */
+static void
+test_ehlo_temporary(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "451 4.3.0 try later\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_false(f.r[0].settled);
+	assert_string_equal(f.r[0].reply, "451 4.3.0 try later");
+	client_free(&f.c);
+
+	setup_msg(&f, 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	assert_int_equal(say(&f, "421 4.3.2 closing\r\n", NULL), CLIENT_CLOSE);
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_false(f.r[0].settled);
+	client_free(&f.c);
+}
+
+/*
+ * RFC 2920: replies matched to the pipelined commands in order; DATA
+ * refused after mixed RCPT replies fails only the accepted ones with
+ * its own reply, the others keep theirs.
+ */
+static void
+test_pipelined_data_refused(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 3);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n", "MAIL FROM:<s@y.test>\r\n"
+	    "RCPT TO:<a@x.test>\r\nRCPT TO:<b@x.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\n");
+	say(&f, "250 ok\r\n250 ok\r\n550 5.1.1 no\r\n451 4.2.0 later\r\n"
+	    "554 5.5.0 no\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_FAIL);
+	assert_string_equal(f.r[0].reply, "554 5.5.0 no");
+	assert_int_equal(f.r[1].result, RESULT_FAIL);
+	assert_string_equal(f.r[1].reply, "550 5.1.1 no");
+	assert_int_equal(f.r[2].result, RESULT_DEFER);
+	assert_string_equal(f.r[2].reply, "451 4.2.0 later");
+	client_free(&f.c);
+
+	/* every RCPT refused: DATA's 554 changes nothing */
+	setup_msg(&f, 2);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n", "MAIL FROM:<s@y.test>\r\n"
+	    "RCPT TO:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
+	say(&f, "250 ok\r\n550 5.1.1 no a\r\n550 5.1.1 no b\r\n"
+	    "554 5.5.1 no valid recipients\r\n", "QUIT\r\n");
+	assert_string_equal(f.r[0].reply, "550 5.1.1 no a");
+	assert_string_equal(f.r[1].reply, "550 5.1.1 no b");
+	assert_false(f.c.accepted_any);
+	client_free(&f.c);
+}
+
+/* A 2xx to DATA is no 354: the message was never sent, so never ok. */
+static void
+test_data_not_354(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n", "MAIL FROM:<s@y.test>\r\n"
+	    "RCPT TO:<a@x.test>\r\nDATA\r\n");
+	assert_int_equal(say(&f, "250 ok\r\n250 ok\r\n250 ok\r\n",
+	    "QUIT\r\n"), CLIENT_READ);
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_string_equal(f.r[0].reply,
+	    "451 4.5.0 reply to DATA not 354: 250 ok");
+	client_free(&f.c);
+}
+
+static size_t
+count(const char *text, const char *what)
+{
+	size_t	 n = 0;
+
+	for (const char *p = text; p && (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* n copies of "250 ok\r\n" fed in one go. */
+static void
+feed_oks(struct client *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		client_input(c, "250 ok\r\n", 8);
+}
+
+/*
+ * RFC 2920 deadlock: RCPTs go in groups of CLIENT_PIPE_GROUP, the next
+ * group once the last one's replies are in, DATA with the last group.
+ */
+static void
+test_pipeline_groups(void **state)
+{
+	struct client		 c;
+	struct client_msg	 msg;
+	struct client_rcpt	*r = calloc(250, sizeof(*r));
+	char			(*addr)[32] = calloc(250, sizeof(*addr));
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(addr);
+	memset(&msg, 0, sizeof(msg));
+	msg.sender = "s@y.test";
+	msg.size = 10;
+	msg.rcpts = r;
+	msg.nrcpts = 250;
+	for (size_t i = 0; i < 250; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "r%zu@x.test", i);
+		r[i].addr = addr[i];
+	}
+	assert_int_equal(client_init(&c, "me.test", &msg), 0);
+	client_input(&c, "220 hi\r\n", 8);
+	buf_consume(&c.out, c.out.len);
+	client_input(&c, "250-hi\r\n250 PIPELINING\r\n", 24);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "MAIL FROM"), 1);
+	assert_int_equal(count(c.out.data, "RCPT TO"), CLIENT_PIPE_GROUP);
+	assert_int_equal(count(c.out.data, "DATA"), 0);
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 100);		/* MAIL and 99 RCPTs */
+	assert_int_equal(c.out.len, 0);
+	feed_oks(&c, 1);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "RCPT TO"), 100);
+	assert_int_equal(count(c.out.data, "DATA"), 0);
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 100);
+	buf_printf(&c.out, "%s", "");
+	assert_int_equal(count(c.out.data, "RCPT TO"), 50);
+	assert_non_null(strstr(c.out.data, "<r249@x.test>\r\nDATA\r\n"));
+	buf_consume(&c.out, c.out.len);
+	feed_oks(&c, 50);
+	assert_int_equal(client_input(&c, "354 go\r\n", 8), CLIENT_SEND_BODY);
+	client_free(&c);
+
+	/* MAIL refused: after the first group's replies, QUIT, no DATA */
+	msg.nrcpts = 150;
+	assert_int_equal(client_init(&c, "me.test", &msg), 0);
+	client_input(&c, "220 hi\r\n", 8);
+	client_input(&c, "250-hi\r\n250 PIPELINING\r\n", 24);
+	buf_consume(&c.out, c.out.len);
+	client_input(&c, "550 5.7.1 go away\r\n", 19);
+	for (int i = 0; i < CLIENT_PIPE_GROUP; i++)
+		client_input(&c, "503 no\r\n", 8);
+	assert_non_null(c.out.data);
+	assert_string_equal(c.out.data, "QUIT\r\n");
+	for (size_t i = 0; i < 150; i++) {
+		assert_int_equal(r[i].result, RESULT_FAIL);
+		assert_string_equal(r[i].reply, "550 5.7.1 go away");
+	}
+	client_free(&c);
+	free(r);
+	free(addr);
+}
+
+/* RFC 5321 4.5.3.2: the defaults, and which one each state waits by. */
+static void
+test_timeouts(void **state)
+{
+	struct client_timeouts	 t;
+	struct fixture		 f;
+
+	(void)state;
+	client_default_timeouts(&t);
+	assert_int_equal(t.greeting, 300);
+	assert_int_equal(t.mail, 300);
+	assert_int_equal(t.rcpt, 300);
+	assert_int_equal(t.data, 120);
+	assert_int_equal(t.block, 180);
+	assert_int_equal(t.dot, 600);
+	t.greeting = 1, t.helo = 2, t.mail = 3, t.rcpt = 4, t.data = 5;
+	t.block = 6, t.dot = 7, t.quit = 8;
+	setup_msg(&f, 1);
+	assert_int_equal(client_wait(&f.c, &t), 1);
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	assert_int_equal(client_wait(&f.c, &t), 2);
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	assert_int_equal(client_wait(&f.c, &t), 3);
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	assert_int_equal(client_wait(&f.c, &t), 4);
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	assert_int_equal(client_wait(&f.c, &t), 5);
+	say(&f, "354 go\r\n", NULL);
+	assert_int_equal(client_wait(&f.c, &t), 6);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(client_wait(&f.c, &t), 7);
+	say(&f, "250 ok\r\n", "QUIT\r\n");
+	assert_int_equal(client_wait(&f.c, &t), 8);
+	client_free(&f.c);
+}
+
 /*
  * Random servers: replies drawn from a pool, in pieces of random size.
  * Whatever they say, the engine ends the session with every recipient
@@ -319,7 +559,7 @@ test_random_servers(void **state)
 	srand(4711);
 	for (int round = 0; round < 20000; round++) {
 		enum client_next	 next = CLIENT_READ;
-		int			 steps = 0;
+		int			 steps = 0, body_sent = 0;
 
 		setup_msg(&f, 1 + (size_t)(rand() % 3));
 		f.msg.size = rand() % 100;
@@ -335,8 +575,10 @@ test_random_servers(void **state)
 			next = client_input(&f.c, stream, cut);
 			if (next == CLIENT_READ)
 				next = client_input(&f.c, stream + cut, len - cut);
-			if (next == CLIENT_SEND_BODY)
+			if (next == CLIENT_SEND_BODY) {
+				body_sent = 1;
 				next = client_body_sent(&f.c);
+			}
 			if (next == CLIENT_START_TLS)
 				next = client_tls_started(&f.c);
 			buf_consume(&f.c.out, f.c.out.len);
@@ -347,6 +589,9 @@ test_random_servers(void **state)
 			assert_int_not_equal(f.r[i].result, RESULT_PENDING);
 			assert_true(f.r[i].reply[0] >= '2' &&
 			    f.r[i].reply[0] <= '5');
+			/* ok only once the message went out */
+			if (f.r[i].result == RESULT_OK)
+				assert_true(body_sent);
 		}
 		client_free(&f.c);
 	}
@@ -365,6 +610,12 @@ main(void)
 		cmocka_unit_test(test_too_many_recipients),
 		cmocka_unit_test(test_garbage_reply),
 		cmocka_unit_test(test_starttls_auth),
+		cmocka_unit_test(test_eightbit_without_8bitmime),
+		cmocka_unit_test(test_ehlo_temporary),
+		cmocka_unit_test(test_pipelined_data_refused),
+		cmocka_unit_test(test_data_not_354),
+		cmocka_unit_test(test_pipeline_groups),
+		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_random_servers),
 	};
 

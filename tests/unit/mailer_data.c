@@ -107,6 +107,20 @@ test_data_long_lines(void **state)
 	assert_non_null(strstr(out, "b\r\nb"));
 	free(in);
 	free(out);
+
+	/*
+	 * A dot that a break or a lone CR puts at the start of a line is
+	 * stuffed too: "\r\n.\r\n" must never reach the wire from inside.
+	 */
+	in = malloc(1004);
+	memcpy(in, "\n", 1);
+	memset(in + 1, 'b', 998);
+	memcpy(in + 999, ".\nx\r.", 5);
+	out = filter(in, 1004, &f);
+	assert_null(strstr(out, "\r\n.\r\n"));
+	assert_non_null(strstr(out, "b\r\n..\r\nx\r\n..\r\n"));
+	free(in);
+	free(out);
 }
 
 static void
@@ -117,6 +131,12 @@ test_params(void **state)
 	char			 op[100], err[200], x[64];
 
 	(void)state;
+	/* the local part's case counts, the domain's does not */
+	assert_true(param_same_address("a@x.test", "a@X.TEST"));
+	assert_false(param_same_address("A@x.test", "a@x.test"));
+	assert_false(param_same_address("a@x.test", "ab@x.test"));
+	assert_false(param_same_address("a@x.test", "a@x.test.org"));
+	assert_true(param_same_address("\"a@b\"@x.test", "\"a@b\"@x.Test"));
 	assert_int_equal(param_notify("SUCCESS,DELAY"), 0);
 	assert_int_equal(param_notify("NEVER"), 0);
 	assert_int_equal(param_notify("NEVER,SUCCESS"), -1);
@@ -157,8 +177,12 @@ test_params(void **state)
 	assert_int_equal(t.data, 5);
 	assert_int_equal(t.dot, 7);
 	assert_int_equal(t.mail, 300);
+	assert_int_equal(t.connect, 0);		/* the config's */
+	assert_int_equal(param_timeouts("connect=4", &t), 0);
+	assert_int_equal(t.connect, 4);
 	assert_int_equal(param_timeouts("9", &t), 0);
 	assert_int_equal(t.greeting, 9);
+	assert_int_equal(t.connect, 9);
 	assert_int_equal(param_timeouts("bogus=1", &t), -1);
 }
 
