@@ -312,8 +312,6 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	struct rcpt_status	 st;
 	enum outcome		 out;
 	char			 word[16];
-	static const char *const events[] = { "delivered", "deferred",
-	    "failed", "deferred" };
 
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
@@ -327,21 +325,7 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 		}
 	} else
 		out = job_failure(r, j, st.reply, sizeof(st.reply));
-	st.state = out == OUT_DONE ? RCPT_DONE : out == OUT_FAIL ?
-	    RCPT_FAILED : RCPT_DEFERRED;
-	if (st.state == RCPT_DEFERRED)
-		retry_defer(r, &m->env, &st, &out);
-	queue_set_state(&m->env, addr, &st);
-	journal_msg(r, m, addr, events[out], hosts, st.reply, NULL);
-	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,
-	    events[out], st.reply);
-	if (out == OUT_DONE)
-		r->delivered++;
-	else if (out == OUT_FAIL)
-		r->failed++;
-	else
-		r->deferred++;
-	return out;
+	return record_outcome(r, m, ri, out, &st, hosts);
 }
 
 /*

@@ -41,32 +41,17 @@ record(struct runner *r, struct msg *m, size_t i, enum outcome out,
 {
 	const char		*addr = m->env.rcpts[i].addr;
 	struct rcpt_status	 st;
-	static const char *const events[] = { "delivered", "deferred",
-	    "failed", "deferred" };
 
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
 	st.tries++;
 	strlcpy(st.reply, reply, sizeof(st.reply));
-	st.state = out == OUT_DONE ? RCPT_DONE : out == OUT_FAIL ?
-	    RCPT_FAILED : RCPT_DEFERRED;
 	if (out == OUT_SYSFAIL)
 		alert_postmaster(r, "local", reply);
-	if (st.state == RCPT_DEFERRED)
-		retry_defer(r, &m->env, &st, &out);
+	out = record_outcome(r, m, i, out, &st, "local");
 	/* local_deliver said which success DSN, if any, a delivery owes */
 	if (out != OUT_DONE || !notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
 		m->notified[i] = NOTE_NONE;
-	queue_set_state(&m->env, addr, &st);
-	journal_msg(r, m, addr, events[out], "local", reply, NULL);
-	log_info("message %lu: <%s>: %s: %s", (unsigned long)m->id, addr,
-	    events[out], reply);
-	if (out == OUT_DONE)
-		r->delivered++;
-	else if (out == OUT_FAIL)
-		r->failed++;
-	else
-		r->deferred++;
 }
 
 static void

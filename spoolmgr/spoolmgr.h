@@ -101,6 +101,10 @@ size_t	remote_pending(void);
 void	child_deliver(struct runner *r, const struct msg *m,
 	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
 
+/* outcome.c: state, journal, log and counters after an attempt */
+enum outcome record_outcome(struct runner *r, struct msg *m, size_t ri,
+	    enum outcome out, struct rcpt_status *st, const char *where);
+
 /* retry.c: intervals, expiry, per-domain next-try */
 time_t	retry_interval(const struct config *cf, int tries);
 void	retry_defer(const struct runner *r, const struct envelope *env,
