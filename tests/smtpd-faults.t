@@ -3,20 +3,11 @@
 # the spool writer fail.  The client gets 451 4.3.0, no N.WRK, N.TXT,
 # N.CMD or N.TMP is left, and the same session can send the next message.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 12
 
-SMTPD=$TOP/smtpd/smtpd
 PORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
-cat > "$T/smtpgate.conf" <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-localdomains=example.test
-logfile=$T/smtpd.log
-user=nobody
-EOF
+smtpd_conf > "$T/smtpgate.conf"
 # The strace options of the next connection are read from $T/strace.
 cat > "$T/wrap" <<EOF
 #!/bin/sh

@@ -3,26 +3,16 @@
 # before the session, spools what swaks and smtplib send (20 clients at
 # once), and answers 421 on a bad configuration or when it would be root.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 17
 
-SMTPD=$TOP/smtpd/smtpd
 ADDR=127.0.2.1
 PORT=$(free_port)
 BADPORT=$(free_port)
 ROOTPORT=$(free_port)
 V6PORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
 conf() {	# conf USER
-	cat <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-localdomains=example.test
-relayclients=192.0.2.0/24
-logfile=$T/smtpd.log
-user=$1
-EOF
+	smtpd_conf relayclients=192.0.2.0/24 "user=$1"
 }
 conf nobody > "$T/smtpgate.conf"
 conf root > "$T/root.conf"
@@ -39,31 +29,6 @@ bg inetd -i -E "$T/inetd.conf"
 INETD=$!
 wait_port "$ADDR" "$PORT"
 
-# raw PORT: sends stdin after the greeting; prints replies until EOF.
-raw() {
-	python3 -c '
-import socket, sys
-data = sys.stdin.buffer.read()
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
-s.settimeout(10)
-out = s.recv(4096)
-s.sendall(data)
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
-sys.stdout.buffer.write(out)' "$ADDR" "$1"
-}
-body() {
-	python3 -c '
-import sys
-t = open(sys.argv[1], "rb").read()
-i = t.index(b"\n")
-while t[i + 1:i + 2] == b"\t":
-    i = t.index(b"\n", i + 1)
-sys.stdout.buffer.write(t[i + 1:])' "$1"
-}
 
 # 1-6: one message from swaks
 printf 'Subject: via inetd\n\nhello\n..\n' > "$T/msg"

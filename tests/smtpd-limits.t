@@ -6,24 +6,12 @@
 # so that input is always waiting.  Started as root, smtpd is nobody
 # before it reads the session (strace shows the order).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 18
 
-SMTPD=$TOP/smtpd/smtpd
 PORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
-cat > "$T/smtpgate.conf" <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-localdomains=example.test
-logfile=$T/smtpd.log
-user=nobody
-timeout=2
-sessiontimeout=4
-maxsize=2000
-maxerrors=3
-EOF
+smtpd_conf timeout=2 sessiontimeout=4 maxsize=2000 maxerrors=3 \
+    > "$T/smtpgate.conf"
 unset TCPREMOTEIP
 bg tcpserver -HRl0 127.0.0.1 "$PORT" "$SMTPD" -C "$T/smtpgate.conf"
 SLOWPORT=$(free_port)

@@ -4,22 +4,12 @@
 # fd 0 and 1, one smtpd per connection, started as root.  The message is
 # spooled as user=nobody with the client's address from getpeername.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 5
 
-SMTPD=$TOP/smtpd/smtpd
 ADDR=127.0.2.10
 PORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
-cat > "$T/smtpgate.conf" <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-localdomains=example.test
-relayclients=192.0.2.0/24
-logfile=$T/smtpd.log
-user=nobody
-EOF
+smtpd_conf relayclients=192.0.2.0/24 > "$T/smtpgate.conf"
 unset TCPREMOTEIP
 bg systemd-socket-activate --accept --inetd -l "$ADDR:$PORT" \
     "$SMTPD" -C "$T/smtpgate.conf" 2> "$T/activate.err"

@@ -3,26 +3,15 @@
 # socket): messages land in the spool byte for byte, refusals leave
 # nothing, pipelining keeps replies in order, 100 recipients.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 31
 
-SMTPD=$TOP/smtpd/smtpd
 PORT=$(free_port)
 RELAYPORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
 for i in $(seq 1 105); do mkdir "$T/mail/example.test/u$i"; done
 printf 'sales: bob\n' > "$T/aliases"
 conf() {	# conf RELAYCLIENTS
-	cat <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-aliases=$T/aliases
-localdomains=example.test
-relayclients=$1
-logfile=$T/smtpd.log
-user=nobody
-EOF
+	smtpd_conf "aliases=$T/aliases" "relayclients=$1"
 }
 conf 192.0.2.0/24 > "$T/smtpgate.conf"
 conf 127.0.0.0/8 > "$T/relay.conf"
@@ -30,35 +19,9 @@ bg tcpserver -HRl0 127.0.0.1 "$PORT" "$SMTPD" -C "$T/smtpgate.conf"
 bg tcpserver -HRl0 127.0.0.1 "$RELAYPORT" "$SMTPD" -C "$T/relay.conf"
 wait_port 127.0.0.1 "$PORT" && wait_port 127.0.0.1 "$RELAYPORT"
 
-# raw PORT: sends stdin to smtpd in one write after the greeting and
-# prints every reply until smtpd closes the connection.
-raw() {
-	python3 -c '
-import socket, sys
-data = sys.stdin.buffer.read()
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10)
-s.settimeout(10)
-out = s.recv(4096)
-s.sendall(data)
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
-sys.stdout.buffer.write(out)' "$1"
-}
 # codes: the reply codes of the last line of each reply, on one line.
 codes() { tr -d '\r' | grep -E '^[0-9]{3}( |$)' | cut -c1-3 | tr '\n' ' '; }
 # body FILE: the spooled text after smtpd's Received: header.
-body() {
-	python3 -c '
-import sys
-t = open(sys.argv[1], "rb").read()
-i = t.index(b"\n")
-while t[i + 1:i + 2] == b"\t":
-    i = t.index(b"\n", i + 1)
-sys.stdout.buffer.write(t[i + 1:])' "$1"
-}
 # same_body FILE WANT DESC: the spooled text is exactly the bytes WANT.
 same_body() {
 	body "$1" > "$T/got"

@@ -4,9 +4,9 @@
 # client's address from getpeername, and refuses to relay for a client
 # outside relayclients.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/smtpd-env.sh"
 plan 10
 
-SMTPD=$TOP/smtpd/smtpd
 # tools/deps.sh unpacks xinetd here: it cannot be installed beside
 # openbsd-inetd.  One installed system-wide does as well.
 XINETD=/opt/smtpgate-test/xinetd/usr/sbin/xinetd
@@ -14,18 +14,8 @@ XINETD=/opt/smtpgate-test/xinetd/usr/sbin/xinetd
 ADDR=127.0.2.9
 PORT=$(free_port)
 NORELAYPORT=$(free_port)
-make_spool "$T/spool"
-mkdir -p "$T/mail/example.test/bob"
 conf() {	# conf RELAYCLIENTS
-	cat <<EOF
-hostname=mx.example.test
-spool=$T/spool
-mailroot=$T/mail
-localdomains=example.test
-relayclients=$1
-logfile=$T/smtpd.log
-user=nobody
-EOF
+	smtpd_conf "relayclients=$1"
 }
 conf 127.0.0.0/8 > "$T/smtpgate.conf"
 conf '192.0.2.0/24 ::1/128' > "$T/norelay.conf"
@@ -59,15 +49,6 @@ bg "$XINETD" -dontfork -f "$T/xinetd.conf" -pidfile "$T/xinetd.pid"
 XPID=$!
 wait_port "$ADDR" "$PORT" && wait_port "$ADDR" "$NORELAYPORT"
 
-body() {	# body FILE: the spooled text after smtpd's Received: header
-	python3 -c '
-import sys
-t = open(sys.argv[1], "rb").read()
-i = t.index(b"\n")
-while t[i + 1:i + 2] == b"\t":
-    i = t.index(b"\n", i + 1)
-sys.stdout.buffer.write(t[i + 1:])' "$1"
-}
 spooled() { ls "$T/spool/in" | grep -v '^seq$' | sort -n | tr '\n' ' '; }
 
 # 1-6: a message for a local user, from a client that may relay
