@@ -219,9 +219,11 @@ start_tls(struct session *s)
 			    s->host->name, SSL_get_version(s->conn.ssl));
 		return 0;
 	}
-	/* nothing more is said on a connection whose TLS failed */
+	/* Nothing more is said on a connection whose TLS failed.  454
+	 * (RFC 3207) lets spoolmgr tell our relay's TLS failing, a fault of
+	 * the configuration, from the relay's own "try later". */
 	s->tls_failed = 1;
-	snprintf(why, sizeof(why), "421 4.7.0 %s [%s]:%d: %s", s->host->name,
+	snprintf(why, sizeof(why), "454 4.7.0 %s [%s]:%d: %s", s->host->name,
 	    s->host->address, s->host->port, err);
 	client_lost(&s->client, why);
 	return -1;

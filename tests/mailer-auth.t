@@ -129,7 +129,7 @@ like "$(x "$T/n.conf" 2> /dev/null)" '^far@away.test fail 554 5\.7\.1 ' \
 # The certificate must check out before the credentials go.
 n=$(grep -c 'sasl_username' "$PF/maillog")
 out=$(SSL_CERT_FILE=/dev/null x "$T/c.conf" 2> /dev/null)
-like "$out" '^far@away.test defer 421 4\.7\.0 .*certificate' "an untrusted certificate: defer"
+like "$out" '^far@away.test defer 454 4\.7\.0 .*certificate' "an untrusted certificate: defer"
 is "$(grep -c 'sasl_username' "$PF/maillog")" "$n" "... and no AUTH was tried"
 
 conf "$T/m.conf" "relayhost=127.0.0.1:$SMTP" "authfile=$T/missing"
