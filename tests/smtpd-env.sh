@@ -3,6 +3,10 @@
 #   smtpd_conf [KEY=VALUE...]  a test configuration on stdout; a later
 #                              key overrides an earlier one
 #   body FILE                  a spooled text after smtpd's Received:
+#   hold_session PORT          a session to ${ADDR:-127.0.0.1}:PORT held
+#                              open after its greeting, until
+#                              release_session (smtpd has dropped root
+#                              by then: the greeting comes after the drop)
 #   raw PORT                   stdin sent in one write after the greeting
 #                              to ${ADDR:-127.0.0.1}:PORT; every reply out
 
@@ -40,4 +44,21 @@ while True:
         break
     out += b
 sys.stdout.buffer.write(out)' "${ADDR:-127.0.0.1}" "$1"
+}
+
+hold_session() {
+	rm -f "$T/greeted"
+	python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
+s.recv(4096)
+open(sys.argv[3], "w").close()
+time.sleep(3)' "${ADDR:-127.0.0.1}" "$1" "$T/greeted" &
+	_held=$!
+	wait_for 5 test -e "$T/greeted"
+}
+
+release_session() {
+	kill "$_held" 2>/dev/null
+	wait "$_held" 2>/dev/null
 }

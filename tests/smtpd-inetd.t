@@ -48,19 +48,10 @@ like "$(cat "$T/smtpd.log")" 'smtpd\[[0-9]+\]: message 1: accepted from <a@remot
     "one log line for the accepted message, with its number"
 
 # 7: smtpd runs as nobody during the session
-# The greeting comes after the drop to nobody: wait for it, not for the
-# process, which is root for a moment after the fork.
-python3 -c '
-import socket, sys, time
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
-s.recv(4096)
-open(sys.argv[3], "w").close()
-time.sleep(3)' "$ADDR" "$PORT" "$T/greeted" &
-holder=$!
-wait_for 5 test -e "$T/greeted"
+hold_session "$PORT"
 is "$(ps -o user= --ppid "$INETD" | sort -u | tr -d ' \n')" "nobody" \
     "the session process runs as nobody"
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+release_session
 
 # 8-11: 20 clients at once
 python3 - "$ADDR" "$PORT" > "$T/many.out" 2>&1 <<'EOF'

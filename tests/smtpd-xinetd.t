@@ -71,19 +71,10 @@ like "$(head -3 "$T/spool/in/1.TXT" | tr '\n\t' '~_')" \
     "Received: names HELO, [127.0.0.1], ESMTP and id 1"
 
 # 7: smtpd runs as nobody during the session, xinetd stays root
-# The greeting comes after the drop to nobody: wait for it, not for the
-# process, which is root for a moment after the fork.
-python3 -c '
-import socket, sys, time
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
-s.recv(4096)
-open(sys.argv[3], "w").close()
-time.sleep(3)' "$ADDR" "$PORT" "$T/greeted" &
-holder=$!
-wait_for 5 test -e "$T/greeted"
+hold_session "$PORT"
 is "$(ps -o user= --ppid "$XPID" | sort -u | tr -d ' \n')/$(ps -o user= -p "$XPID" | tr -d ' ')" \
     "nobody/root" "the session process runs as nobody under root's xinetd"
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+release_session
 
 # 8-10: 127.0.0.1 is not in this service's relayclients
 out=$(swaks --server "$ADDR:$NORELAYPORT" --from a@remote.test \
