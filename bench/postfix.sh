@@ -1,4 +1,5 @@
-# A private Postfix for bench/run.sh (sourced; not run on its own).
+# A private Postfix for bench/run.sh (sourced after tests/postfix-env.sh;
+# not run on its own).
 #
 # postfix_config DIR PORT VMAIL writes DIR/main.cf and DIR/master.cf for an
 # instance whose smtpd listens on 127.0.0.1:PORT and accepts mail for
@@ -16,7 +17,7 @@
 #   chroot off, maillog_file     as in the tests (PEERS.md)
 
 postfix_config() {
-	local dir=$1 port=$2 vmail=$3 s
+	local dir=$1 port=$2 vmail=$3
 	mkdir -p "$dir/queue" "$dir/data" "$vmail"
 	chown postfix "$dir/data"
 	chown nobody:nogroup "$vmail"
@@ -46,22 +47,7 @@ virtual_mailbox_maps = static:bench.test/user/
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 EOF
-	{
-		echo "127.0.0.1:$port inet n - n - - smtpd"
-		for s in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
-		    "qmgr unix n - n 300 1 qmgr" "tlsmgr unix - - n 1000? 1 tlsmgr" \
-		    "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" \
-		    "defer unix - - n - 0 bounce" "trace unix - - n - 0 bounce" \
-		    "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
-		    "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" \
-		    "relay unix - - n - - smtp" "showq unix n - n - - showq" \
-		    "error unix - - n - - error" "retry unix - - n - - error" \
-		    "discard unix - - n - - discard" "local unix - n n - - local" \
-		    "virtual unix - n n - - virtual" "anvil unix - - n - 1 anvil" \
-		    "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"; do
-			echo "$s"
-		done
-	} > "$dir/master.cf"
+	postfix_master_cf "$port" > "$dir/master.cf"
 }
 
 # postfix_master_pid DIR: the pid of the instance's master, if it runs.

@@ -11,6 +11,7 @@
 # loop is bounded in count and in time; all traffic stays on 127.0.0.1.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/postfix-env.sh"
 . "$TOP/bench/postfix.sh"
 B=$(mktemp -d /tmp/smtpgate-bench.XXXXXX)
 chmod 755 "$B"

@@ -7,6 +7,7 @@
 # and a failed handshake is followed by a second try in clear.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
+. "$(dirname "$0")/postfix-env.sh"
 plan 19
 
 PF=$T/pf
@@ -75,21 +76,7 @@ smtp_tls_security_level = none
 smtpd_tls_loglevel = 1
 relay_domains = near.test
 EOF
-{
-	echo "127.0.0.1:$SMTP inet n - n - - smtpd"
-	for s in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
-	    "qmgr unix n - n 300 1 qmgr" "tlsmgr unix - - n 1000? 1 tlsmgr" \
-	    "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" \
-	    "defer unix - - n - 0 bounce" "trace unix - - n - 0 bounce" \
-	    "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
-	    "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" \
-	    "relay unix - - n - - smtp" "showq unix n - n - - showq" \
-	    "error unix - - n - - error" "retry unix - - n - - error" \
-	    "discard unix - - n - - discard" "anvil unix - - n - 1 anvil" \
-	    "scache unix - - n - 1 scache" "postlog unix-dgram n - n - 1 postlogd"; do
-		echo "$s"
-	done
-} > "$PF/master.cf"
+postfix_master_cf "$SMTP" > "$PF/master.cf"
 trap 'postfix -c "$PF" stop > /dev/null 2>&1; doveadm -c "$PF/dc/dovecot.conf" stop 2> /dev/null; cleanup' EXIT
 postfix -c "$PF" start > /dev/null 2>&1
 wait_port 127.0.0.1 "$SMTP"
