@@ -201,6 +201,29 @@ send_query(struct mx_dns *dns, ldns_pkt *query, ldns_pkt **reply)
 	return s;
 }
 
+/* The reply came but ldns could not read it: a malformed packet. */
+static int
+unreadable(ldns_status s)
+{
+	switch (s) {
+	case LDNS_STATUS_LABEL_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_UNDERFLOW:
+	case LDNS_STATUS_PACKET_OVERFLOW:
+	case LDNS_STATUS_INVALID_POINTER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_HEADER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_QUESTION:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ANSWER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_AUTHORITY:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ADDITIONAL:
+	case LDNS_STATUS_WIRE_RDATA_ERR:
+	case LDNS_STATUS_RDATA_OVERFLOW:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Why a send failed, in words for the administrator. */
 static void
 send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
@@ -216,6 +239,9 @@ send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
 		snprintf(err, errlen, "%sno DNS reply within %d second%s "
 		    "(%s)", via, dns->timeout, dns->timeout == 1 ? "" : "s",
 		    question);
+	else if (unreadable(s))
+		snprintf(err, errlen, "%smalformed DNS reply: %s (%s)", via,
+		    ldns_get_errorstr_by_id(s), question);
 	else
 		snprintf(err, errlen, "%s%s%s (%s)", via,
 		    over_tcp ? "" : "DNS query failed: ",
