@@ -313,11 +313,13 @@ own_loop_reason(const char *domain, const struct mx_host *self,
 /*
  * RFC 5321 5.1 again, by address: an exchanger at one of this host's
  * own addresses is this host, whatever its name.  It is dropped with
- * every exchanger of its preference or worse; none left is a loop.
+ * every exchanger of its preference or worse; none left is a loop,
+ * unless better exchangers (best_pref) were listed but have no address
+ * now: then the mail waits for them.
  */
 static enum mx_status
-drop_own_addresses(struct lookup *lk, enum mx_source source, char *err,
-    size_t errlen)
+drop_own_addresses(struct lookup *lk, enum mx_source source, int best_pref,
+    char *err, size_t errlen)
 {
 	struct mx_own	 own;
 	struct mx_host	*self;
@@ -333,6 +335,13 @@ drop_own_addresses(struct lookup *lk, enum mx_source source, char *err,
 	if (at == lk->list->count)
 		return MX_OK;
 	self = &lk->list->hosts[at];
+	if (kept == 0 && self->preference > best_pref) {
+		snprintf(err, errlen, "unable to find the primary relay for "
+		    "%s: the exchangers better than %s (MX %d, at %s, an "
+		    "address of this host) have no address now", lk->domain,
+		    self->name, self->preference, self->address);
+		return MX_TEMPFAIL;
+	}
 	if (kept == 0) {
 		own_loop_reason(lk->domain, self, source, err, errlen);
 		return MX_LOOP;
@@ -358,7 +367,7 @@ find_all(struct lookup *lk, char *err, size_t errlen)
 	    (st = drop_self(lk, v, &n, implicit, err, errlen)) == MX_OK &&
 	    (st = resolve_all(lk, v, n, implicit, err, errlen)) == MX_OK)
 		st = drop_own_addresses(lk, implicit ? SOURCE_IMPLICIT :
-		    SOURCE_MX, err, errlen);
+		    SOURCE_MX, v[0].preference, err, errlen);
 	free(v);
 	return st;
 }
@@ -381,7 +390,7 @@ mx_lookup(const char *domain, const struct mx_options *opt,
 	lk.domain = domain;
 	if (domain[0] == '[') {
 		if ((st = use_literal(domain, list, err, errlen)) == MX_OK)
-			st = drop_own_addresses(&lk, SOURCE_LITERAL, err,
+			st = drop_own_addresses(&lk, SOURCE_LITERAL, 0, err,
 			    errlen);
 	} else if ((why = mx_check_domain(domain, name, sizeof(name))) !=
 	    NULL) {

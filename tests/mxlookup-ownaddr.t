@@ -11,7 +11,7 @@
 . "$(dirname "$0")/spoolmgr-env.sh"
 
 MX=${MXLOOKUP:-$TOP/mxlookup/mxlookup}
-plan 26
+plan 28
 
 # This host's first IPv4 address that is not on lo, if any.
 IFADDR=$(ip -o -4 addr show 2>/dev/null | awk '$2 != "lo" { sub("/.*", "", $4); print $4; exit }')
@@ -47,6 +47,11 @@ half IN MX 10 mx.half
 half IN MX 20 mx.good
 mx.half IN A 127.0.14.5
 mx.half IN A 127.0.0.1
+; the better MX has no address now, the other is this host: not a
+; loop yet, the mail waits for the better one (Postfix: 4.4.4)
+primary IN MX 10 mx.noaddr
+primary IN MX 20 mx.me
+mx.noaddr IN TXT "no address yet"
 ; this host's IPv6 loopback
 six IN MX 10 mx.six
 mx.six IN AAAA ::1
@@ -105,6 +110,11 @@ like "$errout" "no MX record, and its address 127\.0\.0\.1 is one of this host's
 
 look half.test
 is "$rc" 76 "an exchanger with one address of this host's, at the best preference: EX_PROTOCOL"
+
+look primary.test
+is "$rc" 75 "the better MX has no address, the worse one is this host: EX_TEMPFAIL"
+like "$errout" "unable to find the primary relay for primary\.test" \
+    "the better MX has no address: said so"
 
 look '[127.0.0.1]'
 is "$rc" 76 "the address literal [127.0.0.1]: EX_PROTOCOL"
