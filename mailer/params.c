@@ -97,8 +97,9 @@ param_rcpt_operand(char *text, const char *default_notify,
 	while (rest) {
 		if (dsn_next_param(&rest, &keyword, &value) == -1 ||
 		    operand_param(keyword, value, r) == -1) {
-			snprintf(err, errlen, "%s: bad recipient parameter %s%s%s",
-			    addr, keyword, value ? "=" : "", value ? value : "");
+			/* the value may be long or hostile: named, not shown */
+			snprintf(err, errlen, "%s: bad recipient parameter %s",
+			    addr, keyword);
 			return -1;
 		}
 	}
