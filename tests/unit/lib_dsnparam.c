@@ -213,6 +213,50 @@ test_orcpt_hostile(void **state)
 	}
 }
 
+/* A small fixed-seed generator: the same strings on every run. */
+static unsigned long
+next_random(unsigned long *seed)
+{
+	*seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+	return *seed >> 33;
+}
+
+/*
+ * Hostile strings from an alphabet of the bytes that matter: whatever
+ * is accepted is 7-bit graphic, at most 500 octets, and read back as
+ * itself (what smtpd spools, mailer takes and sends unchanged).
+ */
+static void
+test_orcpt_random(void **state)
+{
+	static const char alphabet[] = "+\\x{}=;@\"> aF09Zrfc822utf-8"
+	    "\x01\r\n\x7f\x80\x9f\xa0\xc3\xb6\xe6\x97\xa5\xed\xf0\x9f\x98\xff";
+	unsigned long	 seed = 8;
+	char		 in[80], out[DSN_ORCPT_MAX + 1], again[DSN_ORCPT_MAX + 1];
+	int		 accepted = 0;
+
+	(void)state;
+	for (int i = 0; i < 50000; i++) {
+		size_t	 len = next_random(&seed) % 40, j;
+
+		j = (size_t)snprintf(in, sizeof(in), "%s",
+		    next_random(&seed) % 2 ? "utf-8;" : "rfc822;");
+		for (; len-- > 0; j++)
+			in[j] = alphabet[next_random(&seed) %
+			    (sizeof(alphabet) - 1)];
+		in[j] = '\0';
+		if (dsn_orcpt_canon(in, out, sizeof(out)) != 0)
+			continue;
+		accepted++;
+		assert_true(strlen(out) <= DSN_ORCPT_MAX);
+		for (const char *p = out; *p; p++)
+			assert_true(*p >= 33 && *p <= 126);
+		assert_int_equal(dsn_orcpt_canon(out, again, sizeof(again)), 0);
+		assert_string_equal(out, again);
+	}
+	assert_true(accepted > 1000);	/* the test saw both outcomes */
+}
+
 static void
 test_orcpt_field(void **state)
 {
@@ -336,6 +380,7 @@ main(void)
 		cmocka_unit_test(test_orcpt_cases),
 		cmocka_unit_test(test_orcpt_of_addr),
 		cmocka_unit_test(test_orcpt_hostile),
+		cmocka_unit_test(test_orcpt_random),
 		cmocka_unit_test(test_orcpt_field),
 		cmocka_unit_test(test_envid),
 		cmocka_unit_test(test_notify_ret),
