@@ -33,8 +33,11 @@ param_same_address(const char *a, const char *b)
 	    strcasecmp(at_a, at_b) == 0;
 }
 
-/* The address of an operand: "<ADDR>" (ADDR may quote a space or ">")
- * or a bare ADDR up to the first space; *rest points after it. */
+/*
+ * The address of an operand: "<ADDR>", ending at the first ">" outside
+ * quotes (ADDR may quote a space or ">"), or a bare ADDR up to the
+ * first space; *rest points after it.
+ */
 static char *
 operand_address(char *text, char **rest)
 {

@@ -167,7 +167,9 @@ check_args(const struct xargs *a)
 	if (a->ret && dsn_ret_canon(a->ret) == NULL)
 		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->ret);
 	if (a->envid && dsn_envid_canon(a->envid, NULL, 0) == -1)
-		errx(EX_USAGE, "-V %s: not xtext (RFC 3461)", a->envid);
+		errx(EX_USAGE, "-V %s: not an envelope id (RFC 3461: xtext "
+		    "of printable ASCII, at most %d octets)", a->envid,
+		    DSN_ENVID_MAX);
 }
 
 static void
