@@ -12,7 +12,8 @@
 struct recipient {
 	char	*addr;		/* local@domain, without brackets */
 	char	*notify;	/* DSN NOTIFY value, or NULL */
-	char	*orcpt;		/* DSN ORCPT value (addr-type;xtext), or NULL */
+	char	*orcpt;		/* DSN ORCPT (addr-type;value), canonical as
+				   lib/dsnparam.h makes it, or NULL */
 };
 
 struct extra_line {

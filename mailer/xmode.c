@@ -161,25 +161,30 @@ check_args(const struct xargs *a)
 {
 	if (strcmp(a->sender, "<>") != 0 && param_address(a->sender, 1) == -1)
 		errx(EX_DATAERR, "%s: not a valid sender address", a->sender);
-	if (a->notify && param_notify(a->notify) == -1)
+	if (a->notify && dsn_notify_canon(a->notify, NULL, 0) == -1)
 		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
 		    a->notify);
-	if (a->ret && param_ret(a->ret) == -1)
+	if (a->ret && dsn_ret_canon(a->ret) == NULL)
 		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->ret);
-	if (a->envid && param_xtext(a->envid) == -1)
-		errx(EX_USAGE, "-V %s: not xtext (RFC 3461)", a->envid);
+	if (a->envid && dsn_envid_canon(a->envid, NULL, 0) == -1)
+		errx(EX_USAGE, "-V %s: not an envelope id (RFC 3461: xtext "
+		    "of printable ASCII, at most %d octets)", a->envid,
+		    DSN_ENVID_MAX);
 }
 
 static void
 build_msg(struct client_msg *msg, const struct xargs *a, int argc,
     char **argv)
 {
+	static char envid[DSN_ENVID_MAX + 1];
 	char	 why[512];
 
 	memset(msg, 0, sizeof(*msg));
 	msg->sender = strcmp(a->sender, "<>") == 0 ? "" : a->sender;
 	msg->ret = a->ret;
-	msg->envid = a->envid;
+	/* checked in check_args; sent canonical (RFC 3461 xtext) */
+	if (a->envid && dsn_envid_canon(a->envid, envid, sizeof(envid)) == 0)
+		msg->envid = envid;
 	msg->smtputf8 = a->utf8;
 	msg->nrcpts = (size_t)(argc - optind);
 	if ((msg->rcpts = calloc(msg->nrcpts, sizeof(*msg->rcpts))) == NULL)

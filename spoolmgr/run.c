@@ -20,9 +20,10 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "log.h"
-#include "text.h"
 #include "spoolmgr.h"
+#include "text.h"
 
 #define PASSES	3	/* notices written by a run are delivered by it */
 #define GROUP_MAX 100	/* recipients a transaction (RFC 5321 4.5.3.1.8) */
@@ -50,7 +51,8 @@ record(struct runner *r, struct msg *m, size_t i, enum outcome out,
 		alert_postmaster(r, "local", reply);
 	out = record_outcome(r, m, i, out, &st, "local");
 	/* local_deliver said which success DSN, if any, a delivery owes */
-	if (out != OUT_DONE || !notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
+	if (out != OUT_DONE ||
+	    !dsn_notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
 		m->notified[i] = NOTE_NONE;
 }
 

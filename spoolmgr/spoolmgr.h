@@ -141,12 +141,10 @@ int	dsn_compose(struct buf *out, const struct dsn_info *info);
 int	bounce_message(struct runner *r, struct msg *m);
 void	bounce_delay_warning(struct runner *r, struct msg *m);
 void	bounce_success(struct runner *r, struct msg *m);
-int	notify_wants(const char *notify, const char *what);
 void	alert_postmaster(struct runner *r, const char *kind,
 	    const char *text);
 void	postmaster_addr(const struct config *cf, char *out, size_t len);
 void	rfc5322_date(time_t t, char *out, size_t len);
-void	xtext_decode(const char *in, char *out, size_t outlen);
 
 /* journal.c: one line per attempt, SPOOL/journal/YYYY-MM-DD */
 struct jentry {

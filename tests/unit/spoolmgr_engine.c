@@ -103,24 +103,6 @@ test_maildir_name(void **state)
 }
 
 static void
-test_xtext_and_notify(void **state)
-{
-	char	 out[64];
-
-	(void)state;
-	xtext_decode("rfc822;a+2Bb@x.test", out, sizeof(out));
-	assert_string_equal(out, "rfc822;a+b@x.test");
-	xtext_decode("plain+", out, sizeof(out));
-	assert_string_equal(out, "plain+");
-	assert_true(notify_wants(NULL, "FAILURE"));
-	assert_true(notify_wants(NULL, "DELAY"));
-	assert_false(notify_wants(NULL, "SUCCESS"));
-	assert_false(notify_wants("NEVER", "FAILURE"));
-	assert_true(notify_wants("SUCCESS,FAILURE", "failure"));
-	assert_false(notify_wants("SUCCESS", "DELAY"));
-}
-
-static void
 test_dsn_compose(void **state)
 {
 	char			 path[] = "/tmp/spoolmgr-unit-XXXXXX";
@@ -392,7 +374,6 @@ main(void)
 		cmocka_unit_test(test_retry_defer_expires_after_queuelife),
 		cmocka_unit_test(test_status_of_reply),
 		cmocka_unit_test(test_maildir_name),
-		cmocka_unit_test(test_xtext_and_notify),
 		cmocka_unit_test(test_dsn_compose),
 		cmocka_unit_test(test_journal_round_trip_and_prune),
 		cmocka_unit_test(test_lock_survives_save),
