@@ -102,100 +102,6 @@ job_start(struct runner *r, struct job *j)
 	return 0;
 }
 
-/* The reply mailer gave for addr, and its word; NULL when none. */
-static const char *
-result_for(struct buf *out, const char *addr, char word[16])
-{
-	size_t	 alen = strlen(addr);
-
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, "out ", 4) != 0)
-			continue;
-		if (strncasecmp(p + 4, addr, alen) != 0 || p[4 + alen] != ' ')
-			continue;
-		p += 4 + alen + 1;
-		if (sscanf(p, "%15s", word) != 1)
-			return NULL;
-		return p + strlen(word) + (p[strlen(word)] == ' ');
-	}
-	return NULL;
-}
-
-static int
-report_number(struct buf *out, const char *key, int *value)
-{
-	size_t	 klen = strlen(key);
-
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
-			return sscanf(p + klen + 1, "%d", value) == 1 ? 0 : -1;
-	return -1;
-}
-
-/* The text of the report's line "key TEXT", or "" */
-static void
-report_text(struct buf *out, const char *key, char *text, size_t len)
-{
-	size_t	 klen = strlen(key);
-
-	text[0] = '\0';
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
-			strlcpy(text, p + klen + 1, len);
-			text[strcspn(text, "\n")] = '\0';
-			return;
-		}
-}
-
-/* The hosts the job tried, "name[addr] ..." for the journal. */
-static void
-hosts_tried(struct buf *out, char *hosts, size_t len)
-{
-	char	 name[256], addr[64], one[340];
-
-	hosts[0] = '\0';
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, "host ", 5) != 0 ||
-		    sscanf(p + 5, "%255s %63s", name, addr) != 2)
-			continue;
-		snprintf(one, sizeof(one), "%s%s[%s]", hosts[0] ? " " : "",
-		    name, addr);
-		strlcat(hosts, one, len);
-	}
-}
-
-/*
- * The one host a job talked to, as Remote-MTA names it (no port, no
- * brackets, no final dot); 0 when it had none, or several: mailer does
- * not say which of them answered.
- */
-static int
-single_host(struct buf *out, char *name, size_t namelen)
-{
-	char	 first[256] = "", *p = first, *colon;
-	int	 hosts = 0;
-
-	for (char *l = out->data; l && *l; l = strchr(l, '\n') ?
-	    strchr(l, '\n') + 1 : NULL)
-		if (strncmp(l, "host ", 5) == 0 && hosts++ == 0)
-			sscanf(l + 5, "%255s", first);
-	if (hosts != 1)
-		return 0;
-	if (*p == '[') {
-		p++;
-		p[strcspn(p, "]")] = '\0';
-	} else if ((colon = strchr(p, ':')) != NULL && colon == strrchr(p, ':'))
-		*colon = '\0';		/* relayhost's "name:port" */
-	if (*p && p[strlen(p) - 1] == '.')
-		p[strlen(p) - 1] = '\0';
-	strlcpy(name, p, namelen);
-	return name[0] != '\0';
-}
-
 /* Remembers, for this run's DSNs, the host that answered recipient ri. */
 static void
 set_remote(struct msg *m, size_t ri, const char *host)
@@ -308,7 +214,7 @@ static enum outcome
 apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 {
 	struct msg		*m = j->m;
-	const char		*addr = m->env.rcpts[ri].addr, *text;
+	const char		*addr = m->env.rcpts[ri].addr;
 	struct rcpt_status	 st;
 	enum outcome		 out;
 	char			 word[16];
@@ -316,11 +222,11 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
 	st.tries++;
-	if ((text = result_for(&j->out, addr, word)) != NULL) {
+	if (report_result(&j->out, addr, word, sizeof(word), st.reply,
+	    sizeof(st.reply)) == 0) {
 		out = outcome_of(word);
-		strlcpy(st.reply, text, sizeof(st.reply));
-		if (out != OUT_DONE && relay_refuses_us(r, text)) {
-			alert_postmaster(r, "relayhost", text);
+		if (out != OUT_DONE && relay_refuses_us(r, st.reply)) {
+			alert_postmaster(r, "relayhost", st.reply);
 			out = OUT_SYSFAIL;
 		}
 	} else
@@ -341,8 +247,8 @@ job_apply(struct runner *r, struct job *j)
 	char			 hosts[1024], remote[256];
 	int			 any_done = 0, all_deferred = 1, one;
 
-	hosts_tried(&j->out, hosts, sizeof(hosts));
-	one = single_host(&j->out, remote, sizeof(remote));
+	report_hosts(&j->out, hosts, sizeof(hosts));
+	one = report_single_host(&j->out, remote, sizeof(remote));
 	for (size_t i = 0; i < j->n; i++) {
 		if (apply_one(r, j, j->rcpts[i], hosts) == OUT_SYSFAIL)
 			all_deferred = 0;
