@@ -48,56 +48,93 @@ first_line(FILE *fp, char *out, size_t len)
 }
 
 /*
- * Runs argv with stdin from in_fd; its stdout into out, the first line of
- * its stderr into errtext (not to our stderr: cron would mail it); its
- * exit status.
+ * In the child of run_capture: argv with stdin from in_fd, stdout to
+ * out_fd, stderr to err_fd (if any).  A program that cannot be run exits
+ * as the shell's would: 127 when it is missing, 126 otherwise.
  */
-static int
-run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
-    size_t errlen)
+static void
+exec_child(char *const argv[], int in_fd, int out_fd, FILE *errfp)
 {
-	int	 p[2], status;
-	pid_t	 pid;
+	int	 failure;
+
+	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1 ||
+	    (errfp && dup2(fileno(errfp), 2) == -1))
+		_exit(EX_OSERR);
+	execv(argv[0], argv);
+	failure = errno;
+	fprintf(stderr, "%s: %s\n", argv[0], strerror(failure));
+	_exit(failure == ENOENT ? 127 : 126);
+}
+
+/* Everything on fd until its end, into out. */
+static void
+read_all(int fd, struct buf *out)
+{
 	char	 chunk[4096];
 	ssize_t	 n;
-	FILE	*errfp = tmpfile();
 
-	errtext[0] = '\0';
-	if (pipe(p) == -1) {
-		first_line(errfp, errtext, errlen);
-		return EX_OSERR;
-	}
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	if ((pid = fork()) == -1)
-		return EX_OSERR;
-	if (pid == 0) {
-		dup2(in_fd, 0);
-		dup2(p[1], 1);
-		if (errfp)
-			dup2(fileno(errfp), 2);
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(EX_OSFILE);
-	}
-	close(p[1]);
-	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			break;
 		buf_append(out, chunk, (size_t)n);
 	}
-	close(p[0]);
+}
+
+/* The exit status of pid; 128 + the signal when one killed it. */
+static int
+exit_status(pid_t pid)
+{
+	int	 status;
+
 	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = EX_OSERR << 8;
-			break;
-		}
-	first_line(errfp, errtext, errlen);
+		if (errno != EINTR)
+			return EX_OSERR;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Runs argv with stdin from in_fd; its stdout into out, the first line of
+ * its stderr into errtext (not to our stderr: cron would mail it); its
+ * exit status.  When it cannot start (no pipe, no fork), EX_OSERR and
+ * why in errtext, everything opened for it closed again.
+ */
+int
+run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
+    size_t errlen)
+{
+	int	 p[2], status;
+	pid_t	 pid;
+	FILE	*errfp = tmpfile();
+
+	errtext[0] = '\0';
+	if (pipe(p) == -1) {
+		say(errtext, errlen, "%s: pipe: %s", argv[0], strerror(errno));
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == -1) {
+		say(errtext, errlen, "%s: fork: %s", argv[0], strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	if (pid == 0)
+		exec_child(argv, in_fd, p[1], errfp);
+	close(p[1]);
+	read_all(p[0], out);
+	close(p[0]);
+	status = exit_status(pid);
+	first_line(errfp, errtext, errlen);
+	return status;
 }
 
 /* mxlookup's "PREF NAME ADDRESS" lines into mailer's -h arguments. */

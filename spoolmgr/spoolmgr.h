@@ -100,6 +100,8 @@ size_t	remote_pending(void);
 /* child.c: in a child process, one message to one domain */
 void	child_deliver(struct runner *r, const struct msg *m,
 	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
+int	run_capture(char *const argv[], int in_fd, struct buf *out,
+	    char *errtext, size_t errlen);
 
 /* report.c: reading a job's report, each value from its own line only */
 /* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
