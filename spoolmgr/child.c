@@ -216,12 +216,15 @@ child_hosts(struct runner *r, const char *domain, char hosts[][300],
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	status = run_capture(a.v, devnull, &mx, errtext, sizeof(errtext));
 	close(devnull);
+	n = status == 0 ? parse_hosts(&mx, r->cf->remoteport, hosts, report) : 0;
+	if (status == 0 && n == 0) {	/* nothing usable: as NXDOMAIN */
+		say(errtext, sizeof(errtext), "%s printed no exchanger",
+		    r->cf->mxlookup);
+		status = EX_NOHOST;
+	}
 	if (errtext[0])
 		fprintf(report, "mxerr %s\n", errtext);
 	fprintf(report, "mx %d\n", status);
-	n = status == 0 ? parse_hosts(&mx, r->cf->remoteport, hosts, report) : 0;
-	if (status == 0 && n == 0)
-		fprintf(report, "mx %d\n", EX_NOHOST);
 	buf_free(&mx);
 	return n;
 }

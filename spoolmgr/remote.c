@@ -3,6 +3,12 @@
  * process (child.c) runs mxlookup and mailer -x and reports on a pipe.
  * The parent runs at most `sessions` jobs at once and is the only one
  * that writes the spool: it applies each job's results to its message.
+ *
+ * Each job is a process group of its own, killed whole: after
+ * `jobtimeout` and when its report ends.  A mailer that outlived its job
+ * would go on delivering what the parent records as not delivered, and
+ * the next run would send it again.  A delivery is recorded only from
+ * the lines mailer itself printed.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -23,15 +29,15 @@
 #include "log.h"
 #include "spoolmgr.h"
 
-#define JOB_SECONDS	3600	/* a hung child is killed after this */
-
 struct job {
 	struct msg	*m;
 	char		 domain[256];
 	size_t		*rcpts;		/* indices into m->env.rcpts */
 	size_t		 n;
-	pid_t		 pid;
+	pid_t		 pid;		/* and its process group */
+	time_t		 started;
 	int		 fd;
+	int		 signal;	/* the one that ended it, or 0 */
 	struct buf	 out;
 	struct job	*next;
 };
@@ -72,11 +78,39 @@ remote_queue(struct runner *r, struct msg *m, const char *domain,
 	*tail = j;
 }
 
+/* The job's time is up: it, its mxlookup and its mailer go at once. */
+static void
+kill_job_group(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+}
+
+/* In the job's process: deliver, report on fd, exit. */
+static void
+job_child(struct runner *r, struct job *j, int fd)
+{
+	struct sigaction	 sa;
+	FILE			*report;
+
+	(void)setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kill_job_group;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	alarm((unsigned)r->cf->jobtimeout);
+	if ((report = fdopen(fd, "w")) == NULL)
+		_exit(EX_OSERR);
+	child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
+	fclose(report);
+	_exit(0);
+}
+
 static int
 job_start(struct runner *r, struct job *j)
 {
 	int	 p[2];
-	FILE	*report;
 
 	if (pipe(p) == -1)
 		return -1;
@@ -89,17 +123,33 @@ job_start(struct runner *r, struct job *j)
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		signal(SIGPIPE, SIG_DFL);
-		alarm(JOB_SECONDS);
-		if ((report = fdopen(p[1], "w")) == NULL)
-			_exit(EX_OSERR);
-		child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
-		fclose(report);
-		_exit(0);
+		job_child(r, j, p[1]);
 	}
+	/* Both sides set the group: neither may kill before it exists. */
+	(void)setpgid(j->pid, j->pid);
+	j->started = time(NULL);
 	close(p[1]);
 	j->fd = p[0];
 	return 0;
+}
+
+/*
+ * The job's report has ended: whatever is left of its process group (a
+ * mailer whose job process died) is killed before the results are
+ * recorded, and the job process reaped.  The group cannot be another's
+ * yet: the job process, not reaped, still holds its number.
+ */
+static void
+job_reap(struct job *j)
+{
+	int	 status;
+
+	(void)kill(-j->pid, SIGKILL);
+	while (waitpid(j->pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return;
+	if (WIFSIGNALED(status))
+		j->signal = WTERMSIG(status);
 }
 
 /* Remembers, for this run's DSNs, the host that answered recipient ri. */
@@ -121,14 +171,105 @@ set_remote(struct msg *m, size_t ri, const char *host)
 	m->remote[ri] = strdup(host);
 }
 
-/* mailer's and mxlookup's exit statuses that are the system's fault. */
+/*
+ * mailer's and mxlookup's exit statuses that are the system's fault: the
+ * program cannot be run (126, 127: see run_capture), was called wrong,
+ * found the configuration wrong, or this host short of a resource.  Such
+ * mail waits for the fix and never expires.  A helper killed by a signal
+ * or exiting with a status it does not document failed on this domain
+ * (on its DNS data, say) while it works for others: that is the
+ * domain's failure, retried and in the end bounced like any other.
+ */
 static int
 system_status(int status)
 {
-	return status == EX_USAGE || status == EX_SOFTWARE ||
+	return status == 126 || status == 127 || status == EX_USAGE ||
 	    status == EX_OSERR || status == EX_OSFILE ||
 	    status == EX_CANTCREAT || status == EX_IOERR ||
-	    status == EX_NOPERM || status == EX_CONFIG || status >= 126;
+	    status == EX_NOPERM || status == EX_CONFIG;
+}
+
+/* "exit 70: why" or "killed by signal 11", for a reply. */
+static void
+status_text(int status, const char *why, char *out, size_t len)
+{
+	if (status > 128)
+		say(out, len, "killed by signal %d%s%s", status - 128,
+		    why[0] ? ": " : "", why);
+	else
+		say(out, len, "exit %d%s%s", status, why[0] ? ": " : "", why);
+}
+
+/* mxlookup's failure (mx != 0), for every recipient of the job. */
+static enum outcome
+mx_failure(struct runner *r, struct job *j, int mx, char *reply, size_t len)
+{
+	char	 why[300], how[340], text[700];
+
+	report_text(&j->out, "mxerr", why, sizeof(why));
+	if (mx == EX_NOHOST || mx == EX_DATAERR) {
+		say(reply, len, "550 5.1.2 %s: no such domain, or it accepts "
+		    "no mail (%s)", j->domain, why);
+		return OUT_FAIL;
+	}
+	if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
+		say(reply, len, "554 5.4.6 %s: mail loops back to myself (%s)",
+		    j->domain, why);
+		return OUT_FAIL;
+	}
+	status_text(mx, why, how, sizeof(how));
+	say(reply, len, "451 4.4.3 %s: MX lookup failed (%s)", j->domain, how);
+	if (!system_status(mx)) {
+		if (mx != EX_TEMPFAIL)
+			log_error("%s for %s: %s", r->cf->mxlookup, j->domain,
+			    how);
+		return OUT_DEFER;
+	}
+	say(text, sizeof(text), "%s: %s", r->cf->mxlookup, how);
+	alert_postmaster(r, "mxlookup", text);
+	return OUT_SYSFAIL;
+}
+
+/* mailer's failure: it printed no line for a recipient. */
+static enum outcome
+mailer_failure(struct runner *r, struct job *j, int mailer, char *reply,
+    size_t len)
+{
+	char	 why[300], how[340], text[700];
+
+	report_text(&j->out, "mailererr", why, sizeof(why));
+	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
+		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
+		return OUT_FAIL;
+	}
+	status_text(mailer, why, how, sizeof(how));
+	say(reply, len, "451 4.3.0 mailer gave no result (%s)", how);
+	if (!system_status(mailer)) {
+		log_error("%s for %s: %s", r->cf->mailer, j->domain, how);
+		return OUT_DEFER;
+	}
+	say(text, sizeof(text), "%s: %s", r->cf->mailer, how);
+	alert_postmaster(r, "mailer", text);
+	return OUT_SYSFAIL;
+}
+
+/*
+ * The job ended before mailer did: killed at jobtimeout (with its whole
+ * group, so nothing of it delivers on) or dead by a signal.  Nothing
+ * mailer printed says the mail went: deferred.
+ */
+static enum outcome
+unfinished(struct runner *r, struct job *j, char *reply, size_t len)
+{
+	if (j->signal == SIGKILL &&
+	    time(NULL) - j->started >= r->cf->jobtimeout)
+		say(reply, len, "451 4.4.2 the delivery did not finish: killed "
+		    "after %lld seconds (jobtimeout)",
+		    (long long)r->cf->jobtimeout);
+	else
+		say(reply, len, "451 4.3.0 the delivery process died (signal "
+		    "%d)", j->signal);
+	return OUT_DEFER;
 }
 
 /* A reply for every recipient when no per-recipient line came. */
@@ -136,48 +277,12 @@ static enum outcome
 job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 {
 	int	 mx = -1, mailer = -1;
-	char	 why[300], text[700];
 
-	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0) {
-		report_text(&j->out, "mxerr", why, sizeof(why));
-		if (mx == EX_NOHOST || mx == EX_DATAERR) {
-			say(reply, len, "550 5.1.2 %s: no such domain, or it "
-			    "accepts no mail (%s)", j->domain, why);
-			return OUT_FAIL;
-		}
-		if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
-			say(reply, len, "554 5.4.6 %s: mail loops back to "
-			    "myself (%s)", j->domain, why);
-			return OUT_FAIL;
-		}
-		say(reply, len, "451 4.4.3 %s: MX lookup failed (exit %d: %s)",
-		    j->domain, mx, why);
-		if (mx == EX_TEMPFAIL)
-			return OUT_DEFER;
-		say(text, sizeof(text), "%s exits %d: %s", r->cf->mxlookup, mx,
-		    why);
-		alert_postmaster(r, "mxlookup", text);
-		return OUT_SYSFAIL;
-	}
-	if (report_number(&j->out, "mailer", &mailer) != 0) {
-		say(reply, len, "451 4.4.2 the delivery did not finish "
-		    "(killed after %d seconds, or crashed)", JOB_SECONDS);
-		return OUT_DEFER;
-	}
-	report_text(&j->out, "mailererr", why, sizeof(why));
-	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
-		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
-		return OUT_FAIL;
-	}
-	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
-	    why);
-	if (system_status(mailer)) {
-		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
-		    why);
-		alert_postmaster(r, "mailer", text);
-		return OUT_SYSFAIL;
-	}
-	return OUT_DEFER;
+	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0)
+		return mx_failure(r, j, mx, reply, len);
+	if (report_number(&j->out, "mailer", &mailer) != 0)
+		return unfinished(r, j, reply, len);
+	return mailer_failure(r, j, mailer, reply, len);
 }
 
 static enum outcome
@@ -311,7 +416,6 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 	size_t		 n = 0;
 	char		 chunk[4096];
 	ssize_t		 got;
-	int		 status;
 
 	for (struct job *j = running; j && n < 1000; j = j->next) {
 		pfd[n].fd = j->fd;
@@ -330,8 +434,7 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 		if (got == -1 && errno == EINTR)
 			continue;
 		close(list[i]->fd);
-		while (waitpid(list[i]->pid, &status, 0) == -1 && errno == EINTR)
-			;
+		job_reap(list[i]);
 		for (pp = &running; *pp != list[i]; pp = &(*pp)->next)
 			;
 		*pp = list[i]->next;

@@ -46,6 +46,7 @@ def send(conn, data):
 
 
 kept = 0
+slowed = False
 
 
 def refusal(line):
@@ -64,16 +65,19 @@ def refusal(line):
 def still_there(conn):
     """After 4 s: whether the client still holds the connection open."""
     time.sleep(4)
+    conn.setblocking(False)     # a peek that waits for nothing
     try:
-        return conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        return conn.recv(1, socket.MSG_PEEK) != b""
     except BlockingIOError:
         return True
     except OSError:
         return False
+    finally:
+        conn.settimeout(10)
 
 
 def session(conn):
-    global kept
+    global kept, slowed
     f = conn.makefile("rb")
     if mode == "trickle":
         conn.sendall(b"220-")
@@ -112,8 +116,10 @@ def session(conn):
                 raw += d
                 if d == b".\r\n":
                     break
-            if mode == "slowcommit" and kept == 0 and not still_there(conn):
-                return
+            if mode == "slowcommit" and not slowed:
+                slowed = True
+                if not still_there(conn):
+                    return
             kept += 1
             base = os.path.join(outdir, "%d" % kept)
             with open(base + ".rcpt", "wb") as out:
