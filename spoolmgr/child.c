@@ -260,8 +260,9 @@ child_mailer(struct runner *r, const struct msg *m, const size_t *rcpts,
 	if (errtext[0])
 		fprintf(report, "mailererr %s\n", errtext);
 	fprintf(report, "mailer %d\n", status);
+	/* Whole lines only: a line cut short by mailer's end proves nothing. */
 	for (char *rest = out.data, *line; rest &&
-	    (line = strsep(&rest, "\n")) != NULL;)
+	    (line = strsep(&rest, "\n")) != NULL && rest != NULL;)
 		if (*line)
 			fprintf(report, "out %s\n", line);
 	buf_free(&out);

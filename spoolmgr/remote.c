@@ -37,7 +37,7 @@ struct job {
 	pid_t		 pid;		/* and its process group */
 	time_t		 started;
 	int		 fd;
-	int		 signal;	/* the one that ended it, or 0 */
+	int		 status;	/* its exit status, 128 + a signal */
 	struct buf	 out;
 	struct job	*next;
 };
@@ -94,10 +94,12 @@ job_child(struct runner *r, struct job *j, int fd)
 	FILE			*report;
 
 	(void)setpgid(0, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kill_job_group;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
+	if (getpgrp() == getpid()) {	/* never the group of our parent */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = kill_job_group;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	alarm((unsigned)r->cf->jobtimeout);
 	if ((report = fdopen(fd, "w")) == NULL)
@@ -116,6 +118,7 @@ job_start(struct runner *r, struct job *j)
 		return -1;
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	j->started = time(NULL);	/* not after the job's alarm starts */
 	if ((j->pid = fork()) == -1) {
 		close(p[0]);
 		close(p[1]);
@@ -127,7 +130,6 @@ job_start(struct runner *r, struct job *j)
 	}
 	/* Both sides set the group: neither may kill before it exists. */
 	(void)setpgid(j->pid, j->pid);
-	j->started = time(NULL);
 	close(p[1]);
 	j->fd = p[0];
 	return 0;
@@ -148,8 +150,8 @@ job_reap(struct job *j)
 	while (waitpid(j->pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return;
-	if (WIFSIGNALED(status))
-		j->signal = WTERMSIG(status);
+	j->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	    WEXITSTATUS(status);
 }
 
 /* Remembers, for this run's DSNs, the host that answered recipient ri. */
@@ -255,20 +257,23 @@ mailer_failure(struct runner *r, struct job *j, int mailer, char *reply,
 
 /*
  * The job ended before mailer did: killed at jobtimeout (with its whole
- * group, so nothing of it delivers on) or dead by a signal.  Nothing
- * mailer printed says the mail went: deferred.
+ * group, so nothing of it delivers on), dead by a signal, or failing on
+ * its own.  Nothing mailer printed says the mail went: deferred.
  */
 static enum outcome
 unfinished(struct runner *r, struct job *j, char *reply, size_t len)
 {
-	if (j->signal == SIGKILL &&
+	if (j->status == 128 + SIGKILL &&
 	    time(NULL) - j->started >= r->cf->jobtimeout)
 		say(reply, len, "451 4.4.2 the delivery did not finish: killed "
 		    "after %lld seconds (jobtimeout)",
 		    (long long)r->cf->jobtimeout);
-	else
+	else if (j->status > 128)
 		say(reply, len, "451 4.3.0 the delivery process died (signal "
-		    "%d)", j->signal);
+		    "%d)", j->status - 128);
+	else
+		say(reply, len, "451 4.3.0 the delivery process ended without "
+		    "a report (exit %d)", j->status);
 	return OUT_DEFER;
 }
 

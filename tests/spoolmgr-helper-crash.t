@@ -4,12 +4,13 @@
 # retried and, once queuelife has passed, bounced with a DSN; it does
 # not wait for ever as a "system failure".  A fake mxlookup (mxlookup=)
 # crashes with SIGSEGV for crash.test and finds 127.0.11.3 (smtp-sink)
-# for the others; a mailer wrapper (mailer=) crashes for crashm.test.
-# A real system failure (mxlookup exiting EX_CONFIG, for conf.test)
-# still defers past queuelife and tells postmaster.
+# for the others; a mailer wrapper (mailer=) crashes for crashm.test,
+# and for cut.test after printing half a line, which is no report of a
+# delivery.  A real system failure (mxlookup exiting EX_CONFIG, for
+# conf.test) still defers past queuelife and tells postmaster.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 16
+plan 17
 
 PORT=$(free_port)
 mkdir -p "$T/sink"
@@ -28,7 +29,11 @@ echo "10 mx.$domain. 127.0.11.3"
 EOF
 cat > "$T/mailer.sh" <<EOF
 #!/bin/sh
-case "\$*" in *@crashm.test*) ulimit -c 0; kill -SEGV \$\$ ;; esac
+ulimit -c 0
+case "\$*" in
+*@crashm.test*)	kill -SEGV \$\$ ;;
+*@cut.test*)	printf 'x@cut.test ok 250 2.0.0 queued'; kill -SEGV \$\$ ;;
+esac
 exec "$TOP/mailer/mailer" "\$@"
 EOF
 chmod 755 "$T/mxlookup.sh" "$T/mailer.sh"
@@ -41,6 +46,7 @@ echo "postmaster: carol" > "$T/aliases"
 queue_msg alice@example.test a@crash.test b@ok.test -a 30 -m mix > /dev/null
 queue_msg alice@example.test c@crashm.test -a 30 -m mcrash > /dev/null
 queue_msg alice@example.test d@conf.test -a 30 -m conf > /dev/null
+queue_msg carol@example.test x@cut.test -a 30 -m cut > /dev/null
 run
 is "$?" 0 "run exits 0"
 is "$(ls "$T/sink" | wc -l)" 1 "the domain whose helpers work got its mail"
@@ -50,6 +56,8 @@ like "$list" "MX lookup failed \(killed by signal 11\)" "saying the lookup was k
 like "$list" "deferred +<c@crashm\.test>" "the domain whose mailer crashes is deferred"
 like "$list" "mailer gave no result \(killed by signal 11\)" "saying mailer was killed by a signal"
 ok "$([ -f "$T/spool/domains/crash.test" ]; echo $?)" "crash.test gets a next-try of its own, as a failing domain"
+like "$list" "deferred +<x@cut\.test>" \
+    "a line that mailer's crash cut short is no report of a delivery"
 is "$(files alice@example.test)" 0 "no DSN yet"
 
 # Queuelife passes: the envelopes' arrival dates move a minute back.
