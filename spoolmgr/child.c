@@ -3,11 +3,16 @@
  * `mxlookup DOMAIN` (unless relayhost= is set), then `mailer -x` with the
  * hosts found; what happened goes to the parent as lines on `report`:
  *   mxerr TEXT           the first line mxlookup wrote on stderr
- *   mx STATUS            mxlookup's exit status (absent with relayhost)
+ *   mx STATUS            mxlookup's exit status (absent with relayhost;
+ *                        68 when it printed no exchanger); 128 + N
+ *                        when signal N killed it, 127 when it is missing
  *   host NAME ADDRESS    each host passed to mailer, in order
  *   mailererr TEXT       the first line mailer wrote on stderr
- *   mailer STATUS        mailer's exit status
- *   out LINE             each line mailer printed: "RCPT ok|defer|fail ..."
+ *   mailer STATUS        mailer's exit status, as mx's
+ *   out LINE             each whole line mailer printed:
+ *                        "RCPT ok|defer|fail REPLY"
+ * The job has no line of its own to say it was killed: the parent tells
+ * that by what is missing (see remote.c).
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -49,8 +54,8 @@ first_line(FILE *fp, char *out, size_t len)
 
 /*
  * In the child of run_capture: argv with stdin from in_fd, stdout to
- * out_fd, stderr to err_fd (if any).  A program that cannot be run exits
- * as the shell's would: 127 when it is missing, 126 otherwise.
+ * out_fd, stderr to errfp (if there is one).  A program that cannot be
+ * run exits as from a shell: 127 when it is missing, 126 otherwise.
  */
 static void
 exec_child(char *const argv[], int in_fd, int out_fd, FILE *errfp)
