@@ -100,6 +100,25 @@ size_t	remote_pending(void);
 /* child.c: in a child process, one message to one domain */
 void	child_deliver(struct runner *r, const struct msg *m,
 	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
+int	run_capture(char *const argv[], int in_fd, struct buf *out,
+	    char *errtext, size_t errlen);
+
+/* report.c: reading a job's report, each value from its own line only */
+/* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
+int	report_result(const struct buf *out, const char *addr, char *word,
+	    size_t wordlen, char *reply, size_t replylen);
+int	report_number(const struct buf *out, const char *key, int *value);
+/* The text of the line "key TEXT", or "". */
+void	report_text(const struct buf *out, const char *key, char *text,
+	    size_t len);
+/* The hosts the job tried, "name[addr] ...", for the journal. */
+void	report_hosts(const struct buf *out, char *hosts, size_t len);
+/*
+ * The one host a job talked to, as Remote-MTA names it (no port, no
+ * brackets, no final dot); 0 when it had none, or several: mailer does
+ * not say which of them answered.
+ */
+int	report_single_host(const struct buf *out, char *name, size_t namelen);
 
 /* outcome.c: state, journal, log and counters after an attempt */
 enum outcome record_outcome(struct runner *r, struct msg *m, size_t ri,
