@@ -10,7 +10,7 @@
 # conf.test) still defers past queuelife and tells postmaster.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 17
+plan 18
 
 PORT=$(free_port)
 mkdir -p "$T/sink"
@@ -73,6 +73,8 @@ dsns=$(for f in "$T/mail/example.test/alice/new/"*; do $HELPER dsn "$f"; done)
 like "$dsns" "final-recipient rfc822; a@crash\.test" "one for a@crash.test"
 like "$dsns" "final-recipient rfc822; c@crashm\.test" "one for c@crashm.test"
 is "$(printf '%s\n' "$dsns" | grep -c '^action failed')" 2 "both Action: failed"
+like "$(cat "$T/mail/example.test/alice/new/"*)" "gave up after 1 minute in the queue" \
+    "the DSN says how long queuelife was, in the unit that says it"
 is "$(ls "$T/sink" | wc -l)" 1 "the delivered recipient was not sent again"
 is "$(spool_count)" 1 "only the system failure's message is left"
 like "$($SPOOLMGR -C "$CONF" list)" "deferred +<d@conf\.test>" \
