@@ -13,7 +13,7 @@ if ! unshare -m true 2>/dev/null; then
 	echo "1..0 # skip no mount namespaces (unshare -m) here"
 	exit 0
 fi
-plan 21
+plan 24
 
 LOGDIR=$T/logdir
 mkdir "$LOGDIR"
@@ -148,3 +148,17 @@ is "$(stat -c %U "$LOGDIR/spoolmgr.log" 2>&1)" nobody \
     "spoolmgr: a new log file is created by the gateway's user"
 like "$(cat "$LOGDIR/spoolmgr.log")" 'spoolmgr\[[0-9]+\]: message [0-9]+' \
     "spoolmgr: and the events are in it"
+
+# 22-24: other planted files: a FIFO would block the opening for ever,
+# a file others may write could have been put there by them
+su -s /bin/sh nobody -c "mkfifo '$LOGDIR/fifo' && touch '$LOGDIR/shared' &&
+    chmod 666 '$LOGDIR/shared'"
+sed -i "s|^logfile=.*|logfile=$LOGDIR/fifo|" "$CONF"
+err=$(timeout 20 "$SPOOLMGR" -C "$CONF" list 2>&1 > /dev/null; echo "exit $?")
+like "$(printf "%s" "$err" | tr "\n" " ")" "logfile $LOGDIR/fifo: not used: .*exit 0" \
+    "spoolmgr, FIFO: refused at once, not waited on"
+sed -i "s|^logfile=.*|logfile=$LOGDIR/shared|" "$CONF"
+err=$(timeout 20 "$SPOOLMGR" -C "$CONF" list 2>&1 > /dev/null; echo "exit $?")
+like "$err" "logfile $LOGDIR/shared: not used: writable by others than its owner" \
+    "spoolmgr, a file others may write: refused"
+is "$(stat -c %s "$LOGDIR/shared")" 0 "spoolmgr, a file others may write: unchanged"
