@@ -192,7 +192,6 @@ int	cmd_retry(struct runner *r, const char *what);
 int	cmd_stats(struct runner *r, int json);
 int	cmd_trace(struct runner *r, const char *what, int json);
 int	cmd_health(struct runner *r, int json, long long warn, long long crit);
-void	json_string(struct buf *b, const char *s);
 void	format_age(long long secs, char *out, size_t len);
 uint32_t parse_id(const char *s);
 
