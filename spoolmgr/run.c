@@ -2,9 +2,10 @@
  * `spoolmgr run`: one pass over the queue, under SPOOL/lock so that
  * overlapping cron runs never work at once (the second leaves quietly).
  * Per message: local recipients first (their results written to the WRK
- * in batches of SAVE_BATCH, and at the end), then the message moves to out/ and its remote recipients go
- * to jobs by domain; when a message's last job ends, its failures are
- * bounced and, if every recipient is done or bounced, it is removed.
+ * in batches of SAVE_BATCH, and at the end), then the message moves to
+ * out/ and its remote recipients go to jobs by domain; when a message's
+ * last job ends, its failures are bounced and, if every recipient is
+ * done or bounced, it is removed.
  */
 #include <sys/file.h>
 
