@@ -38,6 +38,7 @@ envelope_free(struct envelope *env)
 	free(env->body);
 	free(env->ret);
 	free(env->envid);
+	envelope_index_free(env);
 	envelope_init(env);
 }
 
@@ -67,7 +68,7 @@ envelope_add_rcpt(struct envelope *env, const char *addr, const char *notify,
 		free(r->orcpt);
 		return -1;
 	}
-	env->nrcpts++;
+	envelope_index_rcpt(env, env->nrcpts++);
 	return 0;
 }
 
@@ -87,7 +88,7 @@ envelope_add_extra(struct envelope *env, const char *key, const char *value)
 		free(grown[env->nextra].value);
 		return -1;
 	}
-	env->nextra++;
+	envelope_index_line(env, env->nextra++);
 	return 0;
 }
 

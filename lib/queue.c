@@ -42,20 +42,11 @@ queue_lock(const char *path, int wait)
 	return fd;
 }
 
-/* The State line's value for addr: "<addr> ..." */
+/* The State line for addr: "State: <addr> ...", found by the index. */
 static struct extra_line *
 find_state(const struct envelope *env, const char *addr)
 {
-	size_t	 len = strlen(addr);
-
-	for (size_t i = 0; i < env->nextra; i++) {
-		const char	*v = env->extra[i].value;
-
-		if (strcmp(env->extra[i].key, "State") == 0 && v[0] == '<' &&
-		    strncmp(v + 1, addr, len) == 0 && v[len + 1] == '>')
-			return &env->extra[i];
-	}
-	return NULL;
+	return envelope_find_line(env, "State", addr);
 }
 
 void

@@ -1,10 +1,11 @@
 /*
  * `spoolmgr run`: one pass over the queue, under SPOOL/lock so that
  * overlapping cron runs never work at once (the second leaves quietly).
- * Per message: local recipients first (each result written to the WRK
- * at once), then the message moves to out/ and its remote recipients go
- * to jobs by domain; when a message's last job ends, its failures are
- * bounced and, if every recipient is done or bounced, it is removed.
+ * Per message: local recipients first (their results written to the WRK
+ * in batches of SAVE_BATCH, and at the end), then the message moves to
+ * out/ and its remote recipients go to jobs by domain; when a message's
+ * last job ends, its failures are bounced and, if every recipient is
+ * done or bounced, it is removed.
  */
 #include <sys/file.h>
 
@@ -72,10 +73,11 @@ deliver_local(struct runner *r, struct msg *m)
 			continue;
 		out = local_deliver(r, m, i, reply, sizeof(reply));
 		record(r, m, i, out, reply);
-		/* Written before the next delivery: a crash repeats one. */
-		if (msg_save(r, m) != 0)
-			break;
+		/* A crash repeats at most the batch not yet written. */
+		if (msg_changed(r, m) != 0)
+			return;
 	}
+	msg_flush(r, m);
 }
 
 /* Due remote recipients of a dead domain that are too old fail now. */
@@ -94,7 +96,7 @@ expire_waiting(struct runner *r, struct msg *m, size_t i)
 	retry_defer(r, &m->env, &st, &out);
 	queue_set_state(&m->env, m->env.rcpts[i].addr, &st);
 	journal_msg(r, m, m->env.rcpts[i].addr, "failed", NULL, st.reply, NULL);
-	msg_save(r, m);
+	msg_changed(r, m);
 	return 1;
 }
 
@@ -154,6 +156,7 @@ queue_remote(struct runner *r, struct msg *m)
 static void
 finish(struct runner *r, struct msg *m)
 {
+	msg_flush(r, m);
 	bounce_message(r, m);
 	bounce_delay_warning(r, m);
 	bounce_success(r, m);

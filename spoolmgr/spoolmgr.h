@@ -40,8 +40,18 @@ struct msg {
 					   run's attempt, for Remote-MTA */
 	size_t		 nremote;
 	unsigned char	*notified;	/* per recipient: enum success_note */
+	size_t		 unsaved;	/* recipients' states not yet in WRK */
+	struct timespec	 saved_at;	/* CLOCK_MONOTONIC of the last save */
 	struct msg	*next;
 };
+
+/*
+ * Local results reach the WRK in batches: a rewrite per delivery made a
+ * run quadratic in the recipients (issue 8, defect 6).  A crash repeats
+ * at most one batch; smtpgate-spool(5) says so.
+ */
+#define SAVE_BATCH	100	/* recipients' states per rewrite, at most */
+#define SAVE_SECONDS	1	/* and no older than this when the next comes */
 
 /*
  * The success DSN a local delivery owes under NOTIFY=SUCCESS (RFC 3461
@@ -66,6 +76,8 @@ int	msg_open(struct runner *r, const char *subdir, uint32_t id,
 	    struct msg **out);
 void	msg_close(struct msg *m);
 int	msg_save(struct runner *r, struct msg *m);
+int	msg_changed(struct runner *r, struct msg *m);
+int	msg_flush(struct runner *r, struct msg *m);
 int	msg_move_out(struct runner *r, struct msg *m);
 void	msg_to_bad(const char *spool, const char *subdir, uint32_t id,
 	    const char *why);
