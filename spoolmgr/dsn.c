@@ -16,15 +16,6 @@
 
 #include "spoolmgr.h"
 
-void
-rfc5322_date(time_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-}
-
 /* RFC 3461 4: xtext "+XX" hex escapes back to the octets. */
 void
 xtext_decode(const char *in, char *out, size_t outlen)
