@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+
 #include "io.h"
 #include "spool.h"
 
@@ -57,7 +59,10 @@ fsync_dir(const char *spool, const char *subdir)
 	char	 path[1100];
 	int	 fd, rc;
 
-	snprintf(path, sizeof(path), "%s/%s", spool, subdir);
+	if (subdir == NULL)
+		strlcpy(path, spool, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s/%s", spool, subdir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	rc = fsync(fd);
