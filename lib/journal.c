@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <bsd/stdlib.h>
-#include <bsd/string.h>
 
 #include "journal.h"
 #include "log.h"
@@ -80,9 +79,9 @@ format_line(char *line, const struct jentry *e)
 }
 
 /*
- * SPOOL/journal, made mode 0770 whatever the umask (the spool's group
- * creates day files in it); a set-group-ID spool directory passes its
- * group and its bit on.  An older spoolmgr made it 0750: its owner
+ * SPOOL/journal, made mode 0770 whatever the umask (a member of the
+ * spool's group may make a day's file in it); a set-group-ID spool
+ * directory passes its group and its bit on.  An older spoolmgr made it 0750: its owner
  * opens it to the group.
  */
 static int
