@@ -110,14 +110,9 @@ static int
 fsync_parent(const char *path)
 {
 	char	 copy[PATH_MAX];
-	int	 fd, rc;
 
 	strlcpy(copy, path, sizeof(copy));
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	return fsync_dir(dirname(copy), NULL);
 }
 
 /*

@@ -34,16 +34,6 @@ struct smargs {
 	long long	 wait;		/* -w, or -1: waittime */
 };
 
-void
-drop_group(void)
-{
-	gid_t	 gid = getgid();
-
-	if (setregid(gid, gid) == -1 || getegid() != gid ||
-	    (gid != 0 && setegid(0) != -1))
-		errx(EX_OSERR, "cannot give up the spool group");
-}
-
 static void
 usage(void)
 {

@@ -20,7 +20,6 @@
 #include "log.h"
 #include "mailer.h"
 #include "params.h"
-#include "sendmail.h"
 
 struct xargs {
 	const char		*conf, *sender, *notify, *ret, *envid;
@@ -30,15 +29,8 @@ struct xargs {
 	size_t			 nhosts;
 };
 
-const char *
-result_word(enum rcpt_result result)
-{
-	static const char *const words[] = { "defer", "ok", "defer", "fail" };
-
-	return words[result];
-}
-
-int
+/* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
+static int
 results_print(FILE *out, const struct client_msg *msg)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
@@ -50,7 +42,8 @@ results_print(FILE *out, const struct client_msg *msg)
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
 
-int
+/* A copy of fd 0 that can be read again from the start; -1 on error. */
+static int
 message_from_stdin(char *err, size_t errlen)
 {
 	struct stat	 st;
@@ -66,7 +59,8 @@ message_from_stdin(char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/mailer.XXXXXX",
 	    tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if ((fd = mkstemp(path)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		/* a long TMPDIR is cut in the message, not the reason */
+		snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -83,40 +77,13 @@ message_from_stdin(char *err, size_t errlen)
 	return fd;
 }
 
-int
-relay_credentials(const struct config *cf, struct credentials *cr,
-    struct deliver_opts *opt, char *why, size_t whylen)
-{
-	char	 err[400];
-
-	memset(cr, 0, sizeof(*cr));
-	if (cf->relayhost == NULL || cf->authfile == NULL)
-		return 0;	/* only the relay host gets credentials */
-	if (auth_load(cf->authfile, cr, err, sizeof(err)) == -1) {
-		snprintf(why, whylen, "451 4.3.5 %s", err);
-		return -1;
-	}
-	opt->auth_user = cr->user;
-	opt->auth_pass = cr->pass;
-	return 0;
-}
-
-void
+static void
 defer_all(struct client_msg *msg, const char *why)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
 		msg->rcpts[i].result = RESULT_DEFER;
 		strlcpy(msg->rcpts[i].reply, why, sizeof(msg->rcpts[i].reply));
 	}
-}
-
-void
-deliver_opts_from(struct deliver_opts *opt, const struct config *cf)
-{
-	memset(opt, 0, sizeof(*opt));
-	opt->helo = cf->hostname;
-	client_default_timeouts(&opt->timeouts);
-	opt->connect_timeout = (int)cf->connecttimeout;
 }
 
 static void

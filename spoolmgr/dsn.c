@@ -17,15 +17,6 @@
 #include "dsnparam.h"
 #include "spoolmgr.h"
 
-void
-rfc5322_date(time_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-}
-
 static const char *
 action_of(enum dsn_kind kind)
 {

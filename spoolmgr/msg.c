@@ -27,28 +27,6 @@ msg_path(char *out, size_t outlen, const struct runner *r,
 	spool_path(out, outlen, r->cf->spool, m->subdir, m->id, ext);
 }
 
-const char *
-rcpt_domain(const char *addr)
-{
-	const char	*at = strrchr(addr, '@');
-
-	return at ? at + 1 : "";
-}
-
-static int
-fsync_dir(const char *spool, const char *subdir)
-{
-	char	 path[PATH_MAX];
-	int	 fd, rc;
-
-	snprintf(path, sizeof(path), "%s/%s", spool, subdir);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Moves whatever files of message id exist in subdir to bad/. */
 void
 msg_to_bad(const char *spool, const char *subdir, uint32_t id, const char *why)

@@ -280,6 +280,9 @@ cmd_run(struct runner *r)
 	}
 	local_check_postmaster(r);
 	journal_prune(r->cf->spool, r->cf->journaldays, r->now);
+	/* the day files are ours before a set-group-ID mailer appends */
+	if (journal_prepare(r->cf->spool, r->now) == -1)
+		log_error("journal: %s", strerror(errno));
 	msg_sweep_orphans(r->cf->spool, "in", r->now);
 	msg_sweep_orphans(r->cf->spool, "out", r->now);
 	run_queue(r);

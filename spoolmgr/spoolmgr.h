@@ -12,11 +12,14 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "addr.h"
 #include "aliases.h"
 #include "buf.h"
 #include "config.h"
 #include "envelope.h"
+#include "journal.h"
 #include "queue.h"
+#include "text.h"
 
 /* What one queue run knows; passed to every step. */
 struct runner {
@@ -89,7 +92,6 @@ int	msg_hops(const char *txtpath);
 void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);
-const char *rcpt_domain(const char *addr);
 void	say(char *out, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
@@ -175,24 +177,11 @@ void	bounce_success(struct runner *r, struct msg *m);
 void	alert_postmaster(struct runner *r, const char *kind,
 	    const char *text);
 void	postmaster_addr(const struct config *cf, char *out, size_t len);
-void	rfc5322_date(time_t t, char *out, size_t len);
 
-/* journal.c: one line per attempt, SPOOL/journal/YYYY-MM-DD */
-struct jentry {
-	time_t		 when;
-	uint32_t	 id;
-	const char	*msgid, *sender, *rcpt, *event, *host, *reply, *dsn;
-};
-void	journal_add(const char *spool, const struct jentry *e);
+/* outcome.c: a journal line (lib/journal.h) about message m */
 void	journal_msg(struct runner *r, const struct msg *m, const char *rcpt,
 	    const char *event, const char *host, const char *reply,
 	    const char *dsn);
-void	journal_prune(const char *spool, long long days, time_t now);
-/* Calls fn for every line, oldest file first; fields split at tabs. */
-int	journal_each(const char *spool, int (*fn)(char **fields, void *arg),
-	    void *arg);
-enum { J_TIME, J_ID, J_MSGID, J_SENDER, J_RCPT, J_EVENT, J_HOST, J_REPLY,
-	J_DSN, J_NFIELDS };
 
 /* run.c */
 int	cmd_run(struct runner *r);
