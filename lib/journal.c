@@ -16,66 +16,57 @@
 
 #include <bsd/stdlib.h>
 
+#include "buf.h"
 #include "journal.h"
 #include "log.h"
+#include "visible.h"
 
 /* The text of the fields; the separators and the NUL come on top. */
 #define JOURNAL_TEXT_MAX	4000
 
 /*
- * Appends s at line[*at]: a control byte as \xHH, "-" for empty, then
- * a tab or, for the last field, the newline.  The fields' text stops at
- * JOURNAL_TEXT_MAX, before an escape, never inside one; line has room
- * for that and every separator.
+ * Appends field number nth of a line to b, visible (lib/visible.h: a
+ * control byte or a tab as an escape, so that a line is always one line
+ * of nine fields), "-" for empty, then a tab or, for the last field,
+ * the newline.  The fields' text stops at JOURNAL_TEXT_MAX, between
+ * escapes, never inside one.
  */
-static void
-add_field(char *line, size_t *at, const char *s, int last)
+static int
+add_field(struct buf *b, int nth, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t		 n = *at;
-
 	if (s == NULL || *s == '\0')
 		s = "-";
-	for (; *s; s++) {
-		unsigned char	 c = (unsigned char)*s;
-		int		 control = c < 0x20 || c == 0x7f;
-
-		if (n + (control ? 4 : 1) > JOURNAL_TEXT_MAX)
-			break;
-		if (control) {
-			line[n++] = '\\';
-			line[n++] = 'x';
-			line[n++] = hex[c >> 4];
-			line[n++] = hex[c & 0xf];
-		} else
-			line[n++] = (char)c;
-	}
-	line[n++] = last ? '\n' : '\t';
-	line[n] = '\0';
-	*at = n;
+	if (visible_append_max(b, s, strlen(s), 0,
+	    JOURNAL_TEXT_MAX + (size_t)nth) != 0)
+		return -1;
+	return buf_append(b, nth == J_NFIELDS - 1 ? "\n" : "\t", 1);
 }
 
-static size_t
-format_line(char *line, const struct jentry *e)
+static int
+format_line(struct buf *b, const struct jentry *e)
 {
 	char		 when[32], id[32];
-	size_t		 at = 0;
 	const char	*sender = e->sender;
+	const char	*field[J_NFIELDS];
+	int		 i;
 
 	if (sender != NULL && *sender == '\0')
 		sender = "<>";
 	snprintf(when, sizeof(when), "%lld", (long long)e->when);
 	snprintf(id, sizeof(id), "%lu", (unsigned long)e->id);
-	add_field(line, &at, when, 0);
-	add_field(line, &at, id, 0);
-	add_field(line, &at, e->msgid, 0);
-	add_field(line, &at, sender, 0);
-	add_field(line, &at, e->rcpt, 0);
-	add_field(line, &at, e->event, 0);
-	add_field(line, &at, e->host, 0);
-	add_field(line, &at, e->reply, 0);
-	add_field(line, &at, e->dsn, 1);
-	return at;
+	field[J_TIME] = when;
+	field[J_ID] = id;
+	field[J_MSGID] = e->msgid;
+	field[J_SENDER] = sender;
+	field[J_RCPT] = e->rcpt;
+	field[J_EVENT] = e->event;
+	field[J_HOST] = e->host;
+	field[J_REPLY] = e->reply;
+	field[J_DSN] = e->dsn;
+	for (i = 0; i < J_NFIELDS; i++)
+		if (add_field(b, i, field[i]) != 0)
+			return -1;
+	return 0;
 }
 
 /*
@@ -149,20 +140,25 @@ int
 journal_add(const char *spool, const struct jentry *e, int create)
 {
 	char		 dir[PATH_MAX], path[PATH_MAX + 16];
-	char		 line[JOURNAL_TEXT_MAX + J_NFIELDS + 1];
-	size_t		 len = format_line(line, e);
-	ssize_t		 put;
-	int		 fd, saved;
+	struct buf	 line = { NULL, 0, 0 };
+	ssize_t		 put = -1;
+	size_t		 len = 0;
+	int		 fd = -1, saved;
 
-	if (journal_dir(spool, dir, sizeof(dir), create) == -1)
-		return -1;
+	if (format_line(&line, e) != 0 ||
+	    journal_dir(spool, dir, sizeof(dir), create) == -1)
+		goto out;
 	day_path(path, sizeof(path), dir, e->when);
 	if ((fd = open_day(path, create)) == -1)
-		return -1;
-	put = write(fd, line, len);
+		goto out;
+	len = line.len;
+	put = write(fd, line.data, len);
+out:
 	saved = errno;
-	close(fd);
-	if (put == (ssize_t)len)
+	if (fd != -1)
+		close(fd);
+	buf_free(&line);
+	if (put >= 0 && (size_t)put == len)
 		return 0;
 	errno = put == -1 ? saved : EIO;
 	return -1;

@@ -3,9 +3,9 @@
  * attempt or notice, from spoolmgr and from mailer's deliveries at
  * once alike.  Fields, tab-separated, "-" when empty:
  *   TIME ID MESSAGE-ID SENDER RECIPIENT EVENT HOST REPLY DSN
- * A control byte in a field (a tab, CR or LF from a hostile reply or
- * address) is written as \xHH, so a line is always one line of nine
- * fields.
+ * Each field is written visible (lib/visible.h): a control byte (a
+ * tab, CR or LF from a hostile reply or address) as \t, \r, \n or \xHH
+ * and a backslash as \\, so a line is always one line of nine fields.
  */
 #ifndef SMTPGATE_JOURNAL_H
 #define SMTPGATE_JOURNAL_H

@@ -78,30 +78,74 @@ append_control(struct buf *b, const unsigned char *s, size_t n, int flags)
 }
 
 int
-visible_append(struct buf *b, const char *s, size_t len, int flags)
+visible_append_max(struct buf *b, const char *s, size_t len, int flags,
+    size_t max)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 at = 0, n;
+	size_t			 at = 0, n, before;
 	uint32_t		 cp;
 	int			 rc;
 
 	if (buf_append(b, "", 0) != 0)	/* "" stays a string */
 		return -1;
 	while (at < len) {
+		before = b->len;
 		n = utf8_sequence(p + at, len - at, &cp);
 		if (n == 0)
 			rc = append_hex(b, p + at, n = 1);
 		else if (is_control(cp))
 			rc = append_control(b, p + at, n, flags);
-		else if (cp == '\\')
+		else if (cp == '\\' && !(flags & VISIBLE_KEEP_BACKSLASH))
 			rc = buf_append(b, "\\\\", 2);
 		else
 			rc = buf_append(b, p + at, n);
 		if (rc != 0)
 			return -1;
+		if (b->len > max) {
+			b->len = before;
+			b->data[before] = '\0';
+			break;
+		}
 		at += n;
 	}
 	return 0;
+}
+
+int
+visible_append(struct buf *b, const char *s, size_t len, int flags)
+{
+	return visible_append_max(b, s, len, flags, SIZE_MAX);
+}
+
+static int
+hex_digit(char c)
+{
+	static const char digits[] = "0123456789abcdef";
+	const char	*at = c ? strchr(digits, c) : NULL;
+
+	return at ? (int)(at - digits) : -1;
+}
+
+void
+visible_undo(char *s)
+{
+	static const char named[] = "\\\\t\tr\rn\n";
+	char		*out = s;
+	const char	*n;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'x' && hex_digit(s[2]) >= 0 &&
+		    hex_digit(s[3]) >= 0) {
+			*out++ = (char)(hex_digit(s[2]) << 4 | hex_digit(s[3]));
+			s += 4;
+		} else if (s[0] == '\\' && s[1] &&
+		    (n = strchr(named, s[1])) != NULL && (n - named) % 2 == 0) {
+			*out++ = n[1];
+			s += 2;
+		} else
+			*out++ = *s++;
+	}
+	*out = '\0';
 }
 
 const char *

@@ -12,6 +12,9 @@
 #include "buf.h"
 
 #define VISIBLE_KEEP_TAB	0x1	/* a tab stays (folded header lines) */
+/* A backslash stays: the text was made visible once already (a journal
+ * field), and showing it again must not double its escapes. */
+#define VISIBLE_KEEP_BACKSLASH	0x2
 
 /*
  * Appends len bytes of s to b with every C0 control, DEL and C1 control
@@ -20,6 +23,16 @@
  * so that the form cannot be forged.  -1 on no memory.
  */
 int	 visible_append(struct buf *b, const char *s, size_t len, int flags);
+/* The same, stopping before the character whose visible form would make
+ * b longer than max bytes: text is cut between escapes, never in one. */
+int	 visible_append_max(struct buf *b, const char *s, size_t len,
+	    int flags, size_t max);
+/*
+ * The inverse of visible_append, in place: \\, \t, \r, \n and \xHH back
+ * to their bytes (a \x00 ends the string), anything else kept, so that a
+ * journal field is given to a JSON reader exactly as it was received.
+ */
+void	 visible_undo(char *s);
 /* b emptied, then visible_append of the string s; b's text ("" on no
  * memory or NULL s), to print at once. */
 const char *visible(struct buf *b, const char *s);

@@ -306,7 +306,8 @@ trace_text(char **f)
 
 	for (i = 0; i < J_NFIELDS; i++) {
 		at[i] = b.len;
-		if (visible_append(&b, f[i], strlen(f[i]), 0) != 0 ||
+		if (visible_append(&b, f[i], strlen(f[i]),
+		    VISIBLE_KEEP_BACKSLASH) != 0 ||
 		    buf_append(&b, "", 1) != 0) {	/* each ends in a NUL */
 			buf_free(&b);
 			return;
@@ -352,6 +353,7 @@ trace_print(char **f, void *arg)
 	buf_printf(&b, "{\"time\":%lld", strtoll(f[J_TIME], NULL, 10));
 	for (i = 1; i < J_NFIELDS; i++) {
 		buf_printf(&b, ",\"%s\":", field_names[i]);
+		visible_undo(f[i]);	/* the journal holds it visible */
 		visible_json(&b, f[i]);
 	}
 	buf_printf(&b, "}\n");

@@ -54,7 +54,7 @@ is "$(grep -c "$(printf '\033')" "$T/spool/journal/$day")" 0 \
     "no ESC byte from a header reaches the journal"
 is "$(awk -F'\t' 'NF != 9' "$T/spool/journal/$day" | wc -l | tr -d ' ')" 0 \
     "every journal line has its nine fields"
-like "$(trace bob@example.test)" 'delivered <bob@example\.test> .*<evil\\x1b\]0;owned\\x07\\x09x\.0@test>' \
-    "trace shows the control bytes as \\xHH"
+like "$(trace bob@example.test)" 'delivered <bob@example\.test> .*<evil\\x1b\]0;owned\\x07\\tx\.0@test>' \
+    "trace shows the control bytes escaped"
 ok "$(trace bob@example.test | grep -q "$(printf '\033')"; [ $? -ne 0 ]; echo $?)" \
     "... and prints no ESC to the terminal"

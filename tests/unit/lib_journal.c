@@ -43,7 +43,7 @@ count_lines(char **f, void *arg)
 	int	*n = arg;
 
 	if (strcmp(f[J_EVENT], "delivered") == 0 &&
-	    strcmp(f[J_REPLY], "250 ok\\x09tabbed") == 0 && f[J_DSN][0] == '\0')
+	    strcmp(f[J_REPLY], "250 ok\\ttabbed") == 0 && f[J_DSN][0] == '\0')
 		(*n)++;
 	return 0;
 }
@@ -135,9 +135,9 @@ test_control_bytes_escaped(void **state)
 	assert_int_equal(newlines, 1);
 	assert_int_equal(journal_each(dir, keep_fields, &seen), 0);
 	assert_int_equal(seen.lines, 1);
-	assert_string_equal(seen.rcpt, "b\\x0d\\x0a@y");
-	assert_string_equal(seen.reply, "451 busy\\x0d\\x0a1\\x092\\x093\\x09"
-	    "4\\x095\\x096\\x097\\x098\\x09delivered\\x1b]0;x\\x07\\x7f");
+	assert_string_equal(seen.rcpt, "b\\r\\n@y");
+	assert_string_equal(seen.reply, "451 busy\\r\\n1\\t2\\t3\\t"
+	    "4\\t5\\t6\\t7\\t8\\tdelivered\\x1b]0;x\\x07\\x7f");
 	remove_spool(dir);
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests of lib/visible.c: text shown to a person or a JSON reader. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,50 @@ test_visible_string(void **state)
 	free(b.data);
 }
 
+/* Text already made visible (a journal field) is shown as it is; a raw
+ * control byte in it is still escaped. */
+static void
+test_backslash_kept_when_asked(void **state)
+{
+	(void)state;
+	assert_string_equal(shown("a\\x1bb\033", 7, VISIBLE_KEEP_BACKSLASH),
+	    "a\\x1bb\\x1b");
+}
+
+/* A cut falls between escapes and between UTF-8 sequences, never in one. */
+static void
+test_cut_between_escapes(void **state)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	(void)state;
+	assert_int_equal(visible_append_max(&b, "ab\033cd", 5, 0, 4), 0);
+	assert_string_equal(b.data, "ab");
+	b.len = 0;
+	assert_int_equal(visible_append_max(&b, "a\xc3\xb6" "b", 4, 0, 2), 0);
+	assert_string_equal(b.data, "a");
+	b.len = 0;
+	assert_int_equal(visible_append_max(&b, "a\xc3\xb6" "b", 4, 0, 3), 0);
+	assert_string_equal(b.data, "a\xc3\xb6");
+	buf_free(&b);
+}
+
+/* What visible_append made, visible_undo gives back byte for byte. */
+static void
+test_undo_round_trip(void **state)
+{
+	const char	 raw[] = "a\\b\t\r\n\033]0;\x07\x7f\xc3\xb6\xff\\x41";
+	char		 text[256];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s", shown(raw, sizeof(raw) - 1, 0));
+	visible_undo(text);
+	assert_string_equal(text, raw);
+	snprintf(text, sizeof(text), "%s", "\\q \\x4 end\\");
+	visible_undo(text);
+	assert_string_equal(text, "\\q \\x4 end\\");
+}
+
 static void
 test_json(void **state)
 {
@@ -109,6 +154,9 @@ main(void)
 		cmocka_unit_test(test_backslash_cannot_forge),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_visible_string),
+		cmocka_unit_test(test_backslash_kept_when_asked),
+		cmocka_unit_test(test_cut_between_escapes),
+		cmocka_unit_test(test_undo_round_trip),
 		cmocka_unit_test(test_json),
 	};
 	int	 failed = cmocka_run_group_tests(tests, NULL, NULL);
