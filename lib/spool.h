@@ -23,7 +23,11 @@ struct spool_msg {
 	int		 saved_errno;
 };
 
-/* Allocates a number and creates in/N.CMD and in/N.TMP. */
+/*
+ * Allocates a number and creates in/N.CMD and in/N.TMP, without a lock:
+ * SPOOL/seq is a hint where to start, O_EXCL on N.CMD decides, and a
+ * number in use in in/ or out/ is skipped (smtpgate-spool(5)).
+ */
 int	spool_open(struct spool_msg *msg, const char *spool, char *err,
 	    size_t errlen);
 /* Appends message text (already dot-unstuffed, LF line ends). */
@@ -37,7 +41,5 @@ void	spool_abort(struct spool_msg *msg);
 /* Paths of a message's files: SPOOL/SUBDIR/N.EXT */
 void	spool_path(char *out, size_t outlen, const char *spool,
 	    const char *subdir, uint32_t id, const char *ext);
-/* Next number from SPOOL/seq, under flock; 0 on failure (errno set). */
-uint32_t spool_next_id(const char *spool);
 
 #endif
