@@ -31,6 +31,8 @@ struct reader {
 	int		 stalled;	/* stopped: no input for a while */
 	unsigned long long got;		/* octets read, for the watchdog */
 	unsigned long long got_at_tick;
+	long long	 idle_timeout;	/* seconds; 0: none */
+	long long	 silent;	/* seconds of ticks without input */
 };
 
 /* Set by the periodic timer of message_copy: see input_stalled. */
@@ -43,9 +45,16 @@ on_timer(int sig)
 	timer_ticked = 1;
 }
 
+/* The timer's period: a quarter of the timeout, so it ends within 5/4. */
+static long long
+tick_seconds(long long idle_timeout)
+{
+	return idle_timeout >= 4 ? idle_timeout / 4 : 1;
+}
+
 /*
- * A read interrupted by the timer: stalled when nothing came in since
- * the tick before (so after between one and two periods of silence).
+ * A read interrupted by the timer: stalled once the ticks without any
+ * input add up to the timeout.
  */
 static int
 input_stalled(struct reader *r)
@@ -53,12 +62,16 @@ input_stalled(struct reader *r)
 	if (!timer_ticked)
 		return 0;
 	timer_ticked = 0;
-	if (r->got == r->got_at_tick) {
-		r->stalled = 1;
-		return 1;
+	if (r->got != r->got_at_tick) {
+		r->got_at_tick = r->got;
+		r->silent = 0;
+		return 0;
 	}
-	r->got_at_tick = r->got;
-	return 0;
+	r->silent += tick_seconds(r->idle_timeout);
+	if (r->silent < r->idle_timeout)
+		return 0;
+	r->stalled = 1;
+	return 1;
 }
 
 /* getc, through the timer's interruptions; EOF when stalled too. */
@@ -318,7 +331,8 @@ watchdog_start(long long seconds, struct sigaction *old)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, old);
 	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = it.it_interval.tv_sec = (time_t)seconds;
+	it.it_value.tv_sec = it.it_interval.tv_sec =
+	    (time_t)tick_seconds(seconds);
 	timer_ticked = 0;
 	setitimer(ITIMER_REAL, &it, NULL);
 }
@@ -372,6 +386,7 @@ message_copy(FILE *in, struct spool_msg *msg, const struct header_opts *o,
 	memset(&r, 0, sizeof(r));
 	r.in = in;
 	r.limit = o->maxsize;
+	r.idle_timeout = o->idle_timeout;
 	memset(&h, 0, sizeof(h));
 	if ((l = malloc(sizeof(*l))) == NULL)
 		return fail(err, errlen, data_error, 0, "no memory");
