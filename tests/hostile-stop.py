@@ -17,6 +17,12 @@ Writes the stopped mailer's pid to PIDFILE and prints "lock PID" or
 "stdin PID".  It tries ATTEMPTS mailers (default 40) to catch a lock, a
 new one each time the last got past its number unseen, then settles for
 the second kind.  Every wait is bounded.
+
+A real attacker simply retries until lucky; on a busy machine the lock's
+window of microseconds may take many tries.  tests/hostile-local.t runs
+this under strace(1), which delays the return of every flock(2) call
+(old code: the lock is then held long enough to be found at once; new
+code makes no such call, and nothing is delayed).
 """
 import os
 import signal
