@@ -136,6 +136,35 @@ release_pair(struct spool_msg *msg, const char *spool)
 	}
 }
 
+static int
+remember_files(struct spool_msg *msg, int tmp_fd)
+{
+	struct stat	 cmd, text;
+
+	if (fstat(msg->cmd_fd, &cmd) == -1 || fstat(tmp_fd, &text) == -1)
+		return -1;
+	msg->dev = cmd.st_dev;
+	msg->cmd_ino = cmd.st_ino;
+	msg->text_ino = text.st_ino;
+	return 0;
+}
+
+/*
+ * A writer stopped for days may find its names taken: by an
+ * administrator who removed its files, then by another writer who
+ * claimed the number.  It must then rename or remove nothing.
+ */
+int
+spool_is_ours(const struct spool_msg *msg, const char *path)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == -1)
+		return 0;
+	return st.st_dev == msg->dev &&
+	    (st.st_ino == msg->cmd_ino || st.st_ino == msg->text_ino);
+}
+
 /* Claims msg->id: creates in/N.CMD and in/N.TMP, both with O_EXCL. */
 static int
 create_pair(struct spool_msg *msg, const char *spool)
@@ -149,7 +178,8 @@ create_pair(struct spool_msg *msg, const char *spool)
 	if (msg->cmd_fd == -1)
 		return -1;
 	tmp_fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (tmp_fd != -1 && (msg->text = fdopen(tmp_fd, "w")) != NULL)
+	if (tmp_fd != -1 && remember_files(msg, tmp_fd) == 0 &&
+	    (msg->text = fdopen(tmp_fd, "w")) != NULL)
 		return 0;
 	saved = errno;
 	if (tmp_fd != -1) {

@@ -8,6 +8,8 @@
 #ifndef SMTPGATE_SPOOL_H
 #define SMTPGATE_SPOOL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +23,10 @@ struct spool_msg {
 	int		 cmd_fd;	/* N.CMD */
 	int		 failed;	/* a write failed: commit will refuse */
 	int		 saved_errno;
+	/* our two files, whatever their names: commit and abort touch a
+	 * name only while it is still one of them */
+	dev_t		 dev;
+	ino_t		 cmd_ino, text_ino;
 };
 
 /*
@@ -38,6 +44,8 @@ int	spool_commit(struct spool_msg *msg, struct envelope *env, char *err,
 /* Removes both files; safe after any failure. */
 void	spool_abort(struct spool_msg *msg);
 
+/* Whether path (in/N.EXT of msg) is still one of msg's own files. */
+int	spool_is_ours(const struct spool_msg *msg, const char *path);
 /* Paths of a message's files: SPOOL/SUBDIR/N.EXT */
 void	spool_path(char *out, size_t outlen, const char *spool,
 	    const char *subdir, uint32_t id, const char *ext);

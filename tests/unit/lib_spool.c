@@ -168,6 +168,39 @@ test_stale_seq_skips_numbers_in_use(void **state)
 	assert_int_equal(take_number(), 507);
 }
 
+/*
+ * A writer stopped for days whose files an administrator removed, and
+ * whose number another writer then took: its commit and its abort must
+ * leave the other message alone.
+ */
+static void
+test_stale_writer_leaves_others_alone(void **state)
+{
+	struct spool_msg	 msg;
+	struct envelope		 env;
+	char			 err[200], path[300];
+	uint32_t		 id;
+
+	(void)state;
+	assert_int_equal(spool_open(&msg, spooldir, err, sizeof(err)), 0);
+	id = msg.id;
+	spool_path(path, sizeof(path), spooldir, "in", id, "CMD");
+	unlink(path);
+	spool_path(path, sizeof(path), spooldir, "in", id, "TMP");
+	unlink(path);
+	touch("in", id, "CMD");		/* the other writer's claim */
+	touch("in", id, "TMP");
+	envelope_init(&env);
+	env.sender = strdup("a@x.test");
+	assert_int_equal(envelope_add_rcpt(&env, "b@y.test", NULL, NULL), 0);
+	assert_int_equal(spool_commit(&msg, &env, err, sizeof(err)), -1);
+	assert_true(file_exists(id, "CMD") && file_exists(id, "TMP"));
+	assert_false(file_exists(id, "WRK") || file_exists(id, "TXT"));
+	spool_abort(&msg);
+	assert_true(file_exists(id, "CMD") && file_exists(id, "TMP"));
+	envelope_free(&env);
+}
+
 static void
 test_numbers_wrap(void **state)
 {
@@ -268,6 +301,7 @@ main(void)
 		cmocka_unit_test(test_numbers_ascend),
 		cmocka_unit_test(test_stale_seq_skips_numbers_in_use),
 		cmocka_unit_test(test_numbers_wrap),
+		cmocka_unit_test(test_stale_writer_leaves_others_alone),
 		cmocka_unit_test(test_seq_group_writable),
 		cmocka_unit_test(test_envelope_rejects_garbage),
 		cmocka_unit_test(test_config),
