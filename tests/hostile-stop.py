@@ -67,7 +67,7 @@ def attempt(mailer, rcpt, settle):
     p.stdin.write(b"Subject: hold\n\n")
     p.stdin.flush()
     sleeping = 0
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 8
     while p.poll() is None and time.monotonic() < deadline:
         os.kill(p.pid, signal.SIGSTOP)
         wait_stopped(p.pid)
@@ -77,12 +77,12 @@ def attempt(mailer, rcpt, settle):
         # asleep many times in a row: blocked on standard input, after
         # it took its number (mailer reads the message only then)
         sleeping = sleeping + 1 if state(p.pid) == "S" else 0
-        if sleeping >= 300:
-            if settle:
-                os.kill(p.pid, signal.SIGSTOP)
-                wait_stopped(p.pid)
-                return "stdin", p
+        if sleeping >= 100:
             break
+    if settle and p.poll() is None:
+        os.kill(p.pid, signal.SIGSTOP)
+        wait_stopped(p.pid)
+        return "stdin", p
     p.kill()
     p.wait()
     return None, None
