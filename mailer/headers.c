@@ -33,16 +33,36 @@ struct reader {
 	unsigned long long got_at_tick;
 	long long	 idle_timeout;	/* seconds; 0: none */
 	long long	 silent;	/* seconds of ticks without input */
+	int		 interrupted;	/* the signal that stopped us, or 0 */
 };
 
 /* Set by the periodic timer of message_copy: see input_stalled. */
 static volatile sig_atomic_t	 timer_ticked;
+/* SIGHUP, SIGINT or SIGTERM while copying: give up, remove the files. */
+static volatile sig_atomic_t	 got_signal;
+static const int		 stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+#define NSTOP	(sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 static void
 on_timer(int sig)
 {
 	(void)sig;
 	timer_ticked = 1;
+}
+
+static void
+on_stop_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static int
+was_interrupted(struct reader *r)
+{
+	if (got_signal == 0)
+		return 0;
+	r->interrupted = got_signal;
+	return 1;
 }
 
 /* The timer's period: a quarter of the timeout, so it ends within 5/4. */
@@ -88,7 +108,7 @@ next_char(struct reader *r)
 		if (!ferror(r->in) || errno != EINTR)
 			return EOF;
 		clearerr(r->in);
-		if (input_stalled(r))
+		if (was_interrupted(r) || input_stalled(r))
 			return EOF;
 	}
 }
@@ -104,6 +124,8 @@ read_line(struct reader *r, struct line *l)
 		r->too_big = 1;		/* read no further: see message_copy */
 		r->eof = 1;
 	}
+	if (was_interrupted(r))
+		r->eof = 1;
 	if (r->eof)
 		return 0;
 	while (l->len < LINE_CHUNK && (c = next_char(r)) != EOF) {
@@ -313,23 +335,37 @@ copy_body(struct reader *r, struct spool_msg *msg, struct line *l,
 	return 0;
 }
 
+static void
+catch_signal(int sig, void (*handler)(int), struct sigaction *old)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;	/* no SA_RESTART: a read returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, old);
+}
+
 /*
- * A periodic timer that interrupts a blocked read (no SA_RESTART), so
- * that a writer who stops sending, or is stopped, cannot hold spool
- * files for ever.  seconds 0: none.
+ * SIGHUP, SIGINT and SIGTERM end the copy (the caller removes the
+ * files), unless ignored; and a periodic timer interrupts a blocked
+ * read, so that a writer who stops sending, or is stopped, cannot hold
+ * spool files for ever.  seconds 0: no timer.
  */
 static void
 watchdog_start(long long seconds, struct sigaction *old)
 {
-	struct sigaction	 sa;
 	struct itimerval	 it;
 
+	got_signal = 0;
+	for (size_t i = 0; i < NSTOP; i++) {
+		catch_signal(stop_signals[i], on_stop_signal, &old[i + 1]);
+		if (old[i + 1].sa_handler == SIG_IGN)	/* nohup: keep it so */
+			sigaction(stop_signals[i], &old[i + 1], NULL);
+	}
 	if (seconds <= 0)
 		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_timer;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, old);
+	catch_signal(SIGALRM, on_timer, &old[0]);
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_sec = it.it_interval.tv_sec =
 	    (time_t)tick_seconds(seconds);
@@ -342,11 +378,13 @@ watchdog_stop(long long seconds, const struct sigaction *old)
 {
 	struct itimerval	 off;
 
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &old[i + 1], NULL);
 	if (seconds <= 0)
 		return;
 	memset(&off, 0, sizeof(off));
 	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, old, NULL);
+	sigaction(SIGALRM, &old[0], NULL);
 }
 
 /* Why reading stopped early, if it did; 0 when the input was whole. */
@@ -356,6 +394,11 @@ input_failed(const struct reader *r, const struct header_opts *o,
 {
 	char	 why[160];
 
+	if (r->interrupted) {
+		snprintf(why, sizeof(why), "standard input: interrupted by "
+		    "signal %d", r->interrupted);
+		return fail(err, errlen, data_error, COPY_INTERRUPTED, why);
+	}
 	if (r->stalled) {
 		snprintf(why, sizeof(why), "standard input: nothing came in "
 		    "for %lld seconds (timeout)", o->idle_timeout);
@@ -379,7 +422,7 @@ message_copy(FILE *in, struct spool_msg *msg, const struct header_opts *o,
 	struct reader		 r;
 	struct header		 h;
 	struct line		*l;
-	struct sigaction	 old_alarm;
+	struct sigaction	 old_actions[1 + NSTOP];
 	int			 sep, rc = -1;
 
 	*data_error = COPY_IO_ERROR;
@@ -390,16 +433,16 @@ message_copy(FILE *in, struct spool_msg *msg, const struct header_opts *o,
 	memset(&h, 0, sizeof(h));
 	if ((l = malloc(sizeof(*l))) == NULL)
 		return fail(err, errlen, data_error, 0, "no memory");
-	watchdog_start(o->idle_timeout, &old_alarm);
+	watchdog_start(o->idle_timeout, old_actions);
 	if (read_header(&r, &h, l, o, &sep, err, errlen, data_error) == 0) {
 		if (write_header(msg, &h, o) == -1 ||
 		    copy_body(&r, msg, l, o) == -1)
 			fail(err, errlen, data_error, 0, strerror(msg->saved_errno));
 		else if (input_failed(&r, o, err, errlen, data_error) == 0)
 			rc = 0;
-	} else if (r.stalled || r.too_big)	/* a cut header: say why */
+	} else if (r.stalled || r.too_big || r.interrupted) /* say why */
 		input_failed(&r, o, err, errlen, data_error);
-	watchdog_stop(o->idle_timeout, &old_alarm);
+	watchdog_stop(o->idle_timeout, old_actions);
 	buf_free(&h.fields);
 	buf_free(&h.one);
 	free(l);

@@ -230,7 +230,8 @@ copy_status(int why)
 {
 	switch (why) {
 	case COPY_DATA_ERROR:	return EX_DATAERR;
-	case COPY_TIMED_OUT:	return EX_TEMPFAIL;
+	case COPY_TIMED_OUT:
+	case COPY_INTERRUPTED:	return EX_TEMPFAIL;
 	default:		return EX_IOERR;
 	}
 }

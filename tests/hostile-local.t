@@ -11,7 +11,7 @@
 # Nothing of another user's mail may be read or changed, nothing outside
 # the spool written.  Addresses: 127.0.13.0/24.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 37
 
 ADDR=127.0.13.1
 PY=/usr/bin/python3	# nobody cannot reach a python3 under root's home
@@ -179,7 +179,25 @@ ok "$([ "$took" -lt 5000 ] && echo 0 || echo 1)" "... within a second of it (${t
 like "$(cat "$T/err")" '^mailer: standard input: nothing came in for 3 seconds' "... saying why"
 is "$(own_files)" 0 "... and its files are gone"
 
+# killed while it waits for the rest: its files go with it (in its own
+# spool, with a long timeout, so that only the signal can end it)
+sed -e "s|^spool=.*|spool=$T/nobody/spool|" -e '/^logfile=/d' "$CONF" > "$T/nobody/own.conf"
+echo timeout=60 >> "$T/nobody/own.conf"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$T/bin/mailer" -C "$T/nobody/own.conf" -odq bob@example.test \
+    < <(printf 'Subject: cut short\n\n'; sleep 20) 2> "$T/err" &
+cut=$!
+claims() { ls "$T/nobody/spool/in" | grep -c '\.\(TMP\|CMD\)$'; }
+wait_for 10 test "$(claims)" -gt 0
+as_nobody kill -TERM "$cut"
+wait "$cut"
+is "$?" 75 "SIGTERM while it reads: EX_TEMPFAIL"
+like "$(cat "$T/err")" '^mailer: standard input: interrupted by signal 15' "... saying why"
+is "$(claims)" 0 "... and its files are gone"
+
 # --- defect 1: mailer stopped at the worst moment ---------------------------
+# a timeout long enough for the attacker to find its moment on a busy host
+sed -i 's/^timeout=.*/timeout=60/' "$CONF"
 printf 'Subject: to no one\n\nx\n' |
     "$T/bin/mailer" -odq -f carol@example.test nosuch@example.test
 PORT=$(free_port)

@@ -77,7 +77,7 @@ def attempt(mailer, rcpt, settle):
         # asleep many times in a row: blocked on standard input, after
         # it took its number (mailer reads the message only then)
         sleeping = sleeping + 1 if state(p.pid) == "S" else 0
-        if sleeping >= 100:
+        if sleeping >= 30:
             break
     if settle and p.poll() is None:
         os.kill(p.pid, signal.SIGSTOP)
