@@ -65,7 +65,10 @@ was_interrupted(struct reader *r)
 	return 1;
 }
 
-/* The timer's period: a quarter of the timeout, so it ends within 5/4. */
+/*
+ * The timer's period: a quarter of the timeout, at least a second, so a
+ * stall is seen at most one period late.
+ */
 static long long
 tick_seconds(long long idle_timeout)
 {
