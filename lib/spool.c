@@ -1,4 +1,3 @@
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -13,6 +12,16 @@
 
 #include "spool.h"
 
+/*
+ * How many numbers a writer tries before it gives up: enough to walk
+ * past a stale seq into a long run of queued messages (each try costs a
+ * few stat(2) calls), few enough that the answer comes within seconds.
+ */
+#define ALLOC_TRIES	20000
+
+/* seq holds "%010lu\n": one pwrite(2) of a fixed size replaces it whole. */
+#define SEQ_LEN		11
+
 void
 spool_path(char *out, size_t outlen, const char *spool, const char *subdir,
     uint32_t id, const char *ext)
@@ -21,10 +30,35 @@ spool_path(char *out, size_t outlen, const char *spool, const char *subdir,
 	    ext);
 }
 
+/* The number after id: 32 bits, wrapping from 2^32 - 1 to 1 (0 is none). */
 static uint32_t
-read_seq(int fd)
+next_number(uint32_t id)
 {
-	char		 buf[16];
+	return id == UINT32_MAX ? 1 : id + 1;
+}
+
+static int
+seq_open(const char *spool)
+{
+	char		 path[1100];
+	struct stat	 st;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/seq", spool);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1)
+		return -1;
+	/* whoever made it, the spool's group (set-group-ID mailer) writes it */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 0777) != 0660)
+		(void)fchmod(fd, 0660);
+	return fd;
+}
+
+/* The number seq suggests; 1 when it is empty or unreadable. */
+static uint32_t
+seq_read(int fd)
+{
+	char		 buf[SEQ_LEN + 8];
 	ssize_t		 n = pread(fd, buf, sizeof(buf) - 1, 0);
 	const char	*why = NULL;
 	long long	 value;
@@ -37,38 +71,36 @@ read_seq(int fd)
 	return why ? 1 : (uint32_t)value;
 }
 
-uint32_t
-spool_next_id(const char *spool)
+/*
+ * Moves the hint forward to next, never back, as far as a writer
+ * without a lock can tell: a writer stopped between its read and its
+ * write may still put an older number back.  That costs the next
+ * writers a few skipped numbers, never a duplicate: O_EXCL decides.
+ */
+static void
+seq_advance(int fd, uint32_t next)
 {
-	char		 path[1100], text[16];
+	char		 text[SEQ_LEN + 1];
+	uint32_t	 now = seq_read(fd);
 	struct stat	 st;
-	int		 fd, len;
-	uint32_t	 id, next;
 
-	snprintf(path, sizeof(path), "%s/seq", spool);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) == -1)
-		return 0;
-	/* whoever made it, the spool's group (set-group-ID mailer) writes it */
-	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() &&
-	    (st.st_mode & 0777) != 0660)
-		(void)fchmod(fd, 0660);
-	if (flock(fd, LOCK_EX) == -1) {
-		close(fd);
-		return 0;
-	}
-	id = read_seq(fd);
-	next = (id == UINT32_MAX) ? 1 : id + 1;	/* wraps, skipping 0 */
-	len = snprintf(text, sizeof(text), "%lu\n", (unsigned long)next);
-	if (pwrite(fd, text, (size_t)len, 0) != len || ftruncate(fd, len) == -1)
-		id = 0;
-	close(fd);	/* releases the lock */
-	return id;
+	if ((int32_t)(next - now) <= 0 && now != 1)
+		return;		/* someone is ahead of us already */
+	snprintf(text, sizeof(text), "%010lu\n", (unsigned long)next);
+	if (pwrite(fd, text, SEQ_LEN, 0) == SEQ_LEN && fstat(fd, &st) == 0 &&
+	    st.st_size > SEQ_LEN)
+		(void)ftruncate(fd, SEQ_LEN);	/* an older, longer text */
 }
 
-/* Whether number id is still in use anywhere (after a wrap or lost seq). */
+/* Whether number id is still in use anywhere (after a wrap or a stale seq). */
 static int
 id_in_use(const char *spool, uint32_t id)
 {
+	/*
+	 * In the order a message moves (spoolmgr renames TXT, then WRK,
+	 * from in/ to out/, and removes WRK before TXT): a message that
+	 * moves while we look is still seen in its next place.
+	 */
 	static const char *const places[][2] = {
 		{ "in", "WRK" }, { "in", "TXT" }, { "out", "WRK" },
 		{ "out", "TXT" },
@@ -85,11 +117,60 @@ id_in_use(const char *spool, uint32_t id)
 	return 0;
 }
 
+static void
+release_pair(struct spool_msg *msg, const char *spool)
+{
+	char	 path[1100];
+
+	if (msg->text != NULL) {
+		fclose(msg->text);
+		msg->text = NULL;
+		spool_path(path, sizeof(path), spool, "in", msg->id, "TMP");
+		unlink(path);
+	}
+	if (msg->cmd_fd != -1) {
+		close(msg->cmd_fd);
+		msg->cmd_fd = -1;
+		spool_path(path, sizeof(path), spool, "in", msg->id, "CMD");
+		unlink(path);
+	}
+}
+
+static int
+remember_files(struct spool_msg *msg, int tmp_fd)
+{
+	struct stat	 cmd, text;
+
+	if (fstat(msg->cmd_fd, &cmd) == -1 || fstat(tmp_fd, &text) == -1)
+		return -1;
+	msg->dev = cmd.st_dev;
+	msg->cmd_ino = cmd.st_ino;
+	msg->text_ino = text.st_ino;
+	return 0;
+}
+
+/*
+ * A writer stopped for days may find its names taken: by an
+ * administrator who removed its files, then by another writer who
+ * claimed the number.  It must then rename or remove nothing.
+ */
+int
+spool_is_ours(const struct spool_msg *msg, const char *path)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == -1)
+		return 0;
+	return st.st_dev == msg->dev &&
+	    (st.st_ino == msg->cmd_ino || st.st_ino == msg->text_ino);
+}
+
+/* Claims msg->id: creates in/N.CMD and in/N.TMP, both with O_EXCL. */
 static int
 create_pair(struct spool_msg *msg, const char *spool)
 {
 	char	 cmd[1100], tmp[1100];
-	int	 tmp_fd;
+	int	 tmp_fd, saved;
 
 	spool_path(cmd, sizeof(cmd), spool, "in", msg->id, "CMD");
 	spool_path(tmp, sizeof(tmp), spool, "in", msg->id, "TMP");
@@ -97,47 +178,73 @@ create_pair(struct spool_msg *msg, const char *spool)
 	if (msg->cmd_fd == -1)
 		return -1;
 	tmp_fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (tmp_fd == -1 || (msg->text = fdopen(tmp_fd, "w")) == NULL) {
-		int	 saved = errno;
-
-		if (tmp_fd != -1) {
-			close(tmp_fd);
-			unlink(tmp);
-		}
-		close(msg->cmd_fd);
-		unlink(cmd);
-		msg->cmd_fd = -1;
-		errno = saved;
-		return -1;
+	if (tmp_fd != -1 && remember_files(msg, tmp_fd) == 0 &&
+	    (msg->text = fdopen(tmp_fd, "w")) != NULL)
+		return 0;
+	saved = errno;
+	if (tmp_fd != -1) {
+		close(tmp_fd);
+		unlink(tmp);
 	}
+	release_pair(msg, spool);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Tries number msg->id: 1 claimed, 0 taken (try the next), -1 failed.
+ * A writer that holds N.CMD keeps every other writer off N; the check
+ * after the claim catches a message that committed N (CMD renamed to
+ * WRK) between our look at seq and our claim.
+ */
+static int
+try_number(struct spool_msg *msg, const char *spool)
+{
+	if (id_in_use(spool, msg->id))
+		return 0;
+	if (create_pair(msg, spool) == -1)
+		return errno == EEXIST ? 0 : -1;
+	if (!id_in_use(spool, msg->id))
+		return 1;
+	release_pair(msg, spool);
 	return 0;
 }
 
+/*
+ * Allocates without a lock: a lock that a set-group-ID mailer takes can
+ * be held for ever by its user (SIGSTOP), and every writer would wait.
+ * seq is only a hint of where to start; O_EXCL makes the number ours.
+ */
 int
 spool_open(struct spool_msg *msg, const char *spool, char *err, size_t errlen)
 {
-	int	 tries;
+	int		 seq_fd, rc = 0, saved;
+	uint32_t	 id;
 
 	memset(msg, 0, sizeof(*msg));
 	msg->cmd_fd = -1;
 	strlcpy(msg->dir, spool, sizeof(msg->dir));
-	for (tries = 0; tries < 100; tries++) {
-		if ((msg->id = spool_next_id(spool)) == 0) {
-			snprintf(err, errlen, "%s/seq: %s", spool,
-			    strerror(errno));
-			return -1;
-		}
-		if (id_in_use(spool, msg->id))
-			continue;
-		if (create_pair(msg, spool) == 0)
-			return 0;
-		if (errno != EEXIST) {
-			snprintf(err, errlen, "%s/in/%lu.CMD: %s", spool,
-			    (unsigned long)msg->id, strerror(errno));
-			return -1;
-		}
+	if ((seq_fd = seq_open(spool)) == -1) {
+		snprintf(err, errlen, "%s/seq: %s", spool, strerror(errno));
+		return -1;
 	}
-	snprintf(err, errlen, "%s: no free message number", spool);
+	id = seq_read(seq_fd);
+	for (int tries = 0; tries < ALLOC_TRIES && rc == 0; tries++) {
+		msg->id = id;
+		id = next_number(id);
+		rc = try_number(msg, spool);
+	}
+	saved = errno;
+	seq_advance(seq_fd, id);	/* past what we took, or tried */
+	close(seq_fd);
+	if (rc == 1)
+		return 0;
+	if (rc == -1)
+		snprintf(err, errlen, "%s/in/%lu.CMD: %s", spool,
+		    (unsigned long)msg->id, strerror(saved));
+	else
+		snprintf(err, errlen, "%s: no free message number", spool);
+	msg->id = 0;
 	return -1;
 }
 

@@ -8,6 +8,8 @@
 #ifndef SMTPGATE_SPOOL_H
 #define SMTPGATE_SPOOL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +23,17 @@ struct spool_msg {
 	int		 cmd_fd;	/* N.CMD */
 	int		 failed;	/* a write failed: commit will refuse */
 	int		 saved_errno;
+	/* our two files, whatever their names: commit and abort touch a
+	 * name only while it is still one of them */
+	dev_t		 dev;
+	ino_t		 cmd_ino, text_ino;
 };
 
-/* Allocates a number and creates in/N.CMD and in/N.TMP. */
+/*
+ * Allocates a number and creates in/N.CMD and in/N.TMP, without a lock:
+ * SPOOL/seq is a hint where to start, O_EXCL on N.CMD decides, and a
+ * number in use in in/ or out/ is skipped (smtpgate-spool(5)).
+ */
 int	spool_open(struct spool_msg *msg, const char *spool, char *err,
 	    size_t errlen);
 /* Appends message text (already dot-unstuffed, LF line ends). */
@@ -39,10 +49,10 @@ void	spool_abort(struct spool_msg *msg);
  * (of SPOOL itself when subdir is NULL).
  */
 int	fsync_dir(const char *spool, const char *subdir);
+/* Whether path (in/N.EXT of msg) is still one of msg's own files. */
+int	spool_is_ours(const struct spool_msg *msg, const char *path);
 /* Paths of a message's files: SPOOL/SUBDIR/N.EXT */
 void	spool_path(char *out, size_t outlen, const char *spool,
 	    const char *subdir, uint32_t id, const char *ext);
-/* Next number from SPOOL/seq, under flock; 0 on failure (errno set). */
-uint32_t spool_next_id(const char *spool);
 
 #endif

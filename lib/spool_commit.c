@@ -77,6 +77,10 @@ rename_ext(const struct spool_msg *msg, const char *from, const char *to)
 
 	spool_path(a, sizeof(a), msg->dir, "in", msg->id, from);
 	spool_path(b, sizeof(b), msg->dir, "in", msg->id, to);
+	if (!spool_is_ours(msg, a)) {
+		errno = ENOENT;		/* ours was removed meanwhile */
+		return -1;
+	}
 	return rename(a, b);
 }
 
@@ -117,7 +121,8 @@ spool_abort(struct spool_msg *msg)
 		return;
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		spool_path(path, sizeof(path), msg->dir, "in", msg->id, exts[i]);
-		unlink(path);
+		if (spool_is_ours(msg, path))	/* never another's message */
+			unlink(path);
 	}
 	msg->id = 0;
 }

@@ -1,5 +1,8 @@
+#include <sys/time.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +25,96 @@ struct line {
 struct reader {
 	FILE		*in;
 	int		 eof;
-	long long	 total;
+	long long	 total;		/* octets kept, CR LF counted as one */
+	long long	 limit;		/* maxsize; 0: none */
+	int		 too_big;	/* stopped at limit */
+	int		 stalled;	/* stopped: no input for a while */
+	unsigned long long got;		/* octets read, for the watchdog */
+	unsigned long long got_at_tick;
+	long long	 idle_timeout;	/* seconds; 0: none */
+	long long	 silent;	/* seconds of ticks without input */
+	int		 interrupted;	/* the signal that stopped us, or 0 */
 };
+
+/* Set by the periodic timer of message_copy: see input_stalled. */
+static volatile sig_atomic_t	 timer_ticked;
+/* SIGHUP, SIGINT or SIGTERM while copying: give up, remove the files. */
+static volatile sig_atomic_t	 got_signal;
+static const int		 stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+#define NSTOP	(sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void
+on_timer(int sig)
+{
+	(void)sig;
+	timer_ticked = 1;
+}
+
+static void
+on_stop_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static int
+was_interrupted(struct reader *r)
+{
+	if (got_signal == 0)
+		return 0;
+	r->interrupted = got_signal;
+	return 1;
+}
+
+/*
+ * The timer's period: a quarter of the timeout, at least a second, so a
+ * stall is seen at most one period late.
+ */
+static long long
+tick_seconds(long long idle_timeout)
+{
+	return idle_timeout >= 4 ? idle_timeout / 4 : 1;
+}
+
+/*
+ * A read interrupted by the timer: stalled once the ticks without any
+ * input add up to the timeout.
+ */
+static int
+input_stalled(struct reader *r)
+{
+	if (!timer_ticked)
+		return 0;
+	timer_ticked = 0;
+	if (r->got != r->got_at_tick) {
+		r->got_at_tick = r->got;
+		r->silent = 0;
+		return 0;
+	}
+	r->silent += tick_seconds(r->idle_timeout);
+	if (r->silent < r->idle_timeout)
+		return 0;
+	r->stalled = 1;
+	return 1;
+}
+
+/* getc, through the timer's interruptions; EOF when stalled too. */
+static int
+next_char(struct reader *r)
+{
+	int	 c;
+
+	for (;;) {
+		if ((c = getc_unlocked(r->in)) != EOF) {
+			r->got++;
+			return c;
+		}
+		if (!ferror(r->in) || errno != EINTR)
+			return EOF;
+		clearerr(r->in);
+		if (was_interrupted(r) || input_stalled(r))
+			return EOF;
+	}
+}
 
 static int
 read_line(struct reader *r, struct line *l)
@@ -32,14 +123,20 @@ read_line(struct reader *r, struct line *l)
 
 	l->len = 0;
 	l->complete = 0;
+	if (r->limit > 0 && r->total > r->limit) {
+		r->too_big = 1;		/* read no further: see message_copy */
+		r->eof = 1;
+	}
+	if (was_interrupted(r))
+		r->eof = 1;
 	if (r->eof)
 		return 0;
-	while (l->len < LINE_CHUNK && (c = getc_unlocked(r->in)) != EOF) {
+	while (l->len < LINE_CHUNK && (c = next_char(r)) != EOF) {
 		if (c == '\r') {
 			/* CR LF, and a lone CR too, end the line: on the
 			 * wire a lone CR becomes CR LF (data.c), so the
 			 * header is read here as the next hop will read it */
-			int	 next = getc_unlocked(r->in);
+			int	 next = next_char(r);
 
 			if (next != '\n' && next != EOF)
 				ungetc(next, r->in);
@@ -232,31 +329,114 @@ copy_body(struct reader *r, struct spool_msg *msg, struct line *l,
 	return 0;
 }
 
+static void
+catch_signal(int sig, void (*handler)(int), struct sigaction *old)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;	/* no SA_RESTART: a read returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, old);
+}
+
+/*
+ * SIGHUP, SIGINT and SIGTERM end the copy (the caller removes the
+ * files), unless ignored; and a periodic timer interrupts a blocked
+ * read, so that a writer who stops sending, or is stopped, cannot hold
+ * spool files for ever.  seconds 0: no timer.
+ */
+static void
+watchdog_start(long long seconds, struct sigaction *old)
+{
+	struct itimerval	 it;
+
+	got_signal = 0;
+	for (size_t i = 0; i < NSTOP; i++) {
+		catch_signal(stop_signals[i], on_stop_signal, &old[i + 1]);
+		if (old[i + 1].sa_handler == SIG_IGN)	/* nohup: keep it so */
+			sigaction(stop_signals[i], &old[i + 1], NULL);
+	}
+	if (seconds <= 0)
+		return;
+	catch_signal(SIGALRM, on_timer, &old[0]);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = it.it_interval.tv_sec =
+	    (time_t)tick_seconds(seconds);
+	timer_ticked = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+watchdog_stop(long long seconds, const struct sigaction *old)
+{
+	struct itimerval	 off;
+
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &old[i + 1], NULL);
+	if (seconds <= 0)
+		return;
+	memset(&off, 0, sizeof(off));
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old[0], NULL);
+}
+
+/* Why reading stopped early, if it did; 0 when the input was whole. */
+static int
+input_failed(const struct reader *r, const struct header_opts *o,
+    char *err, size_t errlen, int *data_error)
+{
+	char	 why[160];
+
+	if (r->interrupted) {
+		snprintf(why, sizeof(why), "standard input: interrupted by "
+		    "signal %d", r->interrupted);
+		return fail(err, errlen, data_error, COPY_INTERRUPTED, why);
+	}
+	if (r->stalled) {
+		snprintf(why, sizeof(why), "standard input: nothing came in "
+		    "for %lld seconds (timeout)", o->idle_timeout);
+		return fail(err, errlen, data_error, COPY_TIMED_OUT, why);
+	}
+	if (r->too_big || (o->maxsize > 0 && r->total > o->maxsize)) {
+		snprintf(why, sizeof(why), "standard input: the message is "
+		    "larger than maxsize (%lld octets)", o->maxsize);
+		return fail(err, errlen, data_error, COPY_DATA_ERROR, why);
+	}
+	if (ferror(r->in))
+		return fail(err, errlen, data_error, COPY_IO_ERROR,
+		    "standard input: reading the message failed");
+	return 0;
+}
+
 int
 message_copy(FILE *in, struct spool_msg *msg, const struct header_opts *o,
     char *err, size_t errlen, int *data_error)
 {
-	struct reader	 r = { in, 0, 0 };
-	struct header	 h;
-	struct line	*l;
-	int		 sep, rc = -1;
+	struct reader		 r;
+	struct header		 h;
+	struct line		*l;
+	struct sigaction	 old_actions[1 + NSTOP];
+	int			 sep, rc = -1;
 
-	*data_error = 0;
+	*data_error = COPY_IO_ERROR;
+	memset(&r, 0, sizeof(r));
+	r.in = in;
+	r.limit = o->maxsize;
+	r.idle_timeout = o->idle_timeout;
 	memset(&h, 0, sizeof(h));
 	if ((l = malloc(sizeof(*l))) == NULL)
 		return fail(err, errlen, data_error, 0, "no memory");
+	watchdog_start(o->idle_timeout, old_actions);
 	if (read_header(&r, &h, l, o, &sep, err, errlen, data_error) == 0) {
 		if (write_header(msg, &h, o) == -1 ||
 		    copy_body(&r, msg, l, o) == -1)
 			fail(err, errlen, data_error, 0, strerror(msg->saved_errno));
-		else if (ferror(in))
-			fail(err, errlen, data_error, 0, "reading the message");
-		else if (o->maxsize > 0 && r.total > o->maxsize)
-			fail(err, errlen, data_error, 1,
-			    "the message is larger than maxsize");
-		else
+		else if (input_failed(&r, o, err, errlen, data_error) == 0)
 			rc = 0;
-	}
+	} else if (r.stalled || r.too_big || r.interrupted) /* say why */
+		input_failed(&r, o, err, errlen, data_error);
+	watchdog_stop(o->idle_timeout, old_actions);
 	buf_free(&h.fields);
 	buf_free(&h.one);
 	free(l);

@@ -33,14 +33,25 @@ struct header_opts {
 	uint32_t	 id;
 	time_t		 now;
 	long long	 maxsize;	/* octets of message; 0: no limit */
+	long long	 idle_timeout;	/* seconds without input; 0: none */
 	/* -t: each address found in To, Cc, Bcc; -1 stops with an error */
 	int		(*add_rcpt)(const char *addr, void *arg);
 	void		*arg;
 };
 
+/* Why message_copy failed, in *data_error. */
+#define COPY_IO_ERROR	0	/* reading or writing failed */
+#define COPY_DATA_ERROR	1	/* the message itself is at fault */
+#define COPY_TIMED_OUT	2	/* no input for idle_timeout seconds */
+#define COPY_INTERRUPTED 3	/* SIGHUP, SIGINT or SIGTERM */
+
 /*
  * Copies the message from in into msg.  Returns 0, or -1 with err set
- * ("what: why"); *data_error is 1 when the message itself is at fault.
+ * ("what: why") and *data_error one of COPY_*.  It stops reading as soon
+ * as the input is larger than maxsize, so a writer cannot fill the
+ * spool; with idle_timeout it uses ITIMER_REAL and SIGALRM meanwhile,
+ * and it catches SIGHUP, SIGINT and SIGTERM (unless ignored) so that
+ * the caller can remove the files.
  */
 int	message_copy(FILE *in, struct spool_msg *msg,
 	    const struct header_opts *o, char *err, size_t errlen,

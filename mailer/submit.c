@@ -205,6 +205,7 @@ fill_opts(struct header_opts *o, const struct submit *s,
 	o->id = id;
 	o->now = env->date;
 	o->maxsize = cf->maxsize;
+	o->idle_timeout = cf->timeout;	/* a stalled writer holds no files */
 	from_field(from, s->fullname ? s->fullname : gecos_name(),
 	    env->sender[0] ? env->sender : login_name());
 	o->from = from->data;
@@ -223,6 +224,17 @@ any_utf8(const struct envelope *env)
 	for (size_t i = 0; i < env->nrcpts; i++)
 		u |= client_is_utf8(env->rcpts[i].addr);
 	return u;
+}
+
+static int
+copy_status(int why)
+{
+	switch (why) {
+	case COPY_DATA_ERROR:	return EX_DATAERR;
+	case COPY_TIMED_OUT:
+	case COPY_INTERRUPTED:	return EX_TEMPFAIL;
+	default:		return EX_IOERR;
+	}
 }
 
 void
@@ -248,7 +260,7 @@ submit_message(const struct submit *s, const struct config *cf,
 		if (ra.bad[0])
 			errx(EX_DATAERR, "%s: not a valid recipient address",
 			    ra.bad);
-		errx(data_error ? EX_DATAERR : EX_IOERR, "%s", why);
+		errx(copy_status(data_error), "%s; not queued", why);
 	}
 	if (env->nrcpts == 0) {
 		spool_abort(&msg);

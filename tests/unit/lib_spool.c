@@ -96,15 +96,121 @@ test_abort_leaves_nothing(void **state)
 	assert_false(file_exists(id, "CMD") || file_exists(id, "TMP"));
 }
 
+/* A number taken and given back: the claim files go, seq moves on. */
+static uint32_t
+take_number(void)
+{
+	struct spool_msg	 msg;
+	char			 err[200];
+	uint32_t		 id;
+
+	assert_int_equal(spool_open(&msg, spooldir, err, sizeof(err)), 0);
+	id = msg.id;
+	spool_abort(&msg);
+	return id;
+}
+
+static void
+set_seq(const char *text)
+{
+	char	 path[300];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/seq", spooldir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+touch(const char *subdir, uint32_t id, const char *ext)
+{
+	char	 path[300];
+	FILE	*fp;
+
+	spool_path(path, sizeof(path), spooldir, subdir, id, ext);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+}
+
 static void
 test_numbers_ascend(void **state)
 {
 	uint32_t	 a, b;
 
 	(void)state;
-	a = spool_next_id(spooldir);
-	b = spool_next_id(spooldir);
+	a = take_number();
+	b = take_number();
 	assert_int_equal(b, a + 1);
+}
+
+/*
+ * seq is a hint: a stale one (a stopped writer put an old number back)
+ * costs skipped numbers, never a number in use, in in/ or out/, or one
+ * that another writer holds (its N.CMD).
+ */
+static void
+test_stale_seq_skips_numbers_in_use(void **state)
+{
+	char	 out[300];
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/out", spooldir);
+	mkdir(out, 0700);
+	touch("in", 500, "WRK");
+	touch("in", 501, "TXT");
+	touch("out", 502, "WRK");
+	touch("out", 503, "TXT");
+	touch("in", 504, "CMD");	/* a writer at work, or stopped */
+	touch("in", 505, "TMP");	/* a writer that died half way */
+	set_seq("500\n");
+	assert_int_equal(take_number(), 506);
+	assert_int_equal(take_number(), 507);
+}
+
+/*
+ * A writer stopped for days whose files an administrator removed, and
+ * whose number another writer then took: its commit and its abort must
+ * leave the other message alone.
+ */
+static void
+test_stale_writer_leaves_others_alone(void **state)
+{
+	struct spool_msg	 msg;
+	struct envelope		 env;
+	char			 err[200], path[300];
+	uint32_t		 id;
+
+	(void)state;
+	assert_int_equal(spool_open(&msg, spooldir, err, sizeof(err)), 0);
+	id = msg.id;
+	spool_path(path, sizeof(path), spooldir, "in", id, "CMD");
+	unlink(path);
+	spool_path(path, sizeof(path), spooldir, "in", id, "TMP");
+	unlink(path);
+	touch("in", id, "CMD");		/* the other writer's claim */
+	touch("in", id, "TMP");
+	envelope_init(&env);
+	env.sender = strdup("a@x.test");
+	assert_int_equal(envelope_add_rcpt(&env, "b@y.test", NULL, NULL), 0);
+	assert_int_equal(spool_commit(&msg, &env, err, sizeof(err)), -1);
+	assert_true(file_exists(id, "CMD") && file_exists(id, "TMP"));
+	assert_false(file_exists(id, "WRK") || file_exists(id, "TXT"));
+	spool_abort(&msg);
+	assert_true(file_exists(id, "CMD") && file_exists(id, "TMP"));
+	envelope_free(&env);
+}
+
+static void
+test_numbers_wrap(void **state)
+{
+	(void)state;
+	touch("in", 1, "WRK");		/* 1 still queued: skipped */
+	set_seq("4294967295\n");
+	assert_int_equal(take_number(), 4294967295U);
+	assert_int_equal(take_number(), 2);
+	set_seq("garbage");	/* a hint only: start at 1, skip what is used */
+	assert_int_not_equal(take_number(), 0);
 }
 
 /* seq stays writable by the spool's group whatever the creator's umask. */
@@ -118,7 +224,7 @@ test_seq_group_writable(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/seq", spooldir);
 	unlink(path);
-	assert_int_not_equal(spool_next_id(spooldir), 0);
+	assert_int_not_equal(take_number(), 0);
 	umask(old);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0660);
@@ -193,6 +299,9 @@ main(void)
 		cmocka_unit_test(test_commit_and_read_back),
 		cmocka_unit_test(test_abort_leaves_nothing),
 		cmocka_unit_test(test_numbers_ascend),
+		cmocka_unit_test(test_stale_seq_skips_numbers_in_use),
+		cmocka_unit_test(test_numbers_wrap),
+		cmocka_unit_test(test_stale_writer_leaves_others_alone),
 		cmocka_unit_test(test_seq_group_writable),
 		cmocka_unit_test(test_envelope_rejects_garbage),
 		cmocka_unit_test(test_config),
