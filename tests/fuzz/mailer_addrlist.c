@@ -1,8 +1,8 @@
 /*
  * The RFC 5322 address-list parser of mailer -t (mailer/addrlist.c) fed
  * one field's value.  Besides the sanitizers it checks each address it
- * gives: non-empty, no control bytes (it becomes an RCPT TO line and an
- * envelope line), and, when it has an "@", something on both sides.
+ * gives: non-empty, no CR or LF (it becomes an envelope line; whether
+ * it is a valid address is submit.c's to judge).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,16 +14,12 @@
 static int
 add(const char *addr, void *arg)
 {
-	const char	*at = strrchr(addr, '@');
-
 	(*(int *)arg)++;
 	if (addr[0] == '\0')
 		fuzz_fail("address", "empty");
 	for (const char *p = addr; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			fuzz_fail("address has a control byte", addr);
-	if (at != NULL && (at == addr || at[1] == '\0'))
-		fuzz_fail("address with an empty side", addr);
+		if (*p == '\r' || *p == '\n')
+			fuzz_fail("address has a line break", addr);
 	return 0;
 }
 

@@ -5,8 +5,8 @@
  * what becomes an envelope recipient:
  *   - no CR in the text (line ends are stored as LF), the header section
  *     without Bcc: and with From:, Date: and Message-ID:;
- *   - every -t recipient non-empty, without control bytes (it becomes an
- *     RCPT TO line and an envelope line).
+ *   - every -t recipient non-empty, without CR or LF (it becomes an
+ *     envelope line; other bytes are submit.c's to judge).
  * Input: byte 0 flags (bit 0 -i off: "." ends, bit 1 -t, bit 2 a small
  * maxsize), then the message as a script writes it.
  */
@@ -27,8 +27,8 @@ add_rcpt(const char *addr, void *arg)
 	if (addr[0] == '\0')
 		fuzz_fail("-t recipient", "empty");
 	for (const char *p = addr; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			fuzz_fail("-t recipient has a control byte", addr);
+		if (*p == '\r' || *p == '\n')
+			fuzz_fail("-t recipient has a line break", addr);
 	return ++rcpts > 1000 ? -1 : 0;
 }
 
