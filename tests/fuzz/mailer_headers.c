@@ -40,8 +40,15 @@ has_field(const char *head, size_t len, const char *name)
 	while (at < len) {
 		const char *line = head + at, *lf = memchr(line, '\n', len - at);
 
-		if (len - at > n && strncasecmp(line, name, n) == 0)
-			return 1;
+		size_t	 i = n;
+
+		/* "Name:", or "Name :" (obsolete syntax, RFC 5322 4.5) */
+		if (len - at > n && strncasecmp(line, name, n) == 0) {
+			while (at + i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			if (at + i < len && line[i] == ':')
+				return 1;
+		}
 		if (lf == NULL)
 			break;
 		at += (size_t)(lf - line) + 1;
@@ -62,11 +69,11 @@ check_text(const struct buf *text)
 		if (text->data[headlen] == '\n' && (headlen == 0 ||
 		    text->data[headlen - 1] == '\n'))
 			break;
-	if (has_field(text->data, headlen, "Bcc:"))
+	if (has_field(text->data, headlen, "Bcc"))
 		fuzz_fail("spooled header", "Bcc: kept");
-	if (!has_field(text->data, headlen, "From:") ||
-	    !has_field(text->data, headlen, "Date:") ||
-	    !has_field(text->data, headlen, "Message-ID:"))
+	if (!has_field(text->data, headlen, "From") ||
+	    !has_field(text->data, headlen, "Date") ||
+	    !has_field(text->data, headlen, "Message-ID"))
 		fuzz_fail("spooled header", "From:, Date: or Message-ID: missing");
 }
 
