@@ -374,8 +374,10 @@ follow_aliases(const ldns_pkt *reply, ldns_rdf **name, int *hops)
 			ldns_rr_list_deep_free(cnames);
 			return 0;
 		}
-		target = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cnames,
-		    0), 0));
+		/* a CNAME without RDATA (a hostile reply) has no rdf */
+		target = ldns_rr_rdf(ldns_rr_list_rr(cnames, 0), 0);
+		target = target && ldns_rdf_get_type(target) ==
+		    LDNS_RDF_TYPE_DNAME ? ldns_rdf_clone(target) : NULL;
 		ldns_rr_list_deep_free(cnames);
 		if (target == NULL)
 			return -1;

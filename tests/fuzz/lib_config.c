@@ -32,7 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_free(&cf);
 		return 0;
 	}
-	if (cf.hostname == NULL || cf.spool == NULL || cf.maxsize < 1024 ||
+	if (cf.hostname == NULL || cf.spool == NULL || cf.mailroot == NULL ||
+	    cf.user == NULL || cf.aliases == NULL || cf.mxlookup == NULL ||
+	    cf.mailer == NULL || cf.prefer == NULL || cf.maxsize < 1024 ||
 	    cf.maxrcpt < 100 || cf.maxerrors < 1 || cf.timeout < 1 ||
 	    cf.retrymin < 1 || cf.retrymax < 1)
 		fuzz_fail("configuration", "a value out of its bounds");

@@ -31,6 +31,21 @@ check_state(struct envelope *env, size_t i)
 		fuzz_fail("state reads back different", env->rcpts[i].addr);
 }
 
+/*
+ * smtpd and mailer never write a recipient twice; Notify and ORcpt lines
+ * name a recipient by address, so a hand-made WRK that lists one twice
+ * cannot say whose they are.  Such a file is read, not compared.
+ */
+static int
+has_twice(const struct envelope *env)
+{
+	for (size_t i = 0; i < env->nrcpts; i++)
+		for (size_t j = i + 1; j < env->nrcpts; j++)
+			if (strcmp(env->rcpts[i].addr, env->rcpts[j].addr) == 0)
+				return 1;
+	return 0;
+}
+
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -46,14 +61,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("envelope_parse", "failed without saying why");
 		return 0;
 	}
+	if (env.nrcpts > 200 || has_twice(&env)) {
+		envelope_free(&env);
+		return 0;
+	}
 	if ((text = envelope_format(&env, &len)) == NULL)
 		fuzz_fail("envelope_format", "out of memory");
 	if (envelope_parse(&back, text, len, err, sizeof(err)) != 0)
 		fuzz_fail("a rewritten envelope does not read back", err);
 	if ((again = envelope_format(&back, &len2)) == NULL)
 		fuzz_fail("envelope_format", "out of memory");
-	if (len != len2 || memcmp(text, again, len) != 0)
-		fuzz_fail("a rewritten envelope reads back different", text);
+	if (len != len2 || memcmp(text, again, len) != 0) {
+		fprintf(stderr, "written:\n%s\nread back and written:\n%s\n",
+		    text, again);
+		fuzz_fail("a rewritten envelope reads back different", "");
+	}
 	for (size_t i = 0; i < env.nrcpts && i < 64; i++)
 		check_state(&env, i);
 	free(text);

@@ -82,7 +82,9 @@ check_group(char *group, int first)
 static void
 check_dsn(const struct buf *b, size_t nrcpts)
 {
-	static const char start[] = "Content-Type: message/delivery-status\n\n";
+	/* the boundary dsn_compose makes of dsnid, now and hostname */
+	static const char start[] = "\n--=_77.1796443200/gw.example.test\n"
+	    "Content-Type: message/delivery-status\n\n";
 	char		*text, *part, *end;
 	size_t		 groups = 0;
 	int		 first = 1;
