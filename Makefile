@@ -40,7 +40,8 @@ LDLIBS    = $(shell pkg-config --libs $(PKGS))
 
 # O is where objects and programs go: empty for the normal build (programs
 # land beside their sources, as ./smtpd/smtpd), build-asan/ for the
-# sanitizer build that `make check` runs the unit tests under.
+# sanitizer build that `make check` runs the unit tests under, build-clang/
+# and build-fuzz/ (clang, libFuzzer) for the others.
 O ?=
 
 # `make check` builds with -Werror (its sub-makes are told so too).
@@ -162,23 +163,28 @@ fuzz-check: fuzz-build
 	done
 
 # Fuzzing proper: each harness FUZZ_SECONDS seconds, growing its corpus in
-# build-fuzz/corpus/NAME (the seeds stay as they are); a crash leaves its
-# input in build-fuzz/crashes/ and fails.  Add a crash to the seeds once
-# fixed: tests/fuzz/corpus/NAME/crash-WHAT.
+# build-fuzz/corpus/NAME (the seeds stay as they are).  A crash leaves its
+# input in build-fuzz/crashes/, the next harness runs all the same, and
+# the run fails at the end.  Once fixed, a crash joins the seeds:
+# tests/fuzz/corpus/NAME/crash-WHAT (tests/fuzz/seeds.py writes them).
 fuzz: fuzz-build
-	@set -e; for f in $(FUZZ_NAMES); do \
-	    mkdir -p $(FUZZ_O)corpus/$$f $(FUZZ_O)crashes; \
+	@mkdir -p $(FUZZ_O)crashes; failed=; \
+	for f in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_O)corpus/$$f; \
 	    dict=; [ ! -f tests/fuzz/$$f.dict ] || dict=-dict=tests/fuzz/$$f.dict; \
-	    echo "== fuzz $$f: $(FUZZ_SECONDS) s"; \
 	    $(FUZZ_O)tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 	        -timeout=10 -print_final_stats=1 $$dict \
 	        -artifact_prefix=$(FUZZ_O)crashes/$$f- \
 	        $(FUZZ_O)corpus/$$f tests/fuzz/corpus/$$f \
-	        > $(FUZZ_O)$$f.log 2>&1 || \
-	        { tail -n 60 $(FUZZ_O)$$f.log; exit 1; }; \
-	    grep -E '^stat::(number_of_executed_units|new_units_added)' \
-	        $(FUZZ_O)$$f.log; \
-	done
+	        > $(FUZZ_O)$$f.log 2>&1 || failed="$$failed $$f"; \
+	    printf '== fuzz %-16s %s s, %s runs, %s new units%s\n' $$f \
+	        $(FUZZ_SECONDS) \
+	        "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_O)$$f.log)" \
+	        "$$(sed -n 's/^stat::new_units_added: *//p' $(FUZZ_O)$$f.log)" \
+	        "$$(case " $$failed " in *" $$f "*) echo ': CRASH, see' \
+	            $(FUZZ_O)$$f.log;; esac)"; \
+	done; \
+	[ -z "$$failed" ] || { ls $(FUZZ_O)crashes; exit 1; }
 
 check: deps
 	$(MAKE) WERROR=-Werror all

@@ -141,15 +141,23 @@ add_addresses(struct lookup *lk, const struct mx_exchanger *ex,
     const ldns_rr_list *rrs)
 {
 	char	 addr[64];
-	size_t	 i, count = ldns_rr_list_rr_count(rrs);
+	size_t	 i, count = ldns_rr_list_rr_count(rrs), found = 0;
 
 	for (i = 0; i < count; i++) {
-		mx_dns_rdf_text(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0), addr,
-		    sizeof(addr));
+		const ldns_rdf	*rdf = ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0);
+
+		/* a hostile reply's A or AAAA may be empty or cut short */
+		if (rdf == NULL || !((ldns_rdf_get_type(rdf) ==
+		    LDNS_RDF_TYPE_A && ldns_rdf_size(rdf) == 4) ||
+		    (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA &&
+		    ldns_rdf_size(rdf) == 16)))
+			continue;
+		mx_dns_rdf_text(rdf, addr, sizeof(addr));
 		if (mx_list_add(lk->list, ex->preference, ex->name, addr) == -1)
 			lk->out_of_memory = 1;
+		found++;
 	}
-	return count;
+	return found;
 }
 
 /* ex's addresses, of the preferred family first: found, none, or not now. */

