@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    cf.user == NULL || cf.aliases == NULL || cf.mxlookup == NULL ||
 	    cf.mailer == NULL || cf.prefer == NULL || cf.maxsize < 1024 ||
 	    cf.maxrcpt < 100 || cf.maxerrors < 1 || cf.timeout < 1 ||
-	    cf.retrymin < 1 || cf.retrymax < 1)
+	    cf.retrymin < 0 || cf.retrymax < 0 || cf.queuelife < 60)
 		fuzz_fail("configuration", "a value out of its bounds");
 	config_is_local(&cf, "example.test");
 	config_is_local(&cf, "EXAMPLE.test.");
