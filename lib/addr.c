@@ -323,3 +323,11 @@ addr_strerror(enum addr_status status)
 	}
 	return "bad address";
 }
+
+const char *
+rcpt_domain(const char *addr)
+{
+	const char	*at = strrchr(addr, '@');
+
+	return at ? at + 1 : "";
+}

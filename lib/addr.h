@@ -46,5 +46,7 @@ void	addr_unquoted_local(const struct mailbox *mb, char *out, size_t outlen);
 /* 1 if text is a syntactically valid Domain (names only, no literal). */
 int	addr_valid_domain(const char *text, int flags);
 const char *addr_strerror(enum addr_status status);
+/* The domain of "local@domain": what follows the last "@", or "". */
+const char *rcpt_domain(const char *addr);
 
 #endif

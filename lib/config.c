@@ -37,6 +37,7 @@ static const struct setting settings[] = {
 	{ "timeout",	    K_DURATION,	AT(timeout),	    "300", 1, DAY },
 	{ "sessiontimeout", K_DURATION,	AT(sessiontimeout), "3600", 1, DAY },
 	{ "sessions",	    K_NUMBER,	AT(sessions),	    "4", 1, 1000 },
+	{ "jobtimeout",	    K_DURATION,	AT(jobtimeout),	    "1h", 1, DAY },
 	{ "relayhost",	    K_STRING,	AT(relayhost),	    NULL, 0, 0 },
 	{ "remoteport",	    K_NUMBER,	AT(remoteport),	    "25", 1, 65535 },
 	{ "resolver",	    K_STRING,	AT(resolver),	    NULL, 0, 0 },

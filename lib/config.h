@@ -22,6 +22,7 @@ struct config {
 	long long timeout;	/* seconds, per SMTP command */
 	long long sessiontimeout; /* seconds, whole SMTP session */
 	long long sessions;	/* deliveries at once (spoolmgr) */
+	long long jobtimeout;	/* seconds one remote delivery may take */
 	char	*relayhost;	/* HOST[:PORT], or NULL: direct MX */
 	long long remoteport;	/* port of remote exchangers */
 	char	*resolver;	/* SERVER[@PORT], or NULL: resolv.conf */

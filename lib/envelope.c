@@ -9,6 +9,7 @@
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
 
+#include "buf.h"
 #include "envelope.h"
 
 void
@@ -38,6 +39,7 @@ envelope_free(struct envelope *env)
 	free(env->body);
 	free(env->ret);
 	free(env->envid);
+	envelope_index_free(env);
 	envelope_init(env);
 }
 
@@ -67,7 +69,7 @@ envelope_add_rcpt(struct envelope *env, const char *addr, const char *notify,
 		free(r->orcpt);
 		return -1;
 	}
-	env->nrcpts++;
+	envelope_index_rcpt(env, env->nrcpts++);
 	return 0;
 }
 
@@ -87,51 +89,36 @@ envelope_add_extra(struct envelope *env, const char *key, const char *value)
 		free(grown[env->nextra].value);
 		return -1;
 	}
-	env->nextra++;
+	envelope_index_line(env, env->nextra++);
 	return 0;
 }
 
-/* A growing string; on failure it keeps failing and format returns NULL. */
-struct text {
-	char	*buf;
-	size_t	 len, cap;
-	int	 oom;
+/* A growing envelope text; after a failure it keeps failing. */
+struct env_text {
+	struct buf	 b;
+	int		 oom;
 };
 
 static void
-text_add(struct text *t, const char *key, const char *fmt, const char *value)
+text_add(struct env_text *t, const char *key, const char *fmt,
+    const char *value)
 {
-	char	line[2048];
-	int	n;
+	size_t	 start = t->b.len;
 
-	n = snprintf(line, sizeof(line), fmt, key, value);
-	if (n < 0 || (size_t)n >= sizeof(line) || t->oom) {
+	if (t->oom || buf_printf(&t->b, fmt, key, value) == -1) {
 		t->oom = 1;
 		return;
 	}
 	/* A CR or LF in a value would forge an envelope line. */
-	for (char *p = line; *p && p < line + n - 1; p++)
-		if (*p == '\r' || *p == '\n')
-			*p = ' ';
-	if (t->len + (size_t)n + 1 > t->cap) {
-		size_t	 cap = (t->cap + (size_t)n + 1) * 2;
-		char	*grown = realloc(t->buf, cap);
-
-		if (grown == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->buf = grown;
-		t->cap = cap;
-	}
-	memcpy(t->buf + t->len, line, (size_t)n + 1);
-	t->len += (size_t)n;
+	for (size_t i = start; i + 1 < t->b.len; i++)
+		if (t->b.data[i] == '\r' || t->b.data[i] == '\n')
+			t->b.data[i] = ' ';
 }
 
 char *
 envelope_format(const struct envelope *env, size_t *len)
 {
-	struct text	 t = { NULL, 0, 0, 0 };
+	struct env_text	 t = { { NULL, 0, 0 }, 0 };
 	char		 num[32];
 
 	text_add(&t, "From", "%s: <%s>\n", env->sender ? env->sender : "");
@@ -177,9 +164,9 @@ envelope_format(const struct envelope *env, size_t *len)
 	for (size_t i = 0; i < env->nextra; i++)
 		text_add(&t, env->extra[i].key, "%s: %s\n", env->extra[i].value);
 	if (t.oom) {
-		free(t.buf);
+		buf_free(&t.b);
 		return NULL;
 	}
-	*len = t.len;
-	return t.buf;
+	*len = t.b.len;
+	return t.b.data;
 }

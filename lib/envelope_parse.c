@@ -30,24 +30,23 @@ unbracket(char *value)
 
 /*
  * The recipient that "<addr> VALUE" names, and where VALUE starts; the
- * longest address that fits, as addr may hold "> " itself.
+ * longest address that fits, as addr may hold "> " itself.  Each "> "
+ * (or a final '>') may end the address: one index lookup for each.
  */
 static struct recipient *
 find_rcpt(struct envelope *env, const char *value, const char **rest)
 {
-	struct recipient	*found = NULL;
-	size_t			 len, best = 0;
+	struct recipient	*found = NULL, *r;
+	size_t			 best = 0;
 
 	if (*value++ != '<')
 		return NULL;
-	for (size_t i = 0; i < env->nrcpts; i++) {
-		len = strlen(env->rcpts[i].addr);
-		if (len >= best &&
-		    strncmp(value, env->rcpts[i].addr, len) == 0 &&
-		    value[len] == '>' &&
-		    (value[len + 1] == ' ' || value[len + 1] == '\0')) {
-			found = &env->rcpts[i];
-			best = len;
+	for (const char *p = value; (p = strchr(p, '>')) != NULL; p++) {
+		if (p[1] != ' ' && p[1] != '\0')
+			continue;
+		if ((r = envelope_find_rcpt(env, value, (size_t)(p - value)))) {
+			found = r;
+			best = (size_t)(p - value);
 		}
 	}
 	if (found) {

@@ -5,7 +5,7 @@
 
 #include "io.h"
 
-static long long
+long long
 now_ms(void)
 {
 	struct timespec	 ts;

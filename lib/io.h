@@ -13,6 +13,8 @@
 ssize_t	io_read(int fd, void *buf, size_t len, int timeout);
 /* Writes all of buf within timeout seconds; -1 on error or timeout. */
 int	io_write_all(int fd, const void *buf, size_t len, int timeout);
+/* Milliseconds on the monotonic clock, for deadlines. */
+long long now_ms(void);
 /* 1 if a read on fd would not block now (data, EOF or error waiting). */
 int	io_readable_now(int fd);
 

@@ -4,8 +4,17 @@
 
 #include <syslog.h>
 
-/* logfile NULL: syslog.  A file that cannot be opened falls back to syslog. */
+/*
+ * logfile NULL: syslog.  A log file must be a regular file with one link,
+ * named without a symbolic link at its end, that nobody but its owner may
+ * write; root never creates it (open it again after giving up root, so
+ * that the gateway's user does).  A file that cannot be used is said so
+ * on syslog, log_file_problem() tells why, and the events go to syslog.
+ * May be called again: the earlier file is closed.
+ */
 void	log_open(const char *prog, const char *logfile);
+/* Why the file given to log_open is not used; NULL when it is, or none. */
+const char *log_file_problem(void);
 void	log_event(int priority, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -172,17 +172,6 @@ budget_question(struct mx_dns *dns)
 	return 0;
 }
 
-/* "MX example.test", for messages. */
-static void
-describe(char *out, size_t outlen, ldns_rr_type type, const ldns_rdf *qname)
-{
-	char	 name[MX_NAME_MAX + 2], *tname = ldns_rr_type2str(type);
-
-	mx_dns_rdf_text(qname, name, sizeof(name));
-	snprintf(out, outlen, "%s %s", tname ? tname : "?", name);
-	free(tname);
-}
-
 /* Sends query once over the current transport; the reply must match. */
 static ldns_status
 send_query(struct mx_dns *dns, ldns_pkt *query, ldns_pkt **reply)
@@ -212,6 +201,29 @@ send_query(struct mx_dns *dns, ldns_pkt *query, ldns_pkt **reply)
 	return s;
 }
 
+/* The reply came but ldns could not read it: a malformed packet. */
+static int
+unreadable(ldns_status s)
+{
+	switch (s) {
+	case LDNS_STATUS_LABEL_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_OVERFLOW:
+	case LDNS_STATUS_DOMAINNAME_UNDERFLOW:
+	case LDNS_STATUS_PACKET_OVERFLOW:
+	case LDNS_STATUS_INVALID_POINTER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_HEADER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_QUESTION:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ANSWER:
+	case LDNS_STATUS_WIRE_INCOMPLETE_AUTHORITY:
+	case LDNS_STATUS_WIRE_INCOMPLETE_ADDITIONAL:
+	case LDNS_STATUS_WIRE_RDATA_ERR:
+	case LDNS_STATUS_RDATA_OVERFLOW:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Why a send failed, in words for the administrator. */
 static void
 send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
@@ -227,36 +239,13 @@ send_trouble(struct mx_dns *dns, ldns_status s, const char *question,
 		snprintf(err, errlen, "%sno DNS reply within %d second%s "
 		    "(%s)", via, dns->timeout, dns->timeout == 1 ? "" : "s",
 		    question);
+	else if (unreadable(s))
+		snprintf(err, errlen, "%smalformed DNS reply: %s (%s)", via,
+		    ldns_get_errorstr_by_id(s), question);
 	else
 		snprintf(err, errlen, "%s%s%s (%s)", via,
 		    over_tcp ? "" : "DNS query failed: ",
 		    ldns_get_errorstr_by_id(s), question);
-}
-
-/* The rcode decides: NOERROR goes on, NXDOMAIN is final, others wait. */
-static enum mx_status
-judge_rcode(const ldns_pkt *reply, const char *question, char *err,
-    size_t errlen)
-{
-	ldns_pkt_rcode	 rcode = ldns_pkt_get_rcode(reply);
-	char		*name;
-
-	if (rcode == LDNS_RCODE_NOERROR)
-		return MX_OK;
-	if (rcode == LDNS_RCODE_NXDOMAIN) {
-		snprintf(err, errlen, "no such domain (NXDOMAIN for %s)",
-		    question);
-		return MX_NOHOST;
-	}
-	name = ldns_pkt_rcode2str(rcode);
-	if (rcode == LDNS_RCODE_SERVFAIL)
-		snprintf(err, errlen, "temporary DNS failure "
-		    "(SERVFAIL for %s)", question);
-	else
-		snprintf(err, errlen, "DNS server answered %s for %s",
-		    name ? name : "an unknown rcode", question);
-	free(name);
-	return MX_TEMPFAIL;
 }
 
 /*
@@ -273,7 +262,7 @@ ask_once(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 	enum mx_status	 st;
 	int		 over_tcp = 0;
 
-	describe(question, sizeof(question), type, qname);
+	mx_dns_question(question, sizeof(question), type, qname);
 	s = ldns_resolver_prepare_query_pkt(&query, dns->res, qname, type,
 	    LDNS_RR_CLASS_IN, LDNS_RD);
 	if (s != LDNS_STATUS_OK) {
@@ -301,7 +290,7 @@ ask_once(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 		*reply = NULL;
 		return MX_TEMPFAIL;
 	}
-	if ((st = judge_rcode(*reply, question, err, errlen)) != MX_OK) {
+	if ((st = mx_reply_rcode(*reply, question, err, errlen)) != MX_OK) {
 		if (st == MX_TEMPFAIL)
 			*failed = *reply;
 		else
@@ -354,67 +343,26 @@ ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 	return st;
 }
 
-/*
- * Follows the CNAMEs in reply's answer from *name on, replacing *name
- * with where they lead.  -1 when there are more than MX_ALIAS_MAX in
- * all (hops counts them across replies) or memory ran out.
- */
-static int
-follow_aliases(const ldns_pkt *reply, ldns_rdf **name, int *hops)
+/* Nothing usable in an answer that had records of the type: not now. */
+static enum mx_status
+all_malformed(const struct mx_answer *ans, char *err, size_t errlen)
 {
-	ldns_rr_list	*cnames;
-	ldns_rdf	*target;
-
-	for (;;) {
-		cnames = ldns_pkt_rr_list_by_name_and_type(reply, *name,
-		    LDNS_RR_TYPE_CNAME, LDNS_SECTION_ANSWER);
-		if (cnames == NULL)
-			return 0;
-		if (ldns_rr_list_rr_count(cnames) == 0) {
-			ldns_rr_list_deep_free(cnames);
-			return 0;
-		}
-		/* a CNAME without RDATA (a hostile reply) has no rdf */
-		target = ldns_rr_rdf(ldns_rr_list_rr(cnames, 0), 0);
-		target = target && ldns_rdf_get_type(target) ==
-		    LDNS_RDF_TYPE_DNAME ? ldns_rdf_clone(target) : NULL;
-		ldns_rr_list_deep_free(cnames);
-		if (target == NULL)
-			return -1;
-		ldns_rdf_deep_free(*name);
-		*name = target;
-		if (++*hops > MX_ALIAS_MAX)
-			return -1;
-	}
-}
-
-/* The records of type owned by name in reply, or NULL if none. */
-static ldns_rr_list *
-records_of(const ldns_pkt *reply, const ldns_rdf *name, ldns_rr_type type)
-{
-	ldns_rr_list	*list;
-
-	list = ldns_pkt_rr_list_by_name_and_type(reply, name, type,
-	    LDNS_SECTION_ANSWER);
-	if (list != NULL && ldns_rr_list_rr_count(list) == 0) {
-		ldns_rr_list_deep_free(list);
-		list = NULL;
-	}
-	return list;
+	snprintf(err, errlen, "malformed DNS reply: %s%s", ans->why,
+	    ans->ignored > 1 ? " (and others)" : "");
+	return MX_TEMPFAIL;
 }
 
 enum mx_status
 mx_dns_records(struct mx_dns *dns, const char *name, ldns_rr_type type,
-    ldns_rr_list **records, char *canon, size_t canonlen, char *err,
-    size_t errlen)
+    struct mx_answer *ans, char *err, size_t errlen)
 {
 	ldns_rdf	*cur;
 	ldns_pkt	*reply;
 	enum mx_status	 st;
-	int		 hops = 0, before;
+	int		 before;
 
-	*records = NULL;
-	strlcpy(canon, name, canonlen);
+	memset(ans, 0, sizeof(*ans));
+	strlcpy(ans->owner, name, sizeof(ans->owner));
 	if ((cur = ldns_dname_new_frm_str(name)) == NULL) {
 		snprintf(err, errlen, "%s: not usable as a DNS name", name);
 		return MX_TEMPFAIL;
@@ -422,34 +370,19 @@ mx_dns_records(struct mx_dns *dns, const char *name, ldns_rr_type type,
 	for (;;) {
 		if ((st = ask(dns, cur, type, &reply, err, errlen)) != MX_OK)
 			break;
-		before = hops;
-		if (follow_aliases(reply, &cur, &hops) == -1) {
-			snprintf(err, errlen, "more than %d CNAMEs from %s",
-			    MX_ALIAS_MAX, name);
-			ldns_pkt_free(reply);
-			st = MX_TEMPFAIL;
+		before = ans->hops;
+		st = mx_read_reply(reply, type, &cur, ans, err, errlen);
+		ldns_pkt_free(reply);
+		if (st != MX_OK)
+			break;
+		if (ans->count == 0 && ans->ignored > 0) {
+			st = all_malformed(ans, err, errlen);
 			break;
 		}
-		*records = records_of(reply, cur, type);
-		ldns_pkt_free(reply);
 		/* Done unless the reply stopped at an alias's target. */
-		if (*records != NULL || hops == before)
+		if (ans->count > 0 || ans->hops == before)
 			break;
 	}
-	mx_dns_rdf_text(cur, canon, canonlen);
 	ldns_rdf_deep_free(cur);
 	return st;
-}
-
-void
-mx_dns_rdf_text(const ldns_rdf *rdf, char *out, size_t outlen)
-{
-	char	*text = ldns_rdf2str(rdf);
-	size_t	 len;
-
-	strlcpy(out, text ? text : "?", outlen);
-	free(text);
-	len = strlen(out);
-	if (len > 1 && out[len - 1] == '.')
-		out[len - 1] = '\0';
 }

@@ -11,6 +11,7 @@
 #include <ldns/ldns.h>
 
 #include "mx.h"
+#include "mx_impl.h"
 
 struct mx_dns {
 	ldns_resolver	*res;
@@ -28,16 +29,31 @@ void	mx_dns_close(struct mx_dns *dns);
 
 /*
  * The records of type for name (text, no trailing dot), following
- * CNAMEs; the name they end at goes to canon.  MX_OK with *records NULL
- * when the name exists without such records; MX_NOHOST for NXDOMAIN;
- * MX_TEMPFAIL for SERVFAIL, a timeout or a reply we could not complete.
- * The caller frees *records with ldns_rr_list_deep_free.
+ * CNAMEs, checked, into ans (ans->owner: the name the CNAMEs end at).
+ * MX_OK with ans->count 0 when the name exists without such records;
+ * MX_NOHOST for NXDOMAIN; MX_TEMPFAIL for SERVFAIL, a timeout, a reply
+ * we could not complete, or one whose records of type are all malformed.
  */
 enum mx_status mx_dns_records(struct mx_dns *dns, const char *name,
-	    ldns_rr_type type, ldns_rr_list **records, char *canon,
-	    size_t canonlen, char *err, size_t errlen);
+	    ldns_rr_type type, struct mx_answer *ans, char *err,
+	    size_t errlen);
 
-/* A domain name or address in an rdf as text, without a trailing dot. */
+/* mx_reply.c: one reply, read with care (see mx_parse_reply). */
+
+/* A domain name or address in an rdf (or NULL) as text, no trailing dot. */
 void	mx_dns_rdf_text(const ldns_rdf *rdf, char *out, size_t outlen);
+/* "MX example.test", for messages. */
+void	mx_dns_question(char *out, size_t outlen, ldns_rr_type type,
+	    const ldns_rdf *qname);
+/* The rcode decides: NOERROR goes on, NXDOMAIN is final, others wait. */
+enum mx_status mx_reply_rcode(const ldns_pkt *reply, const char *question,
+	    char *err, size_t errlen);
+/*
+ * A NOERROR reply to the question (*name, type): checks that it answers
+ * that question, follows its CNAMEs (replacing *name, counting in
+ * ans->hops), and fills ans with the checked records of type there.
+ */
+enum mx_status mx_read_reply(const ldns_pkt *reply, ldns_rr_type type,
+	    ldns_rdf **name, struct mx_answer *ans, char *err, size_t errlen);
 
 #endif

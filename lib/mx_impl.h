@@ -9,17 +9,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #include "mx.h"
 
 #define MX_NAME_MAX	253	/* a name in text, no trailing dot (RFC 1035 2.3.4) */
 #define MX_LABEL_MAX	63
 #define MX_ALIAS_MAX	8	/* CNAMEs followed for one name */
 #define MX_DEFAULT_TIMEOUT 10	/* seconds, when the caller gives none */
+#define MX_RECORDS_MAX	64	/* records of one answer used; more are ignored */
+#define MX_EXCHANGERS_MAX 16	/* the best exchangers resolved; more are not */
 
 /* One MX record: where mail may go, and how much we prefer it. */
 struct mx_exchanger {
 	int	 preference;
 	char	 name[MX_NAME_MAX + 1];
+};
+
+/* One record of a DNS answer, checked and ready to use. */
+struct mx_record {
+	int	 preference;		/* MX */
+	char	 name[MX_NAME_MAX + 1];	/* MX: the exchanger, "." for null MX */
+	char	 address[64];		/* A, AAAA: the address as text */
+};
+
+/*
+ * What one reply says about a question: the usable records of the type
+ * asked, at the name the CNAMEs in it lead to.  Records of the type for
+ * that name that are malformed (data missing, of the wrong size, or not
+ * a host name or address where one belongs) are not in records but
+ * counted in ignored, the first one described in why.
+ */
+struct mx_answer {
+	struct mx_record records[MX_RECORDS_MAX];
+	size_t		 count;
+	size_t		 ignored;	/* malformed records of ours */
+	size_t		 excess;	/* good ones beyond MX_RECORDS_MAX */
+	char		 why[MX_NAME_MAX + 64];	/* the first malformed one */
+	char		 owner[MX_NAME_MAX + 2]; /* where the CNAMEs led */
+	int		 hops;		/* CNAMEs followed, over all replies */
 };
 
 /* Returns a uniform number in [0, upper_bound): arc4random_uniform. */
@@ -51,6 +79,22 @@ const char *mx_check_domain(const char *domain, char *name, size_t namelen);
  */
 int	 mx_name_address(const char *name, char *addr, size_t addrlen);
 
+/* mx_reply.c */
+
+/*
+ * Reads wire, the len bytes of a DNS reply to the question (qname, qtype)
+ * with qtype 1 (A), 15 (MX) or 28 (AAAA), as the resolver reads every
+ * reply: the rcode, that it answers that question, its CNAMEs from qname
+ * on (at most MX_ALIAS_MAX), and the checked records of qtype at the
+ * name they lead to, into ans.  MX_OK (ans filled; count may be 0),
+ * MX_NOHOST for NXDOMAIN, MX_TEMPFAIL for an error rcode or a reply that
+ * is not well formed, MX_BADNAME when qname or qtype cannot be asked;
+ * why in err.  The entry point for the unit tests and tests/fuzz.
+ */
+enum mx_status mx_parse_reply(const uint8_t *wire, size_t len,
+	    const char *qname, uint16_t qtype, struct mx_answer *ans,
+	    char *err, size_t errlen);
+
 /* mx_order.c */
 
 /*
@@ -70,5 +114,29 @@ size_t	 mx_drop_self(const struct mx_exchanger *v, size_t n,
 /* Appends a line to list unless address is already in it; -1: no memory. */
 int	 mx_list_add(struct mx_list *list, int preference, const char *name,
 	    const char *address);
+
+/* mx_self.c */
+
+/* This host's addresses, IPv4 ones IPv4-mapped, compared exactly. */
+struct mx_own {
+	struct in6_addr	*addrs;
+	size_t		 count;
+};
+
+/* Every address of every interface (getifaddrs); -1 with errno. */
+int	 mx_own_load(struct mx_own *own);
+/* Adds one textual address (for the tests); -1 if it is none. */
+int	 mx_own_add(struct mx_own *own, const char *address);
+void	 mx_own_free(struct mx_own *own);
+/* 1 if address (text) is one of own, or the unspecified address. */
+int	 mx_is_own(const struct mx_own *own, const char *address);
+/*
+ * In list, in order, the first host at one of own's addresses goes to
+ * *self (list->count if none) and, with it, every host of its
+ * preference or worse is dropped (RFC 5321 5.1): returns how many hosts
+ * at the front of the list remain.
+ */
+size_t	 mx_drop_own(const struct mx_list *list, const struct mx_own *own,
+	    size_t *self);
 
 #endif

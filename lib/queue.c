@@ -42,20 +42,11 @@ queue_lock(const char *path, int wait)
 	return fd;
 }
 
-/* The State line's value for addr: "<addr> ..." */
+/* The State line for addr: "State: <addr> ...", found by the index. */
 static struct extra_line *
 find_state(const struct envelope *env, const char *addr)
 {
-	size_t	 len = strlen(addr);
-
-	for (size_t i = 0; i < env->nextra; i++) {
-		const char	*v = env->extra[i].value;
-
-		if (strcmp(env->extra[i].key, "State") == 0 && v[0] == '<' &&
-		    strncmp(v + 1, addr, len) == 0 && v[len + 1] == '>')
-			return &env->extra[i];
-	}
-	return NULL;
+	return envelope_find_line(env, "State", addr);
 }
 
 void
@@ -119,14 +110,9 @@ static int
 fsync_parent(const char *path)
 {
 	char	 copy[PATH_MAX];
-	int	 fd, rc;
 
 	strlcpy(copy, path, sizeof(copy));
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	return fsync_dir(dirname(copy), NULL);
 }
 
 /*

@@ -34,6 +34,11 @@ int	spool_commit(struct spool_msg *msg, struct envelope *env, char *err,
 /* Removes both files; safe after any failure. */
 void	spool_abort(struct spool_msg *msg);
 
+/*
+ * Makes the renames in SPOOL/SUBDIR durable: fsync(2) of the directory
+ * (of SPOOL itself when subdir is NULL).
+ */
+int	fsync_dir(const char *spool, const char *subdir);
 /* Paths of a message's files: SPOOL/SUBDIR/N.EXT */
 void	spool_path(char *out, size_t outlen, const char *spool,
 	    const char *subdir, uint32_t id, const char *ext);

@@ -6,24 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+
+#include "io.h"
 #include "spool.h"
-
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int
 write_envelope(struct spool_msg *msg, struct envelope *env)
@@ -39,7 +25,8 @@ write_envelope(struct spool_msg *msg, struct envelope *env)
 		errno = ENOMEM;
 		return -1;
 	}
-	rc = write_all(msg->cmd_fd, text, len);
+	/* a regular file is always ready: the timeout never bites */
+	rc = io_write_all(msg->cmd_fd, text, len, 60);
 	free(text);
 	if (rc == 0)
 		rc = fsync(msg->cmd_fd);
@@ -66,12 +53,17 @@ finish_text(struct spool_msg *msg)
 	return rc;
 }
 
-static int
-fsync_dir(const char *dir)
+int
+fsync_dir(const char *spool, const char *subdir)
 {
+	char	 path[1100];
 	int	 fd, rc;
 
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if (subdir == NULL)
+		strlcpy(path, spool, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s/%s", spool, subdir);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	rc = fsync(fd);
 	close(fd);
@@ -92,13 +84,11 @@ int
 spool_commit(struct spool_msg *msg, struct envelope *env, char *err,
     size_t errlen)
 {
-	char	 indir[1100];
 	int	 saved;
 
-	snprintf(indir, sizeof(indir), "%s/in", msg->dir);
 	if (finish_text(msg) == 0 && write_envelope(msg, env) == 0 &&
 	    rename_ext(msg, "TMP", "TXT") == 0 &&
-	    rename_ext(msg, "CMD", "WRK") == 0 && fsync_dir(indir) == 0)
+	    rename_ext(msg, "CMD", "WRK") == 0 && fsync_dir(msg->dir, "in") == 0)
 		return 0;
 	saved = errno;
 	snprintf(err, errlen, "message %lu: %s", (unsigned long)msg->id,

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
 #include "text.h"
 
@@ -22,4 +23,13 @@ str_lower(char *s)
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
+}
+
+void
+rfc5322_date(time_t t, char *out, size_t outlen)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, outlen, "%a, %d %b %Y %H:%M:%S %z", &tm);
 }

@@ -23,6 +23,8 @@
 
 #include <bsd/string.h>
 
+#include "addr.h"
+#include "journal.h"
 #include "log.h"
 #include "mailer.h"
 #include "params.h"
@@ -34,14 +36,6 @@ struct outcome {
 	enum rcpt_result result;	/* PENDING: no word from the child */
 	char		 reply[CLIENT_REPLY_MAX];
 };
-
-static const char *
-domain_of(const char *addr)
-{
-	const char	*at = strrchr(addr, '@');
-
-	return at ? at + 1 : "";
-}
 
 /* The child: everything that talks to the network, without privilege. */
 static void
@@ -68,7 +62,7 @@ child_run(int out_fd, int msgfd, const struct envelope *env,
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		const struct recipient	*r = &env->rcpts[i];
 
-		if (config_is_local(cf, domain_of(r->addr)))
+		if (config_is_local(cf, rcpt_domain(r->addr)))
 			continue;
 		msg.rcpts[n].addr = r->addr;
 		msg.rcpts[n].notify = r->notify;
@@ -192,6 +186,36 @@ record(struct envelope *env, const struct outcome *oc,
 		warn("%s: recording the results", path);
 }
 
+/*
+ * A journal line per recipient tried, as spoolmgr writes for its own
+ * attempts, so that "spoolmgr trace" knows them.  Recipients left for
+ * spoolmgr (local domains) were not tried here.
+ */
+static void
+journal_attempts(const struct envelope *env, const struct outcome *oc,
+    const struct config *cf)
+{
+	struct jentry	 e = { time(NULL), env->id, NULL, env->sender, NULL,
+	    NULL, NULL, NULL, NULL };
+	/* for an ordinary user (set-group-ID): append, never own a file */
+	int		 create = getuid() == 0 || getgid() == getegid();
+
+	for (size_t i = 0; i < env->nrcpts; i++) {
+		const char	*addr = env->rcpts[i].addr;
+
+		if (config_is_local(cf, rcpt_domain(addr)) ||
+		    (oc[i].result == RESULT_PENDING && oc[i].reply[0] == '\0'))
+			continue;
+		e.rcpt = addr;
+		e.event = oc[i].result == RESULT_OK ? "delivered" :
+		    oc[i].result == RESULT_FAIL ? "failed" : "deferred";
+		e.reply = oc[i].reply;
+		if (journal_add(cf->spool, &e, create) == -1)
+			log_error("%lu: journal: %s", (unsigned long)env->id,
+			    strerror(errno));
+	}
+}
+
 /* A permanent failure's exit status, from its enhanced code. */
 static int
 fail_status(const char *reply)
@@ -228,7 +252,7 @@ report(const struct envelope *env, const struct outcome *oc,
 			    oc[i].reply);
 			if (status == 0)
 				status = fail_status(oc[i].reply);
-		} else if (config_is_local(cf, domain_of(addr))) {
+		} else if (config_is_local(cf, rcpt_domain(addr))) {
 			if (verbose)
 				fprintf(stderr, "mailer: %s: queued as %lu for "
 				    "local delivery\n", addr,
@@ -250,7 +274,7 @@ not_tried(const struct envelope *env, const struct config *cf,
     struct outcome *oc, const char *why)
 {
 	for (size_t i = 0; i < env->nrcpts; i++)
-		if (!config_is_local(cf, domain_of(env->rcpts[i].addr))) {
+		if (!config_is_local(cf, rcpt_domain(env->rcpts[i].addr))) {
 			oc[i].result = RESULT_DEFER;
 			strlcpy(oc[i].reply, why, sizeof(oc[i].reply));
 		}
@@ -321,6 +345,7 @@ deliver_now(struct envelope *env, const struct config *cf, int waittime,
 		spawn(env, cf, &opt, waittime, oc);
 	explicit_bzero(&cr, sizeof(cr));
 	record(env, oc, cf);
+	journal_attempts(env, oc, cf);
 	close(lock);
 	status = report(env, oc, cf, verbose);
 	free(oc);

@@ -13,15 +13,6 @@
 #include "conn.h"
 #include "io.h"
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits until what OpenSSL wants; 1 ready, 0 out of time, -1 error. */
 static int
 tls_wait(struct conn *c, int ret, long long deadline)

@@ -229,15 +229,6 @@ start_tls(struct session *s)
 	return -1;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Reads what the server says.  The timeout is for the whole reply, not
  * for each read: a server that dribbles a byte now and then must not

@@ -9,16 +9,9 @@
 
 #include <bsd/string.h>
 
+#include "addr.h"
 #include "mailer.h"
 #include "mx.h"
-
-static const char *
-domain_of(const char *addr)
-{
-	const char	*at = strrchr(addr, '@');
-
-	return at ? at + 1 : "";
-}
 
 static void
 fail_all(struct client_msg *msg, const char *reply, int permanent)
@@ -110,14 +103,14 @@ deliver_by_domain(struct client_msg *msg, int msgfd, const struct config *cf,
 		return;
 	}
 	for (size_t i = 0; i < msg->nrcpts; i++) {
-		const char	*domain = domain_of(msg->rcpts[i].addr);
+		const char	*domain = rcpt_domain(msg->rcpts[i].addr);
 
 		if (msg->rcpts[i].settled)
 			continue;
 		sub.nrcpts = 0;
 		for (size_t j = i; j < msg->nrcpts; j++)
 			if (!msg->rcpts[j].settled && strcasecmp(domain,
-			    domain_of(msg->rcpts[j].addr)) == 0) {
+			    rcpt_domain(msg->rcpts[j].addr)) == 0) {
 				pick[sub.nrcpts] = j;
 				sub.rcpts[sub.nrcpts++] = msg->rcpts[j];
 			}

@@ -184,15 +184,6 @@ read_header(struct reader *r, struct header *h, struct line *l,
 	return 0;
 }
 
-void
-rfc5322_date(time_t t, char *out, size_t outlen)
-{
-	struct tm	 tm;
-
-	localtime_r(&t, &tm);
-	strftime(out, outlen, "%a, %d %b %Y %H:%M:%S %z", &tm);
-}
-
 /* Received:, then the fields we add, then the kept ones, then "\n". */
 static int
 write_header(struct spool_msg *msg, const struct header *h,

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "spool.h"
+#include "text.h"	/* rfc5322_date */
 
 #define HEADER_SECTION_MAX	(1024 * 1024)	/* octets */
 #define LINE_CHUNK		65536		/* longest header line */
@@ -44,7 +45,5 @@ struct header_opts {
 int	message_copy(FILE *in, struct spool_msg *msg,
 	    const struct header_opts *o, char *err, size_t errlen,
 	    int *data_error);
-/* RFC 5322 3.3 date-time of t in local time. */
-void	rfc5322_date(time_t t, char *out, size_t outlen);
 
 #endif

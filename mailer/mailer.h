@@ -20,20 +20,20 @@ int	sendmail_main(int argc, char **argv);
 /* -bp: lists the queue. */
 int	queue_list(const struct config *cf);
 
-/* A copy of fd 0 that can be read again from the start; -1 on error. */
-int	message_from_stdin(char *err, size_t errlen);
-/* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
-int	results_print(FILE *out, const struct client_msg *msg);
+/* common.c: what both modes use */
+/* "ok", "defer" or "fail": the word for a result in a report line. */
 const char *result_word(enum rcpt_result result);
+/* Gives up the set-group-ID privilege for good. */
+void	drop_group(void);
 /*
  * With relayhost and authfile set, loads the credentials into cr and
  * points opt at them; -1 with a reply for the recipients in why.
  */
 int	relay_credentials(const struct config *cf, struct credentials *cr,
 	    struct deliver_opts *opt, char *why, size_t whylen);
-void	defer_all(struct client_msg *msg, const char *why);
 /* The options the config gives a delivery: our name, timeouts. */
 void	deliver_opts_from(struct deliver_opts *opt, const struct config *cf);
+/* direct.c */
 /*
  * Delivers to each domain's exchangers (RFC 5321 5.1) or to the
  * relayhost: recipients grouped by domain.  Leaves the results in msg.

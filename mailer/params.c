@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -8,6 +9,7 @@
 #include <bsd/string.h>
 
 #include "addr.h"
+#include "dsnparam.h"
 #include "params.h"
 
 int
@@ -31,124 +33,80 @@ param_same_address(const char *a, const char *b)
 	    strcasecmp(at_a, at_b) == 0;
 }
 
-int
-param_notify(const char *value)
+/*
+ * The address of an operand: "<ADDR>", ending at the first ">" outside
+ * quotes (ADDR may quote a space or ">"), or a bare ADDR up to the
+ * first space; *rest points after it.
+ */
+static char *
+operand_address(char *text, char **rest)
 {
-	char	 copy[64], *rest = copy, *word;
-	int	 words = 0, never = 0;
+	size_t	 len;
 
-	if (strlcpy(copy, value, sizeof(copy)) >= sizeof(copy))
-		return -1;
-	while ((word = strsep(&rest, ",")) != NULL) {
-		words++;
-		if (strcasecmp(word, "NEVER") == 0)
-			never = 1;
-		else if (strcasecmp(word, "SUCCESS") != 0 &&
-		    strcasecmp(word, "FAILURE") != 0 &&
-		    strcasecmp(word, "DELAY") != 0)
-			return -1;
+	if (text[0] != '<') {
+		if ((*rest = strchr(text, ' ')) != NULL)
+			*(*rest)++ = '\0';
+		return text;
 	}
-	return (never && words > 1) ? -1 : 0;
+	if ((len = dsn_path_len(text)) == 0 ||
+	    (text[len] != '\0' && text[len] != ' '))
+		return NULL;
+	text[len - 1] = '\0';
+	*rest = text + len;
+	return text + 1;
 }
 
-int
-param_ret(const char *value)
+/* NOTIFY or ORCPT of a recipient; -1 when neither or a bad value. */
+static int
+operand_param(const char *keyword, const char *value, struct client_rcpt *r)
 {
-	return strcasecmp(value, "FULL") == 0 || strcasecmp(value, "HDRS") == 0
-	    ? 0 : -1;
-}
+	char	 orcpt[DSN_ORCPT_MAX + 1];
 
-int
-param_xtext(const char *value)
-{
-	const unsigned char	*p = (const unsigned char *)value;
-
-	if (*p == '\0' || strlen(value) > 500)
+	if (value == NULL)
 		return -1;
-	for (; *p; p++) {
-		if (*p == '+') {
-			if (!isxdigit(p[1]) || !isxdigit(p[2]))
-				return -1;
-			p += 2;
-		} else if (*p < 33 || *p > 126 || *p == '=')
+	if (strcasecmp(keyword, "NOTIFY") == 0) {
+		if (dsn_notify_canon(value, NULL, 0) != 0)
 			return -1;
+		r->notify = value;
+		return 0;
 	}
-	return 0;
-}
-
-int
-param_orcpt(const char *value)
-{
-	const char	*semi = strchr(value, ';');
-
-	if (semi == NULL || semi == value)
+	/* canonical on the wire whatever the spool holds (RFC 3461, 6533) */
+	if (strcasecmp(keyword, "ORCPT") != 0 ||
+	    dsn_orcpt_canon(value, orcpt, sizeof(orcpt)) != 0)
 		return -1;
-	for (const char *p = value; p < semi; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-')
-			return -1;
-	return param_xtext(semi + 1);
-}
-
-int
-param_to_xtext(const char *text, char *out, size_t outlen)
-{
-	size_t	 o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (o + 4 > outlen)
-			return -1;
-		if (*p < 33 || *p > 126 || *p == '+' || *p == '=')
-			o += (size_t)snprintf(out + o, outlen - o, "+%02X", *p);
-		else
-			out[o++] = (char)*p;
-	}
-	if (o >= outlen)
-		return -1;
-	out[o] = '\0';
-	return 0;
+	free((char *)r->orcpt);
+	return (r->orcpt = strdup(orcpt)) != NULL ? 0 : -1;
 }
 
 int
 param_rcpt_operand(char *text, const char *default_notify,
     struct client_rcpt *r, char *err, size_t errlen)
 {
-	char	*rest = NULL, *word;
+	char	*rest = NULL, *addr, *keyword, *value;
 
 	memset(r, 0, sizeof(*r));
-	if (text[0] == '<') {
-		char	*close = strrchr(text, '>');
-
-		if (close == NULL)
-			goto bad;
-		*close = '\0';
-		rest = close + 1;
-		text++;
-	} else if ((rest = strchr(text, ' ')) != NULL)
-		*rest++ = '\0';
-	if (param_address(text, 0) == -1)
-		goto bad;
-	r->addr = text;
-	r->utf8 = client_is_utf8(text);
+	if ((addr = operand_address(text, &rest)) == NULL ||
+	    param_address(addr, 0) == -1) {
+		snprintf(err, errlen, "%s: not a valid recipient address", text);
+		return -1;
+	}
+	r->addr = addr;
+	r->utf8 = client_is_utf8(addr);
 	r->notify = default_notify;
-	while (rest && (word = strsep(&rest, " ")) != NULL) {
-		if (*word == '\0')
-			continue;
-		if (strncasecmp(word, "NOTIFY=", 7) == 0 &&
-		    param_notify(word + 7) == 0)
-			r->notify = word + 7;
-		else if (strncasecmp(word, "ORCPT=", 6) == 0 &&
-		    param_orcpt(word + 6) == 0)
-			r->orcpt = word + 6;
-		else {
+	while (rest && *rest == ' ')
+		rest++;
+	if (rest && *rest == '\0')
+		rest = NULL;
+	while (rest) {
+		if (dsn_next_param(&rest, &keyword, &value) == -1 ||
+		    operand_param(keyword, value, r) == -1) {
+			/* the value may be long or hostile: named, not shown */
 			snprintf(err, errlen, "%s: bad recipient parameter %s",
-			    text, word);
+			    addr, keyword);
 			return -1;
 		}
 	}
 	return 0;
-bad:
-	snprintf(err, errlen, "%s: not a valid recipient address", text);
-	return -1;
 }
 
 static int *

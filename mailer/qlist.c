@@ -11,6 +11,7 @@
 #include "mailer.h"
 #include "queue.h"
 #include "spool.h"
+#include "visible.h"
 
 /* "42s", "5m", "3h", "2d", as spoolmgr list writes ages. */
 static void
@@ -35,6 +36,7 @@ show(const char *spool, const char *sub, const char *path, uint32_t id,
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct stat		 sb;
+	struct buf		 shown = { NULL, 0, 0 };
 	char			 err[256], txt[1100], age[32];
 	long long		 size = -1;
 
@@ -44,15 +46,17 @@ show(const char *spool, const char *sub, const char *path, uint32_t id,
 	if (stat(txt, &sb) == 0)
 		size = (long long)sb.st_size;
 	age_text((long long)(now - env.date), age, sizeof(age));
+	/* a remote sender's or server's control characters stay visible */
 	printf("%-10lu %-3s %5s %8lld  <%s>\n", (unsigned long)id, sub, age,
-	    size, env.sender);
+	    size, visible(&shown, env.sender));
 	for (size_t i = 0; i < env.nrcpts; i++) {
 		queue_get_state(&env, env.rcpts[i].addr, &st);
 		printf("%21s%-9s <%s>\n", "", queue_state_name(st.state),
-		    env.rcpts[i].addr);
+		    visible(&shown, env.rcpts[i].addr));
 		if (st.reply[0])
-			printf("%31s%s\n", "", st.reply);
+			printf("%31s%s\n", "", visible(&shown, st.reply));
 	}
+	buf_free(&shown);
 	envelope_free(&env);
 }
 

@@ -34,16 +34,6 @@ struct smargs {
 	long long	 wait;		/* -w, or -1: waittime */
 };
 
-void
-drop_group(void)
-{
-	gid_t	 gid = getgid();
-
-	if (setregid(gid, gid) == -1 || getegid() != gid ||
-	    (gid != 0 && setegid(0) != -1))
-		errx(EX_OSERR, "cannot give up the spool group");
-}
-
 static void
 usage(void)
 {
@@ -117,10 +107,10 @@ check_args(const struct smargs *a)
 {
 	struct client_timeouts	 t;
 
-	if (a->s.notify && param_notify(a->s.notify) == -1)
+	if (a->s.notify && dsn_notify_canon(a->s.notify, NULL, 0) == -1)
 		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
 		    a->s.notify);
-	if (a->s.ret && param_ret(a->s.ret) == -1)
+	if (a->s.ret && dsn_ret_canon(a->s.ret) == NULL)
 		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->s.ret);
 	if (a->s.envid && strpbrk(a->s.envid, "\r\n") != NULL)
 		errx(EX_USAGE, "-V: the envelope id has a line break");

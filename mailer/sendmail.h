@@ -35,7 +35,5 @@ char	*qualify(const char *addr, const char *hostname);
  */
 int	deliver_now(struct envelope *env, const struct config *cf,
 	    int waittime, int verbose, const char *conf_timeouts);
-/* Gives up the set-group-ID privilege for good. */
-void	drop_group(void);
 
 #endif

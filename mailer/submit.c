@@ -157,14 +157,15 @@ gecos_name(void)
 static void
 set_dsn(struct envelope *env, const struct submit *s)
 {
-	char	 xtext[600];
+	char	 xtext[DSN_ENVID_MAX + 1];
 
 	if (s->ret && (env->ret = strdup(s->ret)) == NULL)
 		errx(EX_OSERR, "no memory");
 	if (s->envid) {
-		if (param_to_xtext(s->envid, xtext, sizeof(xtext)) == -1 ||
-		    strlen(xtext) > 100)
-			errx(EX_USAGE, "-V: the envelope id is too long");
+		if (dsn_envid_of_text(s->envid, xtext, sizeof(xtext)) == -1)
+			errx(EX_USAGE, "-V: the envelope id is not printable "
+			    "ASCII or longer than %d octets as xtext",
+			    DSN_ENVID_MAX);
 		if ((env->envid = strdup(xtext)) == NULL)
 			errx(EX_OSERR, "no memory");
 	}

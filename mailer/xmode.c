@@ -20,7 +20,6 @@
 #include "log.h"
 #include "mailer.h"
 #include "params.h"
-#include "sendmail.h"
 
 struct xargs {
 	const char		*conf, *sender, *notify, *ret, *envid;
@@ -30,15 +29,8 @@ struct xargs {
 	size_t			 nhosts;
 };
 
-const char *
-result_word(enum rcpt_result result)
-{
-	static const char *const words[] = { "defer", "ok", "defer", "fail" };
-
-	return words[result];
-}
-
-int
+/* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
+static int
 results_print(FILE *out, const struct client_msg *msg)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
@@ -50,7 +42,8 @@ results_print(FILE *out, const struct client_msg *msg)
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
 
-int
+/* A copy of fd 0 that can be read again from the start; -1 on error. */
+static int
 message_from_stdin(char *err, size_t errlen)
 {
 	struct stat	 st;
@@ -66,7 +59,8 @@ message_from_stdin(char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/mailer.XXXXXX",
 	    tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if ((fd = mkstemp(path)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		/* a long TMPDIR is cut in the message, not the reason */
+		snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -83,40 +77,13 @@ message_from_stdin(char *err, size_t errlen)
 	return fd;
 }
 
-int
-relay_credentials(const struct config *cf, struct credentials *cr,
-    struct deliver_opts *opt, char *why, size_t whylen)
-{
-	char	 err[400];
-
-	memset(cr, 0, sizeof(*cr));
-	if (cf->relayhost == NULL || cf->authfile == NULL)
-		return 0;	/* only the relay host gets credentials */
-	if (auth_load(cf->authfile, cr, err, sizeof(err)) == -1) {
-		snprintf(why, whylen, "451 4.3.5 %s", err);
-		return -1;
-	}
-	opt->auth_user = cr->user;
-	opt->auth_pass = cr->pass;
-	return 0;
-}
-
-void
+static void
 defer_all(struct client_msg *msg, const char *why)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
 		msg->rcpts[i].result = RESULT_DEFER;
 		strlcpy(msg->rcpts[i].reply, why, sizeof(msg->rcpts[i].reply));
 	}
-}
-
-void
-deliver_opts_from(struct deliver_opts *opt, const struct config *cf)
-{
-	memset(opt, 0, sizeof(*opt));
-	opt->helo = cf->hostname;
-	client_default_timeouts(&opt->timeouts);
-	opt->connect_timeout = (int)cf->connecttimeout;
 }
 
 static void
@@ -161,25 +128,30 @@ check_args(const struct xargs *a)
 {
 	if (strcmp(a->sender, "<>") != 0 && param_address(a->sender, 1) == -1)
 		errx(EX_DATAERR, "%s: not a valid sender address", a->sender);
-	if (a->notify && param_notify(a->notify) == -1)
+	if (a->notify && dsn_notify_canon(a->notify, NULL, 0) == -1)
 		errx(EX_USAGE, "-N %s: not NEVER or SUCCESS,FAILURE,DELAY",
 		    a->notify);
-	if (a->ret && param_ret(a->ret) == -1)
+	if (a->ret && dsn_ret_canon(a->ret) == NULL)
 		errx(EX_USAGE, "-R %s: not FULL or HDRS", a->ret);
-	if (a->envid && param_xtext(a->envid) == -1)
-		errx(EX_USAGE, "-V %s: not xtext (RFC 3461)", a->envid);
+	if (a->envid && dsn_envid_canon(a->envid, NULL, 0) == -1)
+		errx(EX_USAGE, "-V %s: not an envelope id (RFC 3461: xtext "
+		    "of printable ASCII, at most %d octets)", a->envid,
+		    DSN_ENVID_MAX);
 }
 
 static void
 build_msg(struct client_msg *msg, const struct xargs *a, int argc,
     char **argv)
 {
+	static char envid[DSN_ENVID_MAX + 1];
 	char	 why[512];
 
 	memset(msg, 0, sizeof(*msg));
 	msg->sender = strcmp(a->sender, "<>") == 0 ? "" : a->sender;
 	msg->ret = a->ret;
-	msg->envid = a->envid;
+	/* checked in check_args; sent canonical (RFC 3461 xtext) */
+	if (a->envid && dsn_envid_canon(a->envid, envid, sizeof(envid)) == 0)
+		msg->envid = envid;
 	msg->smtputf8 = a->utf8;
 	msg->nrcpts = (size_t)(argc - optind);
 	if ((msg->rcpts = calloc(msg->nrcpts, sizeof(*msg->rcpts))) == NULL)

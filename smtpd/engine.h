@@ -2,6 +2,7 @@
 #ifndef SMTPD_ENGINE_H
 #define SMTPD_ENGINE_H
 
+#include "dsnparam.h"
 #include "session.h"
 
 /* reply.c: one reply line, with its RFC 3463 code when esc is not NULL. */
@@ -40,13 +41,12 @@ int	rcpt_check(struct session *s, const struct mailbox *mb, char *canon,
 
 /* esmtp_params.c: MAIL and RCPT parameters, into s->env. */
 struct rcpt_params {
-	char	notify[64];
-	char	orcpt[600];
+	char	notify[DSN_NOTIFY_MAX];
+	char	orcpt[DSN_ORCPT_MAX + 1];
 };
 /* 0 when all are good; otherwise the reply was given. */
 int	mail_params(struct session *s, char *params);
 int	rcpt_params(struct session *s, char *params, struct rcpt_params *rp);
-int	xtext_valid(const char *text);
 
 /* data.c: message text. */
 void	data_begin(struct session *s, int discard);

@@ -3,8 +3,9 @@
  * BODY (RFC 6152), SMTPUTF8 (RFC 6531), and the DSN ones of RFC 3461:
  * RET and ENVID on MAIL, NOTIFY and ORCPT on RCPT.  A parameter we do
  * not offer gets 555; a bad value or a repeated keyword gets 501.
+ * The DSN values are checked and made canonical by lib/dsnparam.c, so
+ * that what is spooled is what mailer(1) takes and sends on.
  */
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,63 +13,9 @@
 #include <strings.h>
 
 #include <bsd/stdlib.h>
-#include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "engine.h"
-
-#define ENVID_MAX	100	/* RFC 3461 4.4 */
-#define ORCPT_MAX	500	/* RFC 3461 4.2 */
-
-/* xtext (RFC 3461 4): "!" to "~" but "+" and "=", or "+" and 2 HEX. */
-int
-xtext_valid(const char *text)
-{
-	const unsigned char	*p = (const unsigned char *)text;
-
-	for (; *p; p++) {
-		if (*p == '+') {
-			if (!isxdigit(p[1]) || !isxdigit(p[2]) ||
-			    islower(p[1]) || islower(p[2]))
-				return 0;
-			p += 2;
-		} else if (*p < 33 || *p > 126 || *p == '=')
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Splits the next "KEYWORD[=VALUE]" off *rest.  Returns 0, or -1 when it
- * breaks RFC 5321's esmtp-param syntax.
- */
-static int
-next_param(char **rest, char **keyword, char **value)
-{
-	char		*word = strsep(rest, " ");
-	unsigned char	*p;
-
-	while (*rest && **rest == ' ')
-		(*rest)++;
-	if (*rest && **rest == '\0')
-		*rest = NULL;
-	*keyword = word;
-	*value = NULL;
-	if ((p = (unsigned char *)strchr(word, '=')) != NULL) {
-		*p = '\0';
-		*value = (char *)p + 1;
-		if (**value == '\0' || strchr(*value, '=') != NULL)
-			return -1;
-		for (p++; *p; p++)
-			if (*p < 33 || *p == 127)
-				return -1;
-	}
-	if (!isalnum((unsigned char)*word))
-		return -1;
-	for (p = (unsigned char *)word; *p; p++)
-		if (!isalnum(*p) && *p != '-')
-			return -1;
-	return 0;
-}
 
 static int
 bad_value(struct session *s, const char *keyword)
@@ -134,6 +81,16 @@ body_param(struct session *s, const char *value)
 }
 
 static int
+envid_param(struct session *s, const char *value)
+{
+	char	 canon[DSN_ENVID_MAX + 1];
+
+	if (value == NULL || dsn_envid_canon(value, canon, sizeof(canon)) != 0)
+		return bad_value(s, "ENVID");
+	return set_once(s, &s->env.envid, "ENVID", canon);
+}
+
+static int
 mail_param(struct session *s, const char *keyword, const char *value)
 {
 	if (strcasecmp(keyword, "SIZE") == 0)
@@ -151,17 +108,12 @@ mail_param(struct session *s, const char *keyword, const char *value)
 		return 0;
 	}
 	if (strcasecmp(keyword, "RET") == 0) {
-		if (value && strcasecmp(value, "FULL") == 0)
-			return set_once(s, &s->env.ret, "RET", "FULL");
-		if (value && strcasecmp(value, "HDRS") == 0)
-			return set_once(s, &s->env.ret, "RET", "HDRS");
-		return bad_value(s, "RET");
+		if (value == NULL || (value = dsn_ret_canon(value)) == NULL)
+			return bad_value(s, "RET");
+		return set_once(s, &s->env.ret, "RET", value);
 	}
-	if (strcasecmp(keyword, "ENVID") == 0) {
-		if (!value || strlen(value) > ENVID_MAX || !xtext_valid(value))
-			return bad_value(s, "ENVID");
-		return set_once(s, &s->env.envid, "ENVID", value);
-	}
+	if (strcasecmp(keyword, "ENVID") == 0)
+		return envid_param(s, value);
 	return unknown_param(s, "MAIL", keyword);
 }
 
@@ -173,7 +125,7 @@ mail_params(struct session *s, char *params)
 	if (rest && !s->esmtp)
 		return unknown_param(s, "MAIL", "(any, after HELO)");
 	while (rest) {
-		if (next_param(&rest, &keyword, &value) != 0) {
+		if (dsn_next_param(&rest, &keyword, &value) != 0) {
 			reply_error(s, 501, "5.5.4", "bad MAIL parameter syntax");
 			return -1;
 		}
@@ -181,56 +133,6 @@ mail_params(struct session *s, char *params)
 			return -1;
 	}
 	return 0;
-}
-
-/* NEVER, or a list of SUCCESS, FAILURE and DELAY, each at most once. */
-static int
-notify_valid(const char *value, char *out, size_t outlen)
-{
-	static const char *const words[] = { "SUCCESS", "FAILURE", "DELAY" };
-	char	 copy[64], *rest = copy, *word;
-	int	 seen[3] = { 0, 0, 0 }, found;
-
-	if (strcasecmp(value, "NEVER") == 0)
-		return strlcpy(out, "NEVER", outlen) < outlen;
-	if (strlcpy(copy, value, sizeof(copy)) >= sizeof(copy))
-		return 0;
-	out[0] = '\0';
-	while ((word = strsep(&rest, ",")) != NULL) {
-		found = 0;
-		for (int i = 0; i < 3; i++)
-			if (strcasecmp(word, words[i]) == 0 && !seen[i]++) {
-				if (out[0])
-					strlcat(out, ",", outlen);
-				strlcat(out, words[i], outlen);
-				found = 1;
-			}
-		if (!found)
-			return 0;
-	}
-	return 1;
-}
-
-/* addr-type ";" xtext; "utf-8" addresses (RFC 6533) need no xtext. */
-static int
-orcpt_valid(const char *value)
-{
-	const char	*semi = strchr(value, ';');
-	const unsigned char *p;
-
-	if (semi == NULL || semi == value || semi[1] == '\0' ||
-	    strlen(value) > ORCPT_MAX)
-		return 0;
-	for (p = (const unsigned char *)value; p < (const unsigned char *)semi;
-	    p++)
-		if (!isalnum(*p) && *p != '-')
-			return 0;
-	if (strncasecmp(value, "utf-8;", 6) != 0)
-		return xtext_valid(semi + 1);
-	for (p = (const unsigned char *)semi + 1; *p; p++)
-		if (*p <= 32 || *p == 127)
-			return 0;
-	return 1;
 }
 
 static int
@@ -242,8 +144,8 @@ rcpt_param(struct session *s, const char *keyword, const char *value,
 			reply_error(s, 501, "5.5.4", "NOTIFY given twice");
 			return -1;
 		}
-		if (!value || !notify_valid(value, rp->notify,
-		    sizeof(rp->notify)))
+		if (!value || dsn_notify_canon(value, rp->notify,
+		    sizeof(rp->notify)) != 0)
 			return bad_value(s, "NOTIFY");
 		return 0;
 	}
@@ -252,9 +154,10 @@ rcpt_param(struct session *s, const char *keyword, const char *value,
 			reply_error(s, 501, "5.5.4", "ORCPT given twice");
 			return -1;
 		}
-		if (!value || !orcpt_valid(value))
+		/* only what mailer can pass on: canonical, or 501 now */
+		if (!value || dsn_orcpt_canon(value, rp->orcpt,
+		    sizeof(rp->orcpt)) != 0)
 			return bad_value(s, "ORCPT");
-		strlcpy(rp->orcpt, value, sizeof(rp->orcpt));
 		return 0;
 	}
 	return unknown_param(s, "RCPT", keyword);
@@ -269,7 +172,7 @@ rcpt_params(struct session *s, char *params, struct rcpt_params *rp)
 	if (rest && !s->esmtp)
 		return unknown_param(s, "RCPT", "(any, after HELO)");
 	while (rest) {
-		if (next_param(&rest, &keyword, &value) != 0) {
+		if (dsn_next_param(&rest, &keyword, &value) != 0) {
 			reply_error(s, 501, "5.5.4", "bad RCPT parameter syntax");
 			return -1;
 		}

@@ -30,13 +30,18 @@
 
 #define OUT_HIGH_WATER	65536	/* send replies at least this often */
 
-/* Refuses the connection the only way smtpd can: a 421 to the client. */
+/*
+ * Refuses the connection the only way smtpd can: a 421 to the client.
+ * Still root here, perhaps: log_open then appends only to a log file
+ * that exists and is fit, and never creates one.
+ */
 static void __attribute__((noreturn))
-refuse(int status, const char *why)
+refuse(int status, const char *logfile, const char *why)
 {
 	static const char text[] =
 	    "421 4.3.0 mail service unavailable (configuration error)\r\n";
 
+	log_open("smtpd", logfile);
 	log_error("%s", why);
 	(void)io_write_all(1, text, sizeof(text) - 1, 10);
 	exit(status);
@@ -152,23 +157,24 @@ start(int argc, char **argv, struct config *cf, struct aliases *al)
 	opterr = 0;	/* getopt must not write to fd 2, the client */
 	while ((ch = getopt(argc, argv, "C:")) != -1) {
 		if (ch != 'C')
-			refuse(EX_USAGE, "usage: smtpd [-C conf]");
+			refuse(EX_USAGE, NULL, "usage: smtpd [-C conf]");
 		conf = optarg;
 	}
 	if (optind != argc)
-		refuse(EX_USAGE, "usage: smtpd [-C conf]");
-	if (config_load(cf, conf, err, sizeof(err)) != 0) {
-		log_open("smtpd", cf->logfile);
-		refuse(EX_CONFIG, err);
-	}
-	log_open("smtpd", cf->logfile);
+		refuse(EX_USAGE, NULL, "usage: smtpd [-C conf]");
+	if (config_load(cf, conf, err, sizeof(err)) != 0)
+		refuse(EX_CONFIG, cf->logfile, err);
 	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
-		refuse(EX_CONFIG, err);
+		refuse(EX_CONFIG, cf->logfile, err);
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
-		refuse(EX_CONFIG, err);
+		refuse(EX_CONFIG, cf->logfile, err);
 	if (getuid() == 0 || geteuid() == 0)
-		refuse(EX_CONFIG, "refusing to run as root: set user= in the "
-		    "configuration");
+		refuse(EX_CONFIG, cf->logfile, "refusing to run as root: set "
+		    "user= in the configuration");
+	/* Only now, as the gateway's user: a name planted in the log's
+	 * directory can lead it only where that user may write anyway.
+	 * A log that cannot be used is said on syslog (never on fd 2). */
+	log_open("smtpd", cf->logfile);
 }
 
 int

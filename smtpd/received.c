@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "text.h"
 
 /* RFC 3848 protocol names. */
 static const char *
@@ -41,11 +42,9 @@ received_header(const struct session *s, char *out, size_t outlen)
 {
 	char		 date[64], from[80], rcpt[300] = "";
 	time_t		 now = time(NULL);
-	struct tm	 tm;
 	int		 len;
 
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	rfc5322_date(now, date, sizeof(date));
 	client_literal(s->client, from, sizeof(from));
 	if (s->env.nrcpts == 1)
 		snprintf(rcpt, sizeof(rcpt), "\n\tfor <%s>",

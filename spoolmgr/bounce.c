@@ -17,6 +17,7 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "log.h"
 #include "spool.h"
 #include "spoolmgr.h"
@@ -135,7 +136,7 @@ collect(struct runner *r, struct msg *m, enum rcpt_state state,
 		queue_get_state(&m->env, rc->addr, &sts[i]);
 		if (sts[i].state != state)
 			continue;
-		if (what && !notify_wants(rc->notify, what)) {
+		if (what && !dsn_notify_wants(rc->notify, what)) {
 			(*unwanted)++;
 			continue;
 		}

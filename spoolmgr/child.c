@@ -3,11 +3,16 @@
  * `mxlookup DOMAIN` (unless relayhost= is set), then `mailer -x` with the
  * hosts found; what happened goes to the parent as lines on `report`:
  *   mxerr TEXT           the first line mxlookup wrote on stderr
- *   mx STATUS            mxlookup's exit status (absent with relayhost)
+ *   mx STATUS            mxlookup's exit status (absent with relayhost;
+ *                        68 when it printed no exchanger); 128 + N
+ *                        when signal N killed it, 127 when it is missing
  *   host NAME ADDRESS    each host passed to mailer, in order
  *   mailererr TEXT       the first line mailer wrote on stderr
- *   mailer STATUS        mailer's exit status
- *   out LINE             each line mailer printed: "RCPT ok|defer|fail ..."
+ *   mailer STATUS        mailer's exit status, as mx's
+ *   out LINE             each whole line mailer printed:
+ *                        "RCPT ok|defer|fail REPLY"
+ * The job has no line of its own to say it was killed: the parent tells
+ * that by what is missing (see remote.c).
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -48,56 +53,93 @@ first_line(FILE *fp, char *out, size_t len)
 }
 
 /*
- * Runs argv with stdin from in_fd; its stdout into out, the first line of
- * its stderr into errtext (not to our stderr: cron would mail it); its
- * exit status.
+ * In the child of run_capture: argv with stdin from in_fd, stdout to
+ * out_fd, stderr to errfp (if there is one).  A program that cannot be
+ * run exits as from a shell: 127 when it is missing, 126 otherwise.
  */
-static int
-run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
-    size_t errlen)
+static void
+exec_child(char *const argv[], int in_fd, int out_fd, FILE *errfp)
 {
-	int	 p[2], status;
-	pid_t	 pid;
+	int	 failure;
+
+	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1 ||
+	    (errfp && dup2(fileno(errfp), 2) == -1))
+		_exit(EX_OSERR);
+	execv(argv[0], argv);
+	failure = errno;
+	fprintf(stderr, "%s: %s\n", argv[0], strerror(failure));
+	_exit(failure == ENOENT ? 127 : 126);
+}
+
+/* Everything on fd until its end, into out. */
+static void
+read_all(int fd, struct buf *out)
+{
 	char	 chunk[4096];
 	ssize_t	 n;
-	FILE	*errfp = tmpfile();
 
-	errtext[0] = '\0';
-	if (pipe(p) == -1) {
-		first_line(errfp, errtext, errlen);
-		return EX_OSERR;
-	}
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	if ((pid = fork()) == -1)
-		return EX_OSERR;
-	if (pid == 0) {
-		dup2(in_fd, 0);
-		dup2(p[1], 1);
-		if (errfp)
-			dup2(fileno(errfp), 2);
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(EX_OSFILE);
-	}
-	close(p[1]);
-	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			break;
 		buf_append(out, chunk, (size_t)n);
 	}
-	close(p[0]);
+}
+
+/* The exit status of pid; 128 + the signal when one killed it. */
+static int
+exit_status(pid_t pid)
+{
+	int	 status;
+
 	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = EX_OSERR << 8;
-			break;
-		}
-	first_line(errfp, errtext, errlen);
+		if (errno != EINTR)
+			return EX_OSERR;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Runs argv with stdin from in_fd; its stdout into out, the first line of
+ * its stderr into errtext (not to our stderr: cron would mail it); its
+ * exit status.  When it cannot start (no pipe, no fork), EX_OSERR and
+ * why in errtext, everything opened for it closed again.
+ */
+int
+run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
+    size_t errlen)
+{
+	int	 p[2], status;
+	pid_t	 pid;
+	FILE	*errfp = tmpfile();
+
+	errtext[0] = '\0';
+	if (pipe(p) == -1) {
+		say(errtext, errlen, "%s: pipe: %s", argv[0], strerror(errno));
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == -1) {
+		say(errtext, errlen, "%s: fork: %s", argv[0], strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	if (pid == 0)
+		exec_child(argv, in_fd, p[1], errfp);
+	close(p[1]);
+	read_all(p[0], out);
+	close(p[0]);
+	status = exit_status(pid);
+	first_line(errfp, errtext, errlen);
+	return status;
 }
 
 /* mxlookup's "PREF NAME ADDRESS" lines into mailer's -h arguments. */
@@ -179,12 +221,15 @@ child_hosts(struct runner *r, const char *domain, char hosts[][300],
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	status = run_capture(a.v, devnull, &mx, errtext, sizeof(errtext));
 	close(devnull);
+	n = status == 0 ? parse_hosts(&mx, r->cf->remoteport, hosts, report) : 0;
+	if (status == 0 && n == 0) {	/* nothing usable: as NXDOMAIN */
+		say(errtext, sizeof(errtext), "%s printed no exchanger",
+		    r->cf->mxlookup);
+		status = EX_NOHOST;
+	}
 	if (errtext[0])
 		fprintf(report, "mxerr %s\n", errtext);
 	fprintf(report, "mx %d\n", status);
-	n = status == 0 ? parse_hosts(&mx, r->cf->remoteport, hosts, report) : 0;
-	if (status == 0 && n == 0)
-		fprintf(report, "mx %d\n", EX_NOHOST);
 	buf_free(&mx);
 	return n;
 }
@@ -220,8 +265,9 @@ child_mailer(struct runner *r, const struct msg *m, const size_t *rcpts,
 	if (errtext[0])
 		fprintf(report, "mailererr %s\n", errtext);
 	fprintf(report, "mailer %d\n", status);
+	/* Whole lines only: a line cut short by mailer's end proves nothing. */
 	for (char *rest = out.data, *line; rest &&
-	    (line = strsep(&rest, "\n")) != NULL;)
+	    (line = strsep(&rest, "\n")) != NULL && rest != NULL;)
 		if (*line)
 			fprintf(report, "out %s\n", line);
 	buf_free(&out);

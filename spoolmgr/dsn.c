@@ -14,51 +14,8 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "spoolmgr.h"
-
-void
-rfc5322_date(time_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-}
-
-/* RFC 3461 4: xtext "+XX" hex escapes back to the octets. */
-void
-xtext_decode(const char *in, char *out, size_t outlen)
-{
-	size_t	 j = 0;
-
-	for (; *in && j + 1 < outlen; in++) {
-		unsigned int	 c;
-
-		if (*in == '+' && isxdigit((unsigned char)in[1]) &&
-		    isxdigit((unsigned char)in[2]) &&
-		    sscanf(in + 1, "%2x", &c) == 1 && c >= 33 && c <= 126) {
-			out[j++] = (char)c;
-			in += 2;
-		} else
-			out[j++] = *in;
-	}
-	out[j] = '\0';
-}
-
-/* NOTIFY absent means FAILURE and DELAY (RFC 3461 4.1 leaves it to us). */
-int
-notify_wants(const char *notify, const char *what)
-{
-	char	 copy[128], *rest = copy, *word;
-
-	if (notify == NULL || *notify == '\0')
-		return strcasecmp(what, "SUCCESS") != 0;
-	strlcpy(copy, notify, sizeof(copy));
-	while ((word = strsep(&rest, ",")) != NULL)
-		if (strcasecmp(word, what) == 0)
-			return 1;
-	return 0;
-}
 
 static const char *
 action_of(enum dsn_kind kind)
@@ -99,7 +56,7 @@ static void
 recipient_fields(struct buf *b, const struct dsn_info *in,
     const struct dsn_rcpt *r)
 {
-	char	 status[16], date[64], orcpt[600];
+	char	 status[16], date[64], orcpt[DSN_ORCPT_MAX + 1];
 
 	if (in->kind == DSN_DELIVERED)
 		strlcpy(status, "2.0.0", sizeof(status));
@@ -108,9 +65,10 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 	if (in->kind == DSN_FAILED && status[0] == '2')
 		status[0] = '5';
 	buf_printf(b, "\nFinal-Recipient: rfc822; %s\n", r->addr);
-	if (r->orcpt && strchr(r->orcpt, ';')) {
-		xtext_decode(r->orcpt, orcpt, sizeof(orcpt));
-		buf_printf(b, "Original-Recipient: %s\n", orcpt);
+	if (r->orcpt) {
+		dsn_orcpt_field(r->orcpt, orcpt, sizeof(orcpt));
+		if (orcpt[0])
+			buf_printf(b, "Original-Recipient: %s\n", orcpt);
 	}
 	buf_printf(b, "Action: %s\nStatus: %s\n", r->expanded ? "expanded" :
 	    action_of(in->kind), status);
@@ -139,7 +97,7 @@ status_part(struct buf *b, const struct dsn_info *in)
 	buf_printf(b, "Content-Type: message/delivery-status\n\n"
 	    "Reporting-MTA: dns; %s\n", in->hostname);
 	if (in->env->envid) {
-		xtext_decode(in->env->envid, envid, sizeof(envid));
+		dsn_xtext_display(in->env->envid, envid, sizeof(envid));
 		buf_printf(b, "Original-Envelope-Id: %s\n", envid);
 	}
 	rfc5322_date(in->env->date, date, sizeof(date));

@@ -9,23 +9,7 @@
 
 #include "spool.h"
 #include "spoolmgr.h"
-
-void
-json_string(struct buf *b, const char *s)
-{
-	buf_append(b, "\"", 1);
-	for (; s && *s; s++) {
-		unsigned char	 c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_append(b, s, 1);
-	}
-	buf_append(b, "\"", 1);
-}
+#include "visible.h"
 
 void
 format_age(long long secs, char *out, size_t len)
@@ -61,16 +45,16 @@ list_json(struct runner *r, const char *subdir, const struct envelope *env,
 	buf_printf(&b, "{\"id\":%lu,\"queue\":\"%s\",\"age\":%lld,"
 	    "\"size\":%lld,\"sender\":", (unsigned long)env->id, subdir,
 	    (long long)(r->now - env->date), size);
-	json_string(&b, env->sender);
+	visible_json(&b, env->sender);
 	buf_printf(&b, ",\"recipients\":[");
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		queue_get_state(env, env->rcpts[i].addr, &st);
 		buf_printf(&b, "%s{\"address\":", i ? "," : "");
-		json_string(&b, env->rcpts[i].addr);
+		visible_json(&b, env->rcpts[i].addr);
 		buf_printf(&b, ",\"state\":\"%s\",\"tries\":%d,\"last\":%lld,"
 		    "\"next\":%lld,\"reply\":", queue_state_name(st.state),
 		    st.tries, (long long)st.last, (long long)st.next);
-		json_string(&b, st.reply);
+		visible_json(&b, st.reply);
 		buf_printf(&b, "}");
 	}
 	buf_printf(&b, "]}\n");
@@ -83,23 +67,27 @@ list_text(struct runner *r, const char *subdir, const struct envelope *env,
     long long size)
 {
 	struct rcpt_status	 st;
+	struct buf		 shown = { NULL, 0, 0 };
 	char			 age[16], next[16];
 
+	/* addresses and replies come from the network: visible() keeps
+	 * their control characters off the administrator's terminal */
 	format_age(r->now - env->date, age, sizeof(age));
 	printf("%-10lu %-3s %5s %8lld  <%s>\n", (unsigned long)env->id, subdir,
-	    age, size, env->sender);
+	    age, size, visible(&shown, env->sender));
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		queue_get_state(env, env->rcpts[i].addr, &st);
 		printf("%21s%-9s <%s>", "", queue_state_name(st.state),
-		    env->rcpts[i].addr);
+		    visible(&shown, env->rcpts[i].addr));
 		if (st.state == RCPT_DEFERRED) {
 			format_age(st.next - r->now, next, sizeof(next));
 			printf(" (tries %d, next in %s)", st.tries, next);
 		}
 		if (st.reply[0])
-			printf("\n%31s%s", "", st.reply);
+			printf("\n%31s%s", "", visible(&shown, st.reply));
 		printf("\n");
 	}
+	buf_free(&shown);
 }
 
 /* Calls fn for every readable message of in/ and out/; the count. */
@@ -150,20 +138,33 @@ cmd_list(struct runner *r, int json)
 	return 0;
 }
 
+/*
+ * Prints a spool file line by line with its control characters visible
+ * (a header may carry ESC sequences, a bare CR, a NUL): only the tab of
+ * a folded header line and each line's own newline stay as they are.
+ */
 static void
 cat_file(const char *path, int headers_only)
 {
-	FILE	*fp = fopen(path, "r");
-	char	*line = NULL;
-	size_t	 cap = 0;
+	FILE		*fp = fopen(path, "r");
+	struct buf	 shown = { NULL, 0, 0 };
+	char		*line = NULL;
+	size_t		 cap = 0, len;
+	ssize_t		 n;
 
 	if (fp == NULL)
 		return;
-	while (getline(&line, &cap, fp) > 0) {
+	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (headers_only && line[0] == '\n')
 			break;
-		fputs(line, stdout);
+		len = (size_t)n;
+		if (line[len - 1] == '\n')
+			len--;
+		shown.len = 0;
+		if (visible_append(&shown, line, len, VISIBLE_KEEP_TAB) == 0)
+			printf("%s%s", shown.data, len < (size_t)n ? "\n" : "");
 	}
+	buf_free(&shown);
 	free(line);
 	fclose(fp);
 }

@@ -18,9 +18,10 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "log.h"
-#include "text.h"
 #include "spoolmgr.h"
+#include "text.h"
 
 #define ALIAS_DEPTH	8
 #define TARGETS_MAX	64
@@ -316,7 +317,7 @@ check_maildir(const char *dir, int is_postmaster, char *reply, size_t len)
 static int
 add_remote(struct msg *m, size_t ri, const char *addr)
 {
-	char		 orcpt[600];
+	char		 orcpt[DSN_ORCPT_MAX + 1] = "";
 	unsigned char	*grown;
 	const struct recipient *orig = &m->env.rcpts[ri];
 
@@ -325,8 +326,8 @@ add_remote(struct msg *m, size_t ri, const char *addr)
 			return 0;
 	if (orig->orcpt)
 		strlcpy(orcpt, orig->orcpt, sizeof(orcpt));
-	else
-		snprintf(orcpt, sizeof(orcpt), "rfc822;%s", orig->addr);
+	else if (dsn_orcpt_of_addr(orig->addr, orcpt, sizeof(orcpt)) == -1)
+		orcpt[0] = '\0';	/* too long to name: none (RFC 3461 4.2) */
 	grown = realloc(m->notified, m->env.nrcpts + 2);
 	if (grown == NULL)
 		return -1;
@@ -335,7 +336,8 @@ add_remote(struct msg *m, size_t ri, const char *addr)
 	m->notified[m->env.nrcpts + 1] = 0;
 	{
 		char	*notify = orig->notify ? strdup(orig->notify) : NULL;
-		int	 rc = envelope_add_rcpt(&m->env, addr, notify, orcpt);
+		int	 rc = envelope_add_rcpt(&m->env, addr, notify,
+		    orcpt[0] ? orcpt : NULL);
 
 		free(notify);
 		return rc;

@@ -166,9 +166,14 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cf, confpath, err, sizeof(err)) != 0)
 		errx(EX_CONFIG, "%s", err);
-	log_open("spoolmgr", cf.logfile);
 	if (privs_drop(cf.user, cf.group, err, sizeof(err)) != 0)
 		errx(EX_NOPERM, "%s", err);
+	/* after the drop: the log is the gateway's user's to open and to
+	 * create, so a name planted in its directory gains nothing */
+	log_open("spoolmgr", cf.logfile);
+	if (log_file_problem() != NULL)
+		warnx("logfile %s: not used: %s; logging to syslog",
+		    cf.logfile, log_file_problem());
 	memset(&r, 0, sizeof(r));
 	r.cf = &cf;
 	r.confpath = confpath;

@@ -27,28 +27,6 @@ msg_path(char *out, size_t outlen, const struct runner *r,
 	spool_path(out, outlen, r->cf->spool, m->subdir, m->id, ext);
 }
 
-const char *
-rcpt_domain(const char *addr)
-{
-	const char	*at = strrchr(addr, '@');
-
-	return at ? at + 1 : "";
-}
-
-static int
-fsync_dir(const char *spool, const char *subdir)
-{
-	char	 path[PATH_MAX];
-	int	 fd, rc;
-
-	snprintf(path, sizeof(path), "%s/%s", spool, subdir);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Moves whatever files of message id exist in subdir to bad/. */
 void
 msg_to_bad(const char *spool, const char *subdir, uint32_t id, const char *why)
@@ -156,6 +134,7 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		return 1;
 	}
 	read_msgid(r, m);
+	clock_gettime(CLOCK_MONOTONIC, &m->saved_at);	/* as read: saved */
 	*out = m;
 	return 0;
 }
@@ -186,7 +165,38 @@ msg_save(struct runner *r, struct msg *m)
 		    wrk, strerror(errno));
 		return -1;
 	}
+	m->unsaved = 0;
+	clock_gettime(CLOCK_MONOTONIC, &m->saved_at);
 	return 0;
+}
+
+/*
+ * One recipient's state changed in memory.  The WRK is rewritten when
+ * SAVE_BATCH changes wait or the last save is SAVE_SECONDS old, so that
+ * a crash repeats at most SAVE_BATCH deliveries (twice is allowed, never
+ * zero: smtpgate-spool(5)) and a slow delivery is not left unrecorded
+ * for long.  -1 when the rewrite failed: deliver no more.
+ */
+int
+msg_changed(struct runner *r, struct msg *m)
+{
+	struct timespec	 now;
+	long long	 ms;
+
+	m->unsaved++;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - m->saved_at.tv_sec) * 1000 +
+	    (now.tv_nsec - m->saved_at.tv_nsec) / 1000000;
+	if (m->unsaved < SAVE_BATCH && ms < SAVE_SECONDS * 1000)
+		return 0;
+	return msg_save(r, m);
+}
+
+/* The batch so far, if any, into the WRK: at the end of a step. */
+int
+msg_flush(struct runner *r, struct msg *m)
+{
+	return m->unsaved > 0 ? msg_save(r, m) : 0;
 }
 
 /* in/ -> out/: TXT first, WRK last, as the writer commits. */

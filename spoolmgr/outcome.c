@@ -1,8 +1,12 @@
 /*
  * The end of one attempt for one recipient, local or remote: its State
- * line, the journal, the log and the run's counters, in one place.
+ * line, the journal, the log and the run's counters, in one place; and
+ * the journal line of any event of a message.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "spoolmgr.h"
@@ -30,4 +34,16 @@ record_outcome(struct runner *r, struct msg *m, size_t ri, enum outcome out,
 	else
 		r->deferred++;
 	return out;
+}
+
+void
+journal_msg(struct runner *r, const struct msg *m, const char *rcpt,
+    const char *event, const char *host, const char *reply, const char *dsn)
+{
+	struct jentry	 e = { time(NULL), m->id, m->msgid, m->env.sender,
+	    rcpt, event, host, reply, dsn };
+
+	if (journal_add(r->cf->spool, &e, 1) == -1)
+		log_error("message %lu: journal: %s", (unsigned long)m->id,
+		    strerror(errno));
 }

@@ -3,6 +3,12 @@
  * process (child.c) runs mxlookup and mailer -x and reports on a pipe.
  * The parent runs at most `sessions` jobs at once and is the only one
  * that writes the spool: it applies each job's results to its message.
+ *
+ * Each job is a process group of its own, killed whole: after
+ * `jobtimeout` and when its report ends.  A mailer that outlived its job
+ * would go on delivering what the parent records as not delivered, and
+ * the next run would send it again.  A delivery is recorded only from
+ * the lines mailer itself printed.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -23,15 +29,15 @@
 #include "log.h"
 #include "spoolmgr.h"
 
-#define JOB_SECONDS	3600	/* a hung child is killed after this */
-
 struct job {
 	struct msg	*m;
 	char		 domain[256];
 	size_t		*rcpts;		/* indices into m->env.rcpts */
 	size_t		 n;
-	pid_t		 pid;
+	pid_t		 pid;		/* and its process group */
+	time_t		 started;
 	int		 fd;
+	int		 status;	/* its exit status, 128 + a signal */
 	struct buf	 out;
 	struct job	*next;
 };
@@ -72,16 +78,47 @@ remote_queue(struct runner *r, struct msg *m, const char *domain,
 	*tail = j;
 }
 
+/* The job's time is up: it, its mxlookup and its mailer go at once. */
+static void
+kill_job_group(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+}
+
+/* In the job's process: deliver, report on fd, exit. */
+static void
+job_child(struct runner *r, struct job *j, int fd)
+{
+	struct sigaction	 sa;
+	FILE			*report;
+
+	(void)setpgid(0, 0);
+	if (getpgrp() == getpid()) {	/* never the group of our parent */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = kill_job_group;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	alarm((unsigned)r->cf->jobtimeout);
+	if ((report = fdopen(fd, "w")) == NULL)
+		_exit(EX_OSERR);
+	child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
+	fclose(report);
+	_exit(0);
+}
+
 static int
 job_start(struct runner *r, struct job *j)
 {
 	int	 p[2];
-	FILE	*report;
 
 	if (pipe(p) == -1)
 		return -1;
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	j->started = time(NULL);	/* not after the job's alarm starts */
 	if ((j->pid = fork()) == -1) {
 		close(p[0]);
 		close(p[1]);
@@ -89,111 +126,32 @@ job_start(struct runner *r, struct job *j)
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		signal(SIGPIPE, SIG_DFL);
-		alarm(JOB_SECONDS);
-		if ((report = fdopen(p[1], "w")) == NULL)
-			_exit(EX_OSERR);
-		child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
-		fclose(report);
-		_exit(0);
+		job_child(r, j, p[1]);
 	}
+	/* Both sides set the group: neither may kill before it exists. */
+	(void)setpgid(j->pid, j->pid);
 	close(p[1]);
 	j->fd = p[0];
 	return 0;
 }
 
-/* The reply mailer gave for addr, and its word; NULL when none. */
-static const char *
-result_for(struct buf *out, const char *addr, char word[16])
-{
-	size_t	 alen = strlen(addr);
-
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, "out ", 4) != 0)
-			continue;
-		if (strncasecmp(p + 4, addr, alen) != 0 || p[4 + alen] != ' ')
-			continue;
-		p += 4 + alen + 1;
-		if (sscanf(p, "%15s", word) != 1)
-			return NULL;
-		return p + strlen(word) + (p[strlen(word)] == ' ');
-	}
-	return NULL;
-}
-
-static int
-report_number(struct buf *out, const char *key, int *value)
-{
-	size_t	 klen = strlen(key);
-
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
-			return sscanf(p + klen + 1, "%d", value) == 1 ? 0 : -1;
-	return -1;
-}
-
-/* The text of the report's line "key TEXT", or "" */
-static void
-report_text(struct buf *out, const char *key, char *text, size_t len)
-{
-	size_t	 klen = strlen(key);
-
-	text[0] = '\0';
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
-			strlcpy(text, p + klen + 1, len);
-			text[strcspn(text, "\n")] = '\0';
-			return;
-		}
-}
-
-/* The hosts the job tried, "name[addr] ..." for the journal. */
-static void
-hosts_tried(struct buf *out, char *hosts, size_t len)
-{
-	char	 name[256], addr[64], one[340];
-
-	hosts[0] = '\0';
-	for (char *p = out->data; p && *p; p = strchr(p, '\n') ?
-	    strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, "host ", 5) != 0 ||
-		    sscanf(p + 5, "%255s %63s", name, addr) != 2)
-			continue;
-		snprintf(one, sizeof(one), "%s%s[%s]", hosts[0] ? " " : "",
-		    name, addr);
-		strlcat(hosts, one, len);
-	}
-}
-
 /*
- * The one host a job talked to, as Remote-MTA names it (no port, no
- * brackets, no final dot); 0 when it had none, or several: mailer does
- * not say which of them answered.
+ * The job's report has ended: whatever is left of its process group (a
+ * mailer whose job process died) is killed before the results are
+ * recorded, and the job process reaped.  The group cannot be another's
+ * yet: the job process, not reaped, still holds its number.
  */
-static int
-single_host(struct buf *out, char *name, size_t namelen)
+static void
+job_reap(struct job *j)
 {
-	char	 first[256] = "", *p = first, *colon;
-	int	 hosts = 0;
+	int	 status;
 
-	for (char *l = out->data; l && *l; l = strchr(l, '\n') ?
-	    strchr(l, '\n') + 1 : NULL)
-		if (strncmp(l, "host ", 5) == 0 && hosts++ == 0)
-			sscanf(l + 5, "%255s", first);
-	if (hosts != 1)
-		return 0;
-	if (*p == '[') {
-		p++;
-		p[strcspn(p, "]")] = '\0';
-	} else if ((colon = strchr(p, ':')) != NULL && colon == strrchr(p, ':'))
-		*colon = '\0';		/* relayhost's "name:port" */
-	if (*p && p[strlen(p) - 1] == '.')
-		p[strlen(p) - 1] = '\0';
-	strlcpy(name, p, namelen);
-	return name[0] != '\0';
+	(void)kill(-j->pid, SIGKILL);
+	while (waitpid(j->pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return;
+	j->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	    WEXITSTATUS(status);
 }
 
 /* Remembers, for this run's DSNs, the host that answered recipient ri. */
@@ -215,14 +173,108 @@ set_remote(struct msg *m, size_t ri, const char *host)
 	m->remote[ri] = strdup(host);
 }
 
-/* mailer's and mxlookup's exit statuses that are the system's fault. */
+/*
+ * mailer's and mxlookup's exit statuses that are the system's fault: the
+ * program cannot be run (126, 127: see run_capture), was called wrong,
+ * found the configuration wrong, or this host short of a resource.  Such
+ * mail waits for the fix and never expires.  A helper killed by a signal
+ * or exiting with a status it does not document failed on this domain
+ * (on its DNS data, say) while it works for others: that is the
+ * domain's failure, retried and in the end bounced like any other.
+ */
 static int
 system_status(int status)
 {
-	return status == EX_USAGE || status == EX_SOFTWARE ||
+	return status == 126 || status == 127 || status == EX_USAGE ||
 	    status == EX_OSERR || status == EX_OSFILE ||
 	    status == EX_CANTCREAT || status == EX_IOERR ||
-	    status == EX_NOPERM || status == EX_CONFIG || status >= 126;
+	    status == EX_NOPERM || status == EX_CONFIG;
+}
+
+/* "exit 70: why" or "killed by signal 11", for a reply. */
+static void
+status_text(int status, const char *why, char *out, size_t len)
+{
+	if (status > 128)
+		say(out, len, "killed by signal %d%s%s", status - 128,
+		    why[0] ? ": " : "", why);
+	else
+		say(out, len, "exit %d%s%s", status, why[0] ? ": " : "", why);
+}
+
+/* mxlookup's failure (mx != 0), for every recipient of the job. */
+static enum outcome
+mx_failure(struct runner *r, struct job *j, int mx, char *reply, size_t len)
+{
+	char	 why[300], how[340], text[700];
+
+	report_text(&j->out, "mxerr", why, sizeof(why));
+	if (mx == EX_NOHOST || mx == EX_DATAERR) {
+		say(reply, len, "550 5.1.2 %s: no such domain, or it accepts "
+		    "no mail (%s)", j->domain, why);
+		return OUT_FAIL;
+	}
+	if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
+		say(reply, len, "554 5.4.6 %s: mail loops back to myself (%s)",
+		    j->domain, why);
+		return OUT_FAIL;
+	}
+	status_text(mx, why, how, sizeof(how));
+	say(reply, len, "451 4.4.3 %s: MX lookup failed (%s)", j->domain, how);
+	if (!system_status(mx)) {
+		if (mx != EX_TEMPFAIL)
+			log_error("%s for %s: %s", r->cf->mxlookup, j->domain,
+			    how);
+		return OUT_DEFER;
+	}
+	say(text, sizeof(text), "%s: %s", r->cf->mxlookup, how);
+	alert_postmaster(r, "mxlookup", text);
+	return OUT_SYSFAIL;
+}
+
+/* mailer's failure: it printed no line for a recipient. */
+static enum outcome
+mailer_failure(struct runner *r, struct job *j, int mailer, char *reply,
+    size_t len)
+{
+	char	 why[300], how[340], text[700];
+
+	report_text(&j->out, "mailererr", why, sizeof(why));
+	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
+		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
+		return OUT_FAIL;
+	}
+	status_text(mailer, why, how, sizeof(how));
+	say(reply, len, "451 4.3.0 mailer gave no result (%s)", how);
+	if (!system_status(mailer)) {
+		log_error("%s for %s: %s", r->cf->mailer, j->domain, how);
+		return OUT_DEFER;
+	}
+	say(text, sizeof(text), "%s: %s", r->cf->mailer, how);
+	alert_postmaster(r, "mailer", text);
+	return OUT_SYSFAIL;
+}
+
+/*
+ * The job ended before mailer did: killed at jobtimeout (with its whole
+ * group, so nothing of it delivers on), dead by a signal, or failing on
+ * its own.  Nothing mailer printed says the mail went: deferred.
+ */
+static enum outcome
+unfinished(struct runner *r, struct job *j, char *reply, size_t len)
+{
+	if (j->status == 128 + SIGKILL &&
+	    time(NULL) - j->started >= r->cf->jobtimeout)
+		say(reply, len, "451 4.4.2 the delivery did not finish: killed "
+		    "after %lld seconds (jobtimeout)",
+		    (long long)r->cf->jobtimeout);
+	else if (j->status > 128)
+		say(reply, len, "451 4.3.0 the delivery process died (signal "
+		    "%d)", j->status - 128);
+	else
+		say(reply, len, "451 4.3.0 the delivery process ended without "
+		    "a report (exit %d)", j->status);
+	return OUT_DEFER;
 }
 
 /* A reply for every recipient when no per-recipient line came. */
@@ -230,48 +282,12 @@ static enum outcome
 job_failure(struct runner *r, struct job *j, char *reply, size_t len)
 {
 	int	 mx = -1, mailer = -1;
-	char	 why[300], text[700];
 
-	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0) {
-		report_text(&j->out, "mxerr", why, sizeof(why));
-		if (mx == EX_NOHOST || mx == EX_DATAERR) {
-			say(reply, len, "550 5.1.2 %s: no such domain, or it "
-			    "accepts no mail (%s)", j->domain, why);
-			return OUT_FAIL;
-		}
-		if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
-			say(reply, len, "554 5.4.6 %s: mail loops back to "
-			    "myself (%s)", j->domain, why);
-			return OUT_FAIL;
-		}
-		say(reply, len, "451 4.4.3 %s: MX lookup failed (exit %d: %s)",
-		    j->domain, mx, why);
-		if (mx == EX_TEMPFAIL)
-			return OUT_DEFER;
-		say(text, sizeof(text), "%s exits %d: %s", r->cf->mxlookup, mx,
-		    why);
-		alert_postmaster(r, "mxlookup", text);
-		return OUT_SYSFAIL;
-	}
-	if (report_number(&j->out, "mailer", &mailer) != 0) {
-		say(reply, len, "451 4.4.2 the delivery did not finish "
-		    "(killed after %d seconds, or crashed)", JOB_SECONDS);
-		return OUT_DEFER;
-	}
-	report_text(&j->out, "mailererr", why, sizeof(why));
-	if (mailer == EX_DATAERR) {	/* it refused the envelope itself */
-		say(reply, len, "550 5.1.7 mailer refused the envelope: %s", why);
-		return OUT_FAIL;
-	}
-	say(reply, len, "451 4.3.0 mailer gave no result (exit %d: %s)", mailer,
-	    why);
-	if (system_status(mailer)) {
-		say(text, sizeof(text), "%s exits %d: %s", r->cf->mailer, mailer,
-		    why);
-		alert_postmaster(r, "mailer", text);
-		return OUT_SYSFAIL;
-	}
-	return OUT_DEFER;
+	if (report_number(&j->out, "mx", &mx) == 0 && mx != 0)
+		return mx_failure(r, j, mx, reply, len);
+	if (report_number(&j->out, "mailer", &mailer) != 0)
+		return unfinished(r, j, reply, len);
+	return mailer_failure(r, j, mailer, reply, len);
 }
 
 static enum outcome
@@ -308,7 +324,7 @@ static enum outcome
 apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 {
 	struct msg		*m = j->m;
-	const char		*addr = m->env.rcpts[ri].addr, *text;
+	const char		*addr = m->env.rcpts[ri].addr;
 	struct rcpt_status	 st;
 	enum outcome		 out;
 	char			 word[16];
@@ -316,11 +332,11 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
 	st.tries++;
-	if ((text = result_for(&j->out, addr, word)) != NULL) {
+	if (report_result(&j->out, addr, word, sizeof(word), st.reply,
+	    sizeof(st.reply)) == 0) {
 		out = outcome_of(word);
-		strlcpy(st.reply, text, sizeof(st.reply));
-		if (out != OUT_DONE && relay_refuses_us(r, text)) {
-			alert_postmaster(r, "relayhost", text);
+		if (out != OUT_DONE && relay_refuses_us(r, st.reply)) {
+			alert_postmaster(r, "relayhost", st.reply);
 			out = OUT_SYSFAIL;
 		}
 	} else
@@ -341,8 +357,8 @@ job_apply(struct runner *r, struct job *j)
 	char			 hosts[1024], remote[256];
 	int			 any_done = 0, all_deferred = 1, one;
 
-	hosts_tried(&j->out, hosts, sizeof(hosts));
-	one = single_host(&j->out, remote, sizeof(remote));
+	report_hosts(&j->out, hosts, sizeof(hosts));
+	one = report_single_host(&j->out, remote, sizeof(remote));
 	for (size_t i = 0; i < j->n; i++) {
 		if (apply_one(r, j, j->rcpts[i], hosts) == OUT_SYSFAIL)
 			all_deferred = 0;
@@ -405,7 +421,6 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 	size_t		 n = 0;
 	char		 chunk[4096];
 	ssize_t		 got;
-	int		 status;
 
 	for (struct job *j = running; j && n < 1000; j = j->next) {
 		pfd[n].fd = j->fd;
@@ -424,8 +439,7 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 		if (got == -1 && errno == EINTR)
 			continue;
 		close(list[i]->fd);
-		while (waitpid(list[i]->pid, &status, 0) == -1 && errno == EINTR)
-			;
+		job_reap(list[i]);
 		for (pp = &running; *pp != list[i]; pp = &(*pp)->next)
 			;
 		*pp = list[i]->next;

@@ -30,6 +30,23 @@ retry_interval(const struct config *cf, int tries)
 	return (time_t)t;
 }
 
+/* queuelife in the largest unit that says it exactly: "5 days", "90 seconds". */
+static const char *
+lifetime_words(long long secs, char *out, size_t len)
+{
+	static const struct { long long size; const char *name; } units[] = {
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
+		if (secs >= units[i].size && secs % units[i].size == 0)
+			break;
+	snprintf(out, len, "%lld %s%s", secs / units[i].size, units[i].name,
+	    secs / units[i].size == 1 ? "" : "s");
+	return out;
+}
+
 /*
  * A deferral: the next try, or failure when the message is too old.  A
  * failure of the system (OUT_SYSFAIL) is not the message's: it waits for
@@ -39,15 +56,15 @@ void
 retry_defer(const struct runner *r, const struct envelope *env,
     struct rcpt_status *st, enum outcome *out)
 {
-	char	 reply[sizeof(st->reply)];
+	char	 reply[sizeof(st->reply)], span[32];
 
 	st->next = r->now + retry_interval(r->cf, st->tries);
 	st->state = RCPT_DEFERRED;
 	if (*out != OUT_SYSFAIL && r->now - env->date >= r->cf->queuelife) {
 		/* RFC 3463 X.4.7: delivery time expired. */
-		say(reply, sizeof(reply), "%s (4.4.7 gave up after %lld "
-		    "days in the queue)", st->reply,
-		    (long long)(r->cf->queuelife / 86400));
+		say(reply, sizeof(reply), "%s (4.4.7 gave up after %s "
+		    "in the queue)", st->reply, lifetime_words(r->cf->queuelife,
+		    span, sizeof(span)));
 		strlcpy(st->reply, reply, sizeof(st->reply));
 		st->state = RCPT_FAILED;
 		*out = OUT_FAIL;

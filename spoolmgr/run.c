@@ -1,10 +1,11 @@
 /*
  * `spoolmgr run`: one pass over the queue, under SPOOL/lock so that
  * overlapping cron runs never work at once (the second leaves quietly).
- * Per message: local recipients first (each result written to the WRK
- * at once), then the message moves to out/ and its remote recipients go
- * to jobs by domain; when a message's last job ends, its failures are
- * bounced and, if every recipient is done or bounced, it is removed.
+ * Per message: local recipients first (their results written to the WRK
+ * in batches of SAVE_BATCH, and at the end), then the message moves to
+ * out/ and its remote recipients go to jobs by domain; when a message's
+ * last job ends, its failures are bounced and, if every recipient is
+ * done or bounced, it is removed.
  */
 #include <sys/file.h>
 
@@ -20,9 +21,10 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "log.h"
-#include "text.h"
 #include "spoolmgr.h"
+#include "text.h"
 
 #define PASSES	3	/* notices written by a run are delivered by it */
 #define GROUP_MAX 100	/* recipients a transaction (RFC 5321 4.5.3.1.8) */
@@ -50,7 +52,8 @@ record(struct runner *r, struct msg *m, size_t i, enum outcome out,
 		alert_postmaster(r, "local", reply);
 	out = record_outcome(r, m, i, out, &st, "local");
 	/* local_deliver said which success DSN, if any, a delivery owes */
-	if (out != OUT_DONE || !notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
+	if (out != OUT_DONE ||
+	    !dsn_notify_wants(m->env.rcpts[i].notify, "SUCCESS"))
 		m->notified[i] = NOTE_NONE;
 }
 
@@ -70,10 +73,11 @@ deliver_local(struct runner *r, struct msg *m)
 			continue;
 		out = local_deliver(r, m, i, reply, sizeof(reply));
 		record(r, m, i, out, reply);
-		/* Written before the next delivery: a crash repeats one. */
-		if (msg_save(r, m) != 0)
-			break;
+		/* A crash repeats at most the batch not yet written. */
+		if (msg_changed(r, m) != 0)
+			return;
 	}
+	msg_flush(r, m);
 }
 
 /* Due remote recipients of a dead domain that are too old fail now. */
@@ -92,7 +96,7 @@ expire_waiting(struct runner *r, struct msg *m, size_t i)
 	retry_defer(r, &m->env, &st, &out);
 	queue_set_state(&m->env, m->env.rcpts[i].addr, &st);
 	journal_msg(r, m, m->env.rcpts[i].addr, "failed", NULL, st.reply, NULL);
-	msg_save(r, m);
+	msg_changed(r, m);
 	return 1;
 }
 
@@ -152,6 +156,7 @@ queue_remote(struct runner *r, struct msg *m)
 static void
 finish(struct runner *r, struct msg *m)
 {
+	msg_flush(r, m);
 	bounce_message(r, m);
 	bounce_delay_warning(r, m);
 	bounce_success(r, m);
@@ -275,6 +280,9 @@ cmd_run(struct runner *r)
 	}
 	local_check_postmaster(r);
 	journal_prune(r->cf->spool, r->cf->journaldays, r->now);
+	/* the day files are ours before a set-group-ID mailer appends */
+	if (journal_prepare(r->cf->spool, r->now) == -1)
+		log_error("journal: %s", strerror(errno));
 	msg_sweep_orphans(r->cf->spool, "in", r->now);
 	msg_sweep_orphans(r->cf->spool, "out", r->now);
 	run_queue(r);

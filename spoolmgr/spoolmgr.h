@@ -12,11 +12,14 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "addr.h"
 #include "aliases.h"
 #include "buf.h"
 #include "config.h"
 #include "envelope.h"
+#include "journal.h"
 #include "queue.h"
+#include "text.h"
 
 /* What one queue run knows; passed to every step. */
 struct runner {
@@ -40,8 +43,18 @@ struct msg {
 					   run's attempt, for Remote-MTA */
 	size_t		 nremote;
 	unsigned char	*notified;	/* per recipient: enum success_note */
+	size_t		 unsaved;	/* recipients' states not yet in WRK */
+	struct timespec	 saved_at;	/* CLOCK_MONOTONIC of the last save */
 	struct msg	*next;
 };
+
+/*
+ * Local results reach the WRK in batches: a rewrite per delivery made a
+ * run quadratic in the recipients (issue 8, defect 6).  A crash repeats
+ * at most one batch; smtpgate-spool(5) says so.
+ */
+#define SAVE_BATCH	100	/* recipients' states per rewrite, at most */
+#define SAVE_SECONDS	1	/* and no older than this when the next comes */
 
 /*
  * The success DSN a local delivery owes under NOTIFY=SUCCESS (RFC 3461
@@ -66,6 +79,8 @@ int	msg_open(struct runner *r, const char *subdir, uint32_t id,
 	    struct msg **out);
 void	msg_close(struct msg *m);
 int	msg_save(struct runner *r, struct msg *m);
+int	msg_changed(struct runner *r, struct msg *m);
+int	msg_flush(struct runner *r, struct msg *m);
 int	msg_move_out(struct runner *r, struct msg *m);
 void	msg_to_bad(const char *spool, const char *subdir, uint32_t id,
 	    const char *why);
@@ -77,7 +92,6 @@ int	msg_hops(const char *txtpath);
 void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);
-const char *rcpt_domain(const char *addr);
 void	say(char *out, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
@@ -100,6 +114,25 @@ size_t	remote_pending(void);
 /* child.c: in a child process, one message to one domain */
 void	child_deliver(struct runner *r, const struct msg *m,
 	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
+int	run_capture(char *const argv[], int in_fd, struct buf *out,
+	    char *errtext, size_t errlen);
+
+/* report.c: reading a job's report, each value from its own line only */
+/* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
+int	report_result(const struct buf *out, const char *addr, char *word,
+	    size_t wordlen, char *reply, size_t replylen);
+int	report_number(const struct buf *out, const char *key, int *value);
+/* The text of the line "key TEXT", or "". */
+void	report_text(const struct buf *out, const char *key, char *text,
+	    size_t len);
+/* The hosts the job tried, "name[addr] ...", for the journal. */
+void	report_hosts(const struct buf *out, char *hosts, size_t len);
+/*
+ * The one host a job talked to, as Remote-MTA names it (no port, no
+ * brackets, no final dot); 0 when it had none, or several: mailer does
+ * not say which of them answered.
+ */
+int	report_single_host(const struct buf *out, char *name, size_t namelen);
 
 /* outcome.c: state, journal, log and counters after an attempt */
 enum outcome record_outcome(struct runner *r, struct msg *m, size_t ri,
@@ -141,29 +174,14 @@ int	dsn_compose(struct buf *out, const struct dsn_info *info);
 int	bounce_message(struct runner *r, struct msg *m);
 void	bounce_delay_warning(struct runner *r, struct msg *m);
 void	bounce_success(struct runner *r, struct msg *m);
-int	notify_wants(const char *notify, const char *what);
 void	alert_postmaster(struct runner *r, const char *kind,
 	    const char *text);
 void	postmaster_addr(const struct config *cf, char *out, size_t len);
-void	rfc5322_date(time_t t, char *out, size_t len);
-void	xtext_decode(const char *in, char *out, size_t outlen);
 
-/* journal.c: one line per attempt, SPOOL/journal/YYYY-MM-DD */
-struct jentry {
-	time_t		 when;
-	uint32_t	 id;
-	const char	*msgid, *sender, *rcpt, *event, *host, *reply, *dsn;
-};
-void	journal_add(const char *spool, const struct jentry *e);
+/* outcome.c: a journal line (lib/journal.h) about message m */
 void	journal_msg(struct runner *r, const struct msg *m, const char *rcpt,
 	    const char *event, const char *host, const char *reply,
 	    const char *dsn);
-void	journal_prune(const char *spool, long long days, time_t now);
-/* Calls fn for every line, oldest file first; fields split at tabs. */
-int	journal_each(const char *spool, int (*fn)(char **fields, void *arg),
-	    void *arg);
-enum { J_TIME, J_ID, J_MSGID, J_SENDER, J_RCPT, J_EVENT, J_HOST, J_REPLY,
-	J_DSN, J_NFIELDS };
 
 /* run.c */
 int	cmd_run(struct runner *r);
@@ -175,7 +193,6 @@ int	cmd_retry(struct runner *r, const char *what);
 int	cmd_stats(struct runner *r, int json);
 int	cmd_trace(struct runner *r, const char *what, int json);
 int	cmd_health(struct runner *r, int json, long long warn, long long crit);
-void	json_string(struct buf *b, const char *s);
 void	format_age(long long secs, char *out, size_t len);
 uint32_t parse_id(const char *s);
 

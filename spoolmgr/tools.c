@@ -15,6 +15,7 @@
 #include "log.h"
 #include "spool.h"
 #include "spoolmgr.h"
+#include "visible.h"
 
 /* Is message id in the queue (in/ or out/)? */
 static int
@@ -290,15 +291,54 @@ trace_match(char **f, void *arg)
 static const char *const field_names[J_NFIELDS] = { "time", "id",
 	"message_id", "sender", "recipient", "event", "host", "reply", "dsn" };
 
+/* One journal line as text, every field visible: all but the time may
+ * hold a remote party's text (a reply, a Message-ID, an address). */
+static void
+trace_text(char **f)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 at[J_NFIELDS];
+	const char	*v[J_NFIELDS];
+	char		 when[32];
+	time_t		 secs = (time_t)strtoll(f[J_TIME], NULL, 10);
+	struct tm	 tm;
+	size_t		 i;
+
+	for (i = 0; i < J_NFIELDS; i++) {
+		at[i] = b.len;
+		if (visible_append(&b, f[i], strlen(f[i]),
+		    VISIBLE_KEEP_BACKSLASH) != 0 ||
+		    buf_append(&b, "", 1) != 0) {	/* each ends in a NUL */
+			buf_free(&b);
+			return;
+		}
+	}
+	for (i = 0; i < J_NFIELDS; i++)
+		v[i] = b.data + at[i];
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	printf("%s %s %s", when, v[J_ID], v[J_EVENT]);
+	if (v[J_RCPT][0])
+		printf(" <%s>", v[J_RCPT]);
+	printf(" from <%s>", strcmp(v[J_SENDER], "<>") ? v[J_SENDER] : "");
+	if (v[J_HOST][0])
+		printf(" via %s", v[J_HOST]);
+	if (v[J_REPLY][0])
+		printf(": %s", v[J_REPLY]);
+	if (v[J_DSN][0])
+		printf(" [%s]", v[J_DSN]);
+	if (v[J_MSGID][0])
+		printf(" %s", v[J_MSGID]);
+	printf("\n");
+	buf_free(&b);
+}
+
 static int
 trace_print(char **f, void *arg)
 {
 	struct trace	*t = arg;
 	uint32_t	 id = parse_id(f[J_ID]);
 	struct buf	 b = { NULL, 0, 0 };
-	char		 when[32];
-	time_t		 secs = (time_t)strtoll(f[J_TIME], NULL, 10);
-	struct tm	 tm;
 	size_t		 i;
 
 	for (i = 0; i < t->n && t->ids[i] != id; i++)
@@ -306,32 +346,19 @@ trace_print(char **f, void *arg)
 	if (i == t->n)
 		return 0;
 	t->printed++;
-	if (t->json) {
-		buf_printf(&b, "{\"time\":%lld", (long long)secs);
-		for (i = 1; i < J_NFIELDS; i++) {
-			buf_printf(&b, ",\"%s\":", field_names[i]);
-			json_string(&b, f[i]);
-		}
-		buf_printf(&b, "}\n");
-		fwrite(b.data, 1, b.len, stdout);
-		buf_free(&b);
+	if (!t->json) {
+		trace_text(f);
 		return 0;
 	}
-	gmtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
-	printf("%s %s %s", when, f[J_ID], f[J_EVENT]);
-	if (f[J_RCPT][0])
-		printf(" <%s>", f[J_RCPT]);
-	printf(" from <%s>", strcmp(f[J_SENDER], "<>") ? f[J_SENDER] : "");
-	if (f[J_HOST][0])
-		printf(" via %s", f[J_HOST]);
-	if (f[J_REPLY][0])
-		printf(": %s", f[J_REPLY]);
-	if (f[J_DSN][0])
-		printf(" [%s]", f[J_DSN]);
-	if (f[J_MSGID][0])
-		printf(" %s", f[J_MSGID]);
-	printf("\n");
+	buf_printf(&b, "{\"time\":%lld", strtoll(f[J_TIME], NULL, 10));
+	for (i = 1; i < J_NFIELDS; i++) {
+		buf_printf(&b, ",\"%s\":", field_names[i]);
+		visible_undo(f[i]);	/* the journal holds it visible */
+		visible_json(&b, f[i]);
+	}
+	buf_printf(&b, "}\n");
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
 	return 0;
 }
 

@@ -37,4 +37,7 @@ conf() {
 		echo "connecttimeout=5"
 		for kv in "$@"; do echo "$kv"; done
 	} > "$f"
+	# the gateway's user's to write: root never creates a log file
+	touch "$T/mailer.log"
+	chown nobody "$T/mailer.log"
 }

@@ -5,7 +5,7 @@
 # talks to the network has given the group up.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 15
+plan 19
 
 # A mailer whose default configuration is $T/etc/smtpgate/smtpgate.conf,
 # as an installed one reads /etc/smtpgate/smtpgate.conf.
@@ -28,17 +28,36 @@ P=$(free_port)
 sink s "127.0.0.1:$P"
 mkdir -p "$T/etc/smtpgate"
 conf "$T/etc/smtpgate/smtpgate.conf" "spool=$T/spool" "relayhost=127.0.0.1:$P" \
-    group=mail
+    group=mail user=mail "aliases=$T/aliases" "mailroot=$T/mail"
 sed -i '/^logfile=/d' "$T/etc/smtpgate/smtpgate.conf"
 chmod 644 "$T/etc/smtpgate/smtpgate.conf"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
+# The journal: spoolmgr, as the gateway's user (here mail), makes the day
+# files; the set-group-ID mailer run by nobody appends through the group.
+SPOOLMGR=$TOP/spoolmgr/spoolmgr
+sm_conf=$T/etc/smtpgate/smtpgate.conf
+day=$(date -u +%Y-%m-%d)
+"$SPOOLMGR" -C "$sm_conf" run 2> /dev/null
+is "$(stat -c '%U:%G %a' "$T/spool/journal/$day" 2>&1)" "mail:mail 660" \
+    "spoolmgr run made today's journal file, for the spool group to append"
+
 printf 'Subject: from nobody\n\nhi\n' | as_nobody "$T/bin/mailer" r@x.test 2> "$T/err"
 is "$?" 0 "nobody sends a message: exit 0"
+like "$("$SPOOLMGR" -C "$sm_conf" trace r@x.test 2>&1)" \
+    "delivered <r@x\.test> from <nobody@client\.test>: 250 " \
+    "the journal has nobody's delivery at once"
 f=$(kept_file s)
 like "$(grep '^X-Mail-Args' "$f")" '<nobody@client.test>' "it arrived, from nobody@client.test"
 like "$(cat "$f")" 'Received: from local user nobody \(uid 65534\)' "Received: names the user"
 is "$(find "$T/spool/in" -type f | wc -l | tr -d ' ')" 0 "delivered: nothing left in the spool"
+# Without a prepared file nobody's mailer still delivers, but makes no
+# journal file of its own: one it owned, it could rewrite or read.
+rm -f "$T/spool/journal/"*
+printf 'Subject: no journal\n\nhi\n' | as_nobody "$T/bin/mailer" r@x.test 2> "$T/err"
+is "$?" 0 "no journal file for today: nobody's message is still delivered"
+is "$(find "$T/spool/journal" -user nobody | wc -l | tr -d ' ')" 0 \
+    "... and nobody owns no journal file"
 
 printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -q r@x.test
 is "$?" 0 "-q as nobody: exit 0"

@@ -14,6 +14,13 @@ and its RCPT arguments in DIR/N.rcpt.  MODE:
   data250  answers DATA with 250 instead of 354 (and takes nothing)
   slowdot  takes the whole message and says nothing for 5 s
   trickle  greets with a line that never ends: a byte every 0.3 s, for 8 s
+  refuse   refuses RCPT to a local part starting "no-" (one line naming
+           the address), "gone-" (a two-line reply naming it) or, for
+           now, "later-" (450), takes the others
+  slowcommit  the first transaction's final dot gets its reply after 4 s,
+           and the message is kept only if the client is still there
+           then (as a server that commits when it answers; a client
+           that went away will send it again); later ones at once
 The server stops after 60 s or 20 connections, whichever comes first.
 """
 import os
@@ -39,10 +46,38 @@ def send(conn, data):
 
 
 kept = 0
+slowed = False
+
+
+def refusal(line):
+    """The reply refusing RCPT line, or None to take it."""
+    addr = line[8:].split(b">")[0].lstrip(b"<")
+    if addr.startswith(b"no-"):
+        return b"550 5.1.1 <%s>: no mailbox here\r\n" % addr
+    if addr.startswith(b"later-"):
+        return b"450 4.2.1 <%s>: try again later\r\n" % addr
+    if addr.startswith(b"gone-"):
+        return (b"550-5.2.1 <%s>: mailbox disabled\r\n"
+                b"550 5.2.1 ask its owner\r\n" % addr)
+    return None
+
+
+def still_there(conn):
+    """After 4 s: whether the client still holds the connection open."""
+    time.sleep(4)
+    conn.setblocking(False)     # a peek that waits for nothing
+    try:
+        return conn.recv(1, socket.MSG_PEEK) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        conn.settimeout(10)
 
 
 def session(conn):
-    global kept
+    global kept, slowed
     f = conn.makefile("rb")
     if mode == "trickle":
         conn.sendall(b"220-")
@@ -64,6 +99,8 @@ def session(conn):
         elif verb == b"MAIL":
             rcpts = []
             send(conn, b"250 2.1.0 ok\r\n")
+        elif verb == b"RCPT" and mode == "refuse" and refusal(line):
+            send(conn, refusal(line))
         elif verb == b"RCPT":
             rcpts.append(line[8:].rstrip(b"\r\n"))
             send(conn, b"250 2.1.5 ok\r\n")
@@ -79,6 +116,10 @@ def session(conn):
                 raw += d
                 if d == b".\r\n":
                     break
+            if mode == "slowcommit" and not slowed:
+                slowed = True
+                if not still_there(conn):
+                    return
             kept += 1
             base = os.path.join(outdir, "%d" % kept)
             with open(base + ".rcpt", "wb") as out:

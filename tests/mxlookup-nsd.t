@@ -29,7 +29,7 @@ multi		MX	10 mx-a
 		MX	30 mx-six
 mx-a		A	192.0.2.1
 		AAAA	2001:db8::a
-mx-b		A	192.0.2.2
+mx-b		A	192.0.2.12
 mx-c		A	192.0.2.3
 mx-six		AAAA	2001:db8::6
 sixonly		MX	10 mx-six
@@ -69,7 +69,7 @@ loop2		CNAME	loop1
 ; two names for one address: tried once
 twice		MX	10 mx-b
 		MX	20 mx-b2
-mx-b2		A	192.0.2.2
+mx-b2		A	192.0.2.12
 EOF
 if ! start_nsd "$Z" $V6; then
 	cat "$T/nsd/log" >&2
@@ -93,7 +93,7 @@ is "$rc" 0 "multi: exit 0"
 is "$(printf '%s\n' "$out" | cut -d' ' -f1 | tr '\n' ' ')" "10 10 10 20 30 " \
     "multi: lines in the order of preference"
 is "$(printf '%s\n' "$out" | sort)" "$(printf '%s\n' \
-    "10 mx-a.$Z 192.0.2.1" "10 mx-a.$Z 2001:db8::a" "10 mx-b.$Z 192.0.2.2" \
+    "10 mx-a.$Z 192.0.2.1" "10 mx-a.$Z 2001:db8::a" "10 mx-b.$Z 192.0.2.12" \
     "20 mx-c.$Z 192.0.2.3" "30 mx-six.$Z 2001:db8::6" | sort)" \
     "multi: every exchanger with every address, nothing else"
 like "$(printf '%s\n' "$out" | grep mx-a | head -1)" '2001:db8::a$' \
@@ -203,7 +203,7 @@ like "$errout" "^mxlookup: nosuch.$Z: no such domain" "NXDOMAIN: said so"
 # an exchanger with no address is skipped
 look partial.$Z -v
 is "$rc" 0 "exchanger without address: exit 0"
-is "$out" "20 mx-b.$Z 192.0.2.2" "exchanger without address: skipped"
+is "$out" "20 mx-b.$Z 192.0.2.12" "exchanger without address: skipped"
 like "$errout" "noaddr.$Z has no address: skipped" "exchanger without address: noted with -v"
 
 # no exchanger has an address: temporary
@@ -218,7 +218,7 @@ is "$rc" 68 "no MX and no address: EX_NOHOST"
 
 # one address reached through two names is listed once
 look twice.$Z
-is "$out" "10 mx-b.$Z 192.0.2.2" "an address named twice: listed once"
+is "$out" "10 mx-b.$Z 192.0.2.12" "an address named twice: listed once"
 
 # trailing dot and letter case do not matter
 look MULTI.Example.TEST.

@@ -2,7 +2,7 @@
 """Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
 
   queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]
-        [-N NOTIFY] [-O yes] [-R RET] [-V ENVID] [-b BODY] [-H HOPS]
+        [-N NOTIFY] [-O yes] [-R RET] [-V ENVID] [-b BODY] [-H HOPS] [-T TO-HEADER]
       writes COUNT messages into SPOOL/in by the documented protocol of
       smtpgate-spool(5) (TMP and CMD, fsync, TMP->TXT, CMD->WRK), owned
       by nobody; prints their numbers, one a line.
@@ -44,7 +44,7 @@ def write_file(path, data, uid, gid):
 def queue(args):
     spool, sender, rest = args[0], args[1], args[2:]
     opts = {"-a": "0", "-n": "1", "-s": "test", "-m": "test", "-N": None, "-R": None,
-            "-V": None, "-O": None, "-b": "Hello.\n", "-H": "0"}
+            "-V": None, "-O": None, "-b": "Hello.\n", "-H": "0", "-T": None}
     rcpts = []
     i = 0
     while i < len(rest):
@@ -65,7 +65,7 @@ def queue(args):
         text += ("Received: from test by gw.test id %d;\n\tThu, 1 Jan 2026 "
                 "00:00:00 +0000\nFrom: <%s>\nTo: %s\nSubject: %s %d\n"
                 "Message-ID: %s\nDate: Thu, 1 Jan 2026 00:00:00 +0000\n\n%s"
-                % (n, sender, ", ".join(rcpts), opts["-s"], k, msgid,
+                % (n, sender, opts["-T"] or ", ".join(rcpts), opts["-s"], k, msgid,
                    opts["-b"]))
         env = "From: <%s>\n" % sender
         env += "".join("To: <%s>\n" % r for r in rcpts)

@@ -603,7 +603,7 @@ test_parameters(void **state)
 	    "555 5.5.4 MAIL parameter FOO not recognized\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> ENVID=a=b\r\n"),
 	    "501 5.5.4 bad MAIL parameter syntax\r\n");
-	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> ENVID=a+2x\r\n"),
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> ENVID=a+0Ax\r\n"),
 	    "501 5.5.4 bad value for ENVID\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=1 "
 	    "SIZE=2\r\n"), "501 5.5.4 SIZE given twice\r\n");
@@ -624,13 +624,22 @@ test_parameters(void **state)
 	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> "
 	    "NOTIFY=delay,failure ORCPT=rfc822;Bob+40example.test\r\n"),
 	    "250 2.1.5 recipient <bob@example.test> ok\r\n");
+	/* spooled canonical: RFC 6533 utf-8-addr-xtext, "+" as "+2B" */
+	assert_string_equal(talk(f, "RCPT TO:<sales@example.test> "
+	    "ORCPT=utf-8;j\xc3\xb6@remote.test\r\n"),
+	    "250 2.1.5 recipient <sales@example.test> ok\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<postmaster@example.test> "
+	    "ORCPT=rfc822;bob+x@example.test\r\n"),
+	    "250 2.1.5 recipient <postmaster@example.test> ok\r\n");
 	talk(f, "DATA\r\n");
 	assert_string_equal(talk(f, ".\r\n"), "250 2.0.0 queued as 1\r\n");
 	wrk = slurp(f, 1, "WRK");
 	assert_non_null(strstr(wrk, "\nSize: 10\nBody: 8BITMIME\nRet: HDRS\n"
 	    "Envid: QQ+2B1\nSmtputf8: yes\nNotify: <bob@example.test> "
-	    "DELAY,FAILURE\nORcpt: <bob@example.test> "
-	    "rfc822;Bob+40example.test\n"));
+	    "FAILURE,DELAY\nORcpt: <bob@example.test> "
+	    "rfc822;Bob@example.test\nORcpt: <sales@example.test> "
+	    "utf-8;j\\x{F6}@remote.test\nORcpt: <postmaster@example.test> "
+	    "rfc822;bob+2Bx@example.test\n"));
 	free(wrk);
 	wrk = slurp(f, 1, "TXT");
 	assert_non_null(strstr(wrk, " with UTF8SMTP id 1"));
@@ -655,6 +664,11 @@ test_utf8_addresses(void **state)
 	assert_string_equal(talk(f, "RSET\r\nMAIL FROM:<j\xc3\xb6rg@remote.test>"
 	    " SMTPUTF8\r\n"), "250 2.0.0 reset\r\n"
 	    "250 2.1.0 sender <j\xc3\xb6rg@remote.test> ok\r\n");
+	/* an ORCPT smtpd could not pass on is refused now, not bounced later */
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> "
+	    "ORCPT=rfc822;a+0D+0Ab\r\n"), "501 5.5.4 bad value for ORCPT\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> "
+	    "ORCPT=utf-8;j\xc3@x.test\r\n"), "501 5.5.4 bad value for ORCPT\r\n");
 }
 
 /* Mail for other domains from a client outside relayclients. */

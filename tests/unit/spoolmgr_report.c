@@ -1,0 +1,163 @@
+/*
+ * Unit tests of spoolmgr/report.c: each recipient gets exactly its own
+ * line of a job's report, made printable, whatever the remote server
+ * (through mailer) put in it (issue 8, defect 4).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../spoolmgr/spoolmgr.h"
+
+/* A report from text of the given length (it may hold NULs). */
+static struct buf
+report_of(const char *text, size_t len)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	assert_int_equal(buf_append(&b, text, len), 0);
+	return b;
+}
+
+#define REPORT(s) report_of((s), sizeof(s) - 1)
+
+#define THREE \
+    "host mx.far.test. 192.0.2.1\n" \
+    "mailer 0\n" \
+    "out ok-1@far.test ok 250 2.0.0 queued as 1\n" \
+    "out no-2@far.test fail 550 5.1.1 <no-2@far.test>: no mailbox here\n" \
+    "out gone-3@far.test fail 550 5.2.1 <gone-3@far.test>: disabled\n"
+
+static void
+test_each_recipient_gets_its_own_line(void **state)
+{
+	struct buf	 b = REPORT(THREE);
+	char		 word[16], reply[512];
+
+	(void)state;
+	assert_int_equal(report_result(&b, "ok-1@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(word, "ok");
+	assert_string_equal(reply, "250 2.0.0 queued as 1");
+	assert_int_equal(report_result(&b, "NO-2@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(word, "fail");
+	assert_string_equal(reply, "550 5.1.1 <no-2@far.test>: no mailbox here");
+	assert_int_equal(report_result(&b, "gone-3@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "550 5.2.1 <gone-3@far.test>: disabled");
+	buf_free(&b);
+}
+
+static void
+test_no_line_for_an_address_that_is_only_a_prefix(void **state)
+{
+	struct buf	 b = REPORT(THREE);
+	char		 word[16], reply[512];
+
+	(void)state;
+	assert_int_equal(report_result(&b, "ok-1@far.tes", word, sizeof(word),
+	    reply, sizeof(reply)), -1);
+	assert_int_equal(report_result(&b, "gone-3@far.test.x", word,
+	    sizeof(word), reply, sizeof(reply)), -1);
+	assert_int_equal(report_result(&b, "mx.far.test.", word, sizeof(word),
+	    reply, sizeof(reply)), -1);
+	buf_free(&b);
+}
+
+/* CR, TAB, ESC, NUL inside a reply become '?'; a final CR goes. */
+static void
+test_control_bytes_are_made_printable(void **state)
+{
+	static const char hostile[] =
+	    "mailer 0\n"
+	    "out a@far.test fail 550 5.7.1 no\rState: <a@far.test> done\t\033[2J\0x\r\n"
+	    "out b@far.test ok 250 ok\r\n";
+	struct buf	 b = REPORT(hostile);
+	char		 word[16], reply[512];
+
+	(void)state;
+	assert_int_equal(report_result(&b, "a@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(word, "fail");
+	assert_string_equal(reply,
+	    "550 5.7.1 no?State: <a@far.test> done??[2J?x");
+	assert_int_equal(report_result(&b, "b@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "250 ok");
+	buf_free(&b);
+}
+
+static void
+test_a_long_reply_is_cut_to_the_room(void **state)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 word[16], reply[16];
+
+	(void)state;
+	buf_printf(&b, "out a@far.test defer 451 %0300d\nout b@far.test ok 2\n", 0);
+	assert_int_equal(report_result(&b, "a@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "451 00000000000");
+	buf_free(&b);
+}
+
+static void
+test_numbers_texts_and_hosts(void **state)
+{
+	static const char rep[] =
+	    "mxerr mxlookup: far.test: SERVFAIL\r\n"
+	    "mx 75\n"
+	    "host [192.0.2.7]:2525 -\n";
+	struct buf	 b = REPORT(rep), empty = { NULL, 0, 0 };
+	char		 text[64], hosts[128], name[64];
+	int		 n = -1;
+
+	(void)state;
+	assert_int_equal(report_number(&b, "mx", &n), 0);
+	assert_int_equal(n, 75);
+	assert_int_equal(report_number(&b, "mailer", &n), -1);
+	report_text(&b, "mxerr", text, sizeof(text));
+	assert_string_equal(text, "mxlookup: far.test: SERVFAIL");
+	report_hosts(&b, hosts, sizeof(hosts));
+	assert_string_equal(hosts, "[192.0.2.7]:2525[-]");
+	assert_int_equal(report_single_host(&b, name, sizeof(name)), 1);
+	assert_string_equal(name, "192.0.2.7");
+	report_text(&empty, "mxerr", text, sizeof(text));
+	assert_string_equal(text, "");
+	assert_int_equal(report_single_host(&empty, name, sizeof(name)), 0);
+	buf_free(&b);
+}
+
+static void
+test_two_hosts_name_no_single_one(void **state)
+{
+	struct buf	 b = REPORT(THREE "host mx2.far.test. 192.0.2.2\n");
+	char		 name[64], hosts[128];
+
+	(void)state;
+	assert_int_equal(report_single_host(&b, name, sizeof(name)), 0);
+	report_hosts(&b, hosts, sizeof(hosts));
+	assert_string_equal(hosts,
+	    "mx.far.test.[192.0.2.1] mx2.far.test.[192.0.2.2]");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_recipient_gets_its_own_line),
+		cmocka_unit_test(test_no_line_for_an_address_that_is_only_a_prefix),
+		cmocka_unit_test(test_control_bytes_are_made_printable),
+		cmocka_unit_test(test_a_long_reply_is_cut_to_the_room),
+		cmocka_unit_test(test_numbers_texts_and_hosts),
+		cmocka_unit_test(test_two_hosts_name_no_single_one),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
