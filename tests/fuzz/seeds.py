@@ -13,7 +13,7 @@ import struct
 
 for d in ('smtpd_session', 'mailer_client', 'mailer_reply', 'mailer_headers',
           'mailer_addrlist', 'lib_envelope', 'spoolmgr_dsn', 'lib_config',
-          'lib_aliases', 'lib_mx'):
+          'lib_aliases', 'lib_mx', 'lib_mx_reply'):
     os.makedirs('corpus/' + d, exist_ok=True)
 
 
@@ -170,3 +170,14 @@ for n, rdata in (('a-record-3-bytes', bytes([192, 0, 2])), ('crash-a-record-empt
         pkt("example.test", MX, [rr("example.test", MX, mx(10, "mx1.example.test"))]),
         pkt("mx1.example.test", A, [rr("mx1.example.test", A, rdata)]),
         pkt("mx1.example.test", AAAA, [])))
+
+# lib_mx_reply: byte 0 = question (0 MX, 1 A, 2 AAAA; bit 2: mx1.example.test)
+w('lib_mx_reply', 'mx-two', bytes([0]) + pkt("example.test", MX, [rr("example.test", MX, mx(10, "mx1.example.test")), rr("example.test", MX, mx(20, "mx2.example.test"))]))
+w('lib_mx_reply', 'mx-null', bytes([0]) + pkt("example.test", MX, [rr("example.test", MX, mx(0, ""))]))
+w('lib_mx_reply', 'mx-cname', bytes([0]) + pkt("example.test", MX, [rr("example.test", CNAME, name("alias.example.test")), rr("alias.example.test", MX, mx(5, "mx1.example.test"))]))
+w('lib_mx_reply', 'mx-cname-empty', bytes([0]) + pkt("example.test", MX, [rr("example.test", CNAME, b"")]))
+w('lib_mx_reply', 'a-two', bytes([0x05]) + pkt("mx1.example.test", A, [rr("mx1.example.test", A, a1), rr("mx1.example.test", A, a2)]))
+w('lib_mx_reply', 'a-short', bytes([0x05]) + pkt("mx1.example.test", A, [rr("mx1.example.test", A, bytes([192, 0, 2]))]))
+w('lib_mx_reply', 'aaaa', bytes([0x06]) + pkt("mx1.example.test", AAAA, [rr("mx1.example.test", AAAA, v6)]))
+w('lib_mx_reply', 'nxdomain', bytes([0]) + pkt("example.test", MX, [], rcode=3))
+w('lib_mx_reply', 'wrong-question', bytes([0]) + pkt("other.test", MX, [rr("other.test", MX, mx(10, "mx.other.test"))]))
