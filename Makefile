@@ -11,20 +11,52 @@ MAILROOT   ?= /var/mail/smtpgate
 DESTDIR    ?=
 
 CC       ?= cc
+# The user's (or a packager's: dpkg-buildflags) flags, all honoured; the
+# hardening below is added before them, so theirs win where they differ.
 CFLAGS   ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
 PKGS      = ldns libbsd libssl libcrypto
 STD       = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-WARN      = -Wall -Wextra -Werror
+# -Werror only where we test (make check and its builds), never in a
+# packager's plain `make`: a newer compiler's new warning must not break it.
+WERROR   ?=
+WARN      = -Wall -Wextra $(WERROR)
 PATHS     = -DSYSCONFDIR='"$(SYSCONFDIR)"' -DSPOOLDIR='"$(SPOOLDIR)"' \
             -DMAILROOT='"$(MAILROOT)"' -DBINDIR='"$(BINDIR)"' \
             -DSBINDIR='"$(SBINDIR)"'
-ALL_CFLAGS = $(STD) $(WARN) $(PATHS) -Ilib $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+# Hardening by default (HARDEN= turns it off: the sanitizer builds).
+# _FORTIFY_SOURCE only when the user's flags do not choose a level.
+HARDEN   ?= yes
+HARDEN_CFLAGS   = -fstack-protector-strong -fPIE
+HARDEN_CPPFLAGS = $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2)
+HARDEN_LDFLAGS  = -pie -Wl,-z,relro,-z,now
+ALL_CPPFLAGS = $(STD) $(PATHS) -Ilib $(shell pkg-config --cflags $(PKGS)) \
+            $(if $(HARDEN),$(HARDEN_CPPFLAGS)) $(CPPFLAGS)
+ALL_CFLAGS = $(WARN) $(if $(HARDEN),$(HARDEN_CFLAGS)) $(CFLAGS)
+ALL_LDFLAGS = $(if $(HARDEN),$(HARDEN_CFLAGS) $(HARDEN_LDFLAGS)) $(CFLAGS) \
+            $(LDFLAGS)
 LDLIBS    = $(shell pkg-config --libs $(PKGS))
 
 # O is where objects and programs go: empty for the normal build (programs
 # land beside their sources, as ./smtpd/smtpd), build-asan/ for the
-# sanitizer build that `make check` runs the unit tests under.
+# sanitizer build that `make check` runs the unit tests under, build-clang/
+# and build-fuzz/ (clang, libFuzzer) for the others.
 O ?=
+
+# `make check` builds with -Werror (its sub-makes are told so too).
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+WERROR = -Werror
+endif
+
+# Objects are rebuilt when the flags change (a check build after a plain
+# one, a packager's flags after ours): $(O).build-flags holds the last.
+FLAGS_FILE = $(O).build-flags
+FLAGS_NOW  = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS)
+ifneq ($(file <$(FLAGS_FILE)),$(FLAGS_NOW))
+$(shell mkdir -p $(or $(O),.))
+$(file >$(FLAGS_FILE),$(FLAGS_NOW))
+endif
 
 PROGRAMS  = smtpd mxlookup mailer spoolmgr
 BUILT     = $(foreach p,$(PROGRAMS),$(if $(wildcard $(p)/main.c),$(p)))
@@ -37,16 +69,17 @@ UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
 
 .PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
-        demo bench install clean $(PROGRAMS)
+        hardening-check fuzz fuzz-build fuzz-check demo bench install clean \
+        $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
 
 deps:
 	@sh tools/deps.sh
 
-$(O)%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h)
+$(O)%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJS)
 	rm -f $@
@@ -54,16 +87,18 @@ $(LIBA): $(LIB_OBJS)
 
 define PROGRAM_RULE
 $(1): $(O)$(1)/$(1)
-$(O)$(1)/$(1): $(call prog_objs,$(1)) $(O)$(1)/main.o $(LIBA)
-	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
+$(O)$(1)/$(1): $(call prog_objs,$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULE,$(p))))
 
 # tests/unit/PROG_name.c tests PROG's engine; tests/unit/lib_name.c tests lib.
 define UNIT_RULE
-$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA)
+$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) \
+    $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) -o $$@ $$< $$(filter %.o,$$^) $(LIBA) $$(LDLIBS) -lcmocka
+	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$< \
+	    $$(filter %.o,$$^) $(LIBA) $$(LDLIBS) -lcmocka
 endef
 $(foreach u,$(notdir $(basename $(UNIT_SRCS))),$(eval $(call UNIT_RULE,$(u))))
 
@@ -71,10 +106,15 @@ unit-check: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; ./$$t; done
 
 asan-check:
-	$(MAKE) O=build-asan/ CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit-check
+	$(MAKE) O=build-asan/ HARDEN= WERROR=-Werror CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' unit-check
 
 clang-check:
-	$(MAKE) O=build-clang/ CC=clang all
+	$(MAKE) O=build-clang/ CC=clang WERROR=-Werror all
+
+# Each program must show PIE, stack protector, FORTIFY, RELRO and
+# immediate binding; hardening-check (devscripts) exits 1 when one lacks.
+hardening-check: all
+	hardening-check --nocfprotection $(foreach p,$(BUILT),$(O)$(p)/$(p))
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
@@ -82,13 +122,79 @@ lint-man:
 integration-check: all
 	prove -v tests/*.t
 
+# libFuzzer harnesses: tests/fuzz/PROG_name.c drives PROG's engine (or
+# lib's parsers), tests/fuzz/corpus/PROG_name/ is its seed corpus and
+# tests/fuzz/PROG_name.dict, when there, its dictionary.  common.c holds
+# what they share: a scratch directory, and the spool writer and the log
+# replaced by in-memory stand-ins (the linker's --wrap) so that a run
+# writes nothing to disk and takes microseconds.
+FUZZ_SRCS   = $(filter-out tests/fuzz/common.c,$(wildcard tests/fuzz/*.c))
+FUZZ_NAMES  = $(notdir $(basename $(FUZZ_SRCS)))
+FUZZ_O      = build-fuzz/
+FUZZ_BINS   = $(addprefix $(FUZZ_O)tests/fuzz/,$(FUZZ_NAMES))
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
+            -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_WRAP   = $(foreach f,log_event spool_open spool_write spool_commit \
+            spool_abort,-Wl,--wrap=$(f))
+FUZZ_SECONDS ?= 60
+
+define FUZZ_RULE
+$(O)tests/fuzz/$(1): tests/fuzz/$(1).c $(O)tests/fuzz/common.o \
+    $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) $(FLAGS_FILE)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
+	    $$(filter %.o,$$^) $(LIBA) $(FUZZ_WRAP) $$(LDLIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(f))))
+
+fuzz-build:
+	$(MAKE) O=$(FUZZ_O) CC=clang HARDEN= WERROR=-Werror \
+	    CFLAGS='$(FUZZ_CFLAGS)' $(FUZZ_BINS)
+
+# The regression run of `make check`: every harness over its seed corpus
+# once, in seconds.  A seed that crashes fails the check.
+fuzz-check: fuzz-build
+	@set -e; for f in $(FUZZ_NAMES); do \
+	    printf '== fuzz %s: ' $$f; \
+	    if $(FUZZ_O)tests/fuzz/$$f tests/fuzz/corpus/$$f/* \
+	        > $(FUZZ_O)$$f.log 2>&1; then \
+	        echo "$$(ls tests/fuzz/corpus/$$f | wc -l) inputs ok"; \
+	    else echo FAILED; tail -n 40 $(FUZZ_O)$$f.log; exit 1; fi; \
+	done
+
+# Fuzzing proper: each harness FUZZ_SECONDS seconds, growing its corpus in
+# build-fuzz/corpus/NAME (the seeds stay as they are).  A crash leaves its
+# input in build-fuzz/crashes/, the next harness runs all the same, and
+# the run fails at the end.  Once fixed, a crash joins the seeds:
+# tests/fuzz/corpus/NAME/crash-WHAT (tests/fuzz/seeds.py writes them).
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_O)crashes; failed=; \
+	for f in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_O)corpus/$$f; \
+	    dict=; [ ! -f tests/fuzz/$$f.dict ] || dict=-dict=tests/fuzz/$$f.dict; \
+	    $(FUZZ_O)tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=10 -print_final_stats=1 $$dict \
+	        -artifact_prefix=$(FUZZ_O)crashes/$$f- \
+	        $(FUZZ_O)corpus/$$f tests/fuzz/corpus/$$f \
+	        > $(FUZZ_O)$$f.log 2>&1 || failed="$$failed $$f"; \
+	    printf '== fuzz %-16s %s s, %s runs, %s new units%s\n' $$f \
+	        $(FUZZ_SECONDS) \
+	        "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_O)$$f.log)" \
+	        "$$(sed -n 's/^stat::new_units_added: *//p' $(FUZZ_O)$$f.log)" \
+	        "$$(case " $$failed " in *" $$f "*) echo ': CRASH, see' \
+	            $(FUZZ_O)$$f.log;; esac)"; \
+	done; \
+	[ -z "$$failed" ] || { ls $(FUZZ_O)crashes; exit 1; }
+
 check: deps
-	$(MAKE) all
+	$(MAKE) WERROR=-Werror all
+	$(MAKE) WERROR=-Werror hardening-check
 	$(MAKE) clang-check
-	$(MAKE) unit-check
+	$(MAKE) WERROR=-Werror unit-check
 	$(MAKE) asan-check
+	$(MAKE) fuzz-check
 	$(MAKE) lint-man
-	$(MAKE) integration-check
+	$(MAKE) WERROR=-Werror integration-check
 
 demo: deps
 	$(MAKE) all
@@ -112,6 +218,6 @@ install: all
 	    install -m 644 smtpgate.conf.sample $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf
 
 clean:
-	rm -rf build-asan build-clang demo
+	rm -rf build-asan build-clang build-fuzz demo .build-flags
 	rm -f lib/*.o lib/*.a $(foreach p,$(PROGRAMS),$(p)/*.o $(p)/$(p)) \
 	    $(patsubst %.c,%,$(UNIT_SRCS))

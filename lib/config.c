@@ -153,6 +153,12 @@ set_value(struct config *cf, const struct setting *s, const char *value,
 	free_value(cf, s);
 	switch (s->kind) {
 	case K_STRING:
+		if (*value == '\0' && (s->fallback != NULL ||
+		    s->offset == AT(hostname))) {
+			/* a NULL spool= or user= would crash, or worse */
+			snprintf(why, whylen, "must not be empty");
+			return -1;
+		}
 		if (*value == '\0')
 			return 0;	/* empty means unset */
 		return (*(char **)field = strdup(value)) ? 0 : -1;

@@ -151,6 +151,28 @@ domain_clear(const struct runner *r, const char *domain)
 }
 
 /*
+ * The length of an RFC 3463 code "C.SSS.DDD" at p, or 0: digits only,
+ * as sscanf's %d alone would take "5.-1.+1" (a fuzzer found that).
+ */
+static size_t
+enhanced_code_len(const char *p)
+{
+	size_t	 n = 1, digits;
+
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	for (int part = 0; part < 2; part++) {
+		if (p[n++] != '.')
+			return 0;
+		for (digits = 0; isdigit((unsigned char)p[n]); n++)
+			digits++;
+		if (digits < 1 || digits > 3)
+			return 0;
+	}
+	return n;
+}
+
+/*
  * The RFC 3463 status of an SMTP reply "CODE [X.Y.Z] TEXT": the enhanced
  * code when the reply has one, else X.0.0 from the first digit.
  */
@@ -164,7 +186,8 @@ status_of_reply(const char *reply, char *status, size_t len)
 		p++;
 	while (*p == ' ' || *p == '-')
 		p++;
-	if (sscanf(p, "%1d.%3d.%3d%n", &a, &b, &c, &n) == 3 && n > 0 &&
+	if (enhanced_code_len(p) > 0 &&
+	    sscanf(p, "%1d.%3d.%3d%n", &a, &b, &c, &n) == 3 && n > 0 &&
 	    (a == 2 || a == 4 || a == 5) && (p[n] == '\0' || p[n] == ' ') &&
 	    a == reply[0] - '0') {
 		snprintf(status, len, "%d.%d.%d", a, b, c);

@@ -4,10 +4,12 @@
 # it does nothing, not even apt-get update.
 set -eu
 
-PACKAGES="build-essential pkg-config clang libldns-dev libbsd-dev libssl-dev
-libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3 postfix nsd
-ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc procps
-libwrap0 libtirpc3 libselinux1"
+# clang with libclang-rt-14-dev: the libFuzzer harnesses (-fsanitize=fuzzer);
+# devscripts: hardening-check (installed without its many recommends).
+PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libldns-dev
+libbsd-dev libssl-dev libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3
+postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc
+procps libwrap0 libtirpc3 libselinux1 devscripts"
 
 # xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
 # super-server in), yet the tests run both, privately, in the foreground:
