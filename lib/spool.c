@@ -88,8 +88,8 @@ seq_advance(int fd, uint32_t next)
 		return;		/* someone is ahead of us already */
 	snprintf(text, sizeof(text), "%010lu\n", (unsigned long)next);
 	if (pwrite(fd, text, SEQ_LEN, 0) == SEQ_LEN && fstat(fd, &st) == 0 &&
-	    st.st_size > SEQ_LEN)
-		(void)ftruncate(fd, SEQ_LEN);	/* an older, longer text */
+	    st.st_size > SEQ_LEN && ftruncate(fd, SEQ_LEN) == -1)
+		return;	/* an older, longer text stays: seq is a hint only */
 }
 
 /* Whether number id is still in use anywhere (after a wrap or a stale seq). */
