@@ -51,7 +51,12 @@ for i in range(3):
     except BlockingIOError: pass
     fill.append(c)
 time.sleep(120)' "$PFULL"
-sleep 0.5
+# Until its queue holds the filling connections (a loaded machine may
+# take seconds to start python): before that, connect is refused.
+for i in $(seq 100); do
+	ss -Hltn "sport = :$PFULL" | awk '$2 >= 1 { f = 1 } END { exit !f }' && break
+	sleep 0.1
+done
 conf "$T/ct.conf" connecttimeout=2
 start=$(date +%s)
 out=$("$MAILER" -x -C "$T/ct.conf" -f s@client.test -h "127.0.0.1:$PFULL" \
