@@ -445,6 +445,13 @@ test_bare_lf_ends_line_not_data(void **state)
 		assert_queued(f, talk_in_steps(f, body, len, 1),
 		    lf_cases[i].want);
 	}
+	/* DATA ended by a bare LF (commands may be): a "." line right
+	 * after it is the end, the command's line end being no text */
+	assert_queued(f, talk(f, "MAIL FROM:<a@remote.test>\n"
+	    "RCPT TO:<bob@example.test>\nDATA\n.\r\n") +
+	    strlen("250 2.1.0 sender <a@remote.test> ok\r\n250 2.1.5 "
+	    "recipient <bob@example.test> ok\r\n354 end data with "
+	    "<CR><LF>.<CR><LF>\r\n"), "");
 	/* nothing of the text ran as a command */
 	assert_string_equal(talk(f, "RCPT TO:<bob@example.test>\r\n"),
 	    "503 5.5.1 bad sequence of commands: need MAIL before RCPT\r\n");
@@ -923,6 +930,21 @@ test_size_limit(void **state)
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=1025\r\n"),
 	    "552 5.3.4 message size exceeds fixed maximum message size "
 	    "(1024)\r\n");
+	/* a bare LF counts two octets, as it goes on as CRLF: 341 lines of
+	 * "x" are 1023, 342 are 1026 (but 684 octets received) */
+	for (int lines = 341; lines <= 342; lines++) {
+		for (int i = 0; i < lines - 1; i++)
+			memcpy(body + 2 * i, "x\n", 2);
+		strcpy(body + 2 * (lines - 1), "x\r\n.\r\n");
+		talk(f, "MAIL FROM:<a@remote.test>\r\n"
+		    "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+		if (lines == 341)
+			assert_true(strncmp(talk(f, body), "250 2.0.0 queued "
+			    "as ", 20) == 0);
+		else
+			assert_string_equal(talk(f, body), "552 5.3.4 message "
+			    "exceeds fixed maximum message size (1024)\r\n");
+	}
 }
 
 static void
