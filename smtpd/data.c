@@ -1,13 +1,21 @@
 /*
  * Message text after 354: a byte-level machine that ends only at
  * CRLF "." CRLF, removes the stuffed dots (RFC 5321 4.5.2) and stores
- * each CRLF as LF.
+ * each line end as LF.
  *
- * A bare CR, a bare LF or a NUL is never a line end and never a start of
- * line: "LF . LF", "CR . CR" and the like are ordinary text that cannot
- * end the data nor start a second message.  Such a message, or one with
- * a line over 1000 octets, or one over maxsize, is read to its final
- * dot, refused with one reply, and nothing of it stays in the spool.
+ * A line ends at CRLF or at a bare LF (as Postfix's "normalize" and
+ * OpenSMTPD take it: Python's smtplib sends a message's own LF line ends
+ * as they are).  The line after a bare LF is read as any other, its
+ * stuffed dot removed, but it can never end the data: a "." line ended
+ * by a bare LF, or one that follows a bare LF, is text.  So "LF . LF"
+ * cannot end the message nor start a second one inside it: the would-be
+ * commands are text of this message, and mailer(1) doubles that dot when
+ * it sends the message on.
+ *
+ * A bare CR or a NUL is never a line end and never taken: such a
+ * message, or one with a line over 1000 octets, or one over maxsize, is
+ * read to its final dot, refused with one reply, and nothing of it
+ * stays in the spool.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,9 +48,14 @@ text_byte(struct session *s, char c)
 		d->line[d->kept++] = c;
 }
 
-/* CRLF: the line goes to the spool with an LF. */
+/*
+ * CRLF or a bare LF: the line goes to the spool with an LF.  Either
+ * counts as two octets towards maxsize, the size the message has when
+ * mailer sends it on with CRLF.  after_lf: the next line follows a bare
+ * LF and cannot be the final dot.
+ */
 static void
-line_end(struct session *s)
+line_end(struct session *s, int after_lf)
 {
 	struct data_reader	*d = &s->data;
 
@@ -56,6 +69,8 @@ line_end(struct session *s)
 	}
 	d->kept = 0;
 	d->sent = 0;
+	d->after_lf = after_lf;
+	d->state = D_BOL;
 }
 
 void
@@ -128,10 +143,6 @@ data_end(struct session *s)
 		refuse(s, 554, "5.6.0", "bare CR in message text "
 		    "(RFC 5321 2.3.8); message refused");
 		break;
-	case FAULT_BARE_LF:
-		refuse(s, 554, "5.6.0", "bare LF in message text "
-		    "(RFC 5321 2.3.8); message refused");
-		break;
 	case FAULT_NUL:
 		refuse(s, 554, "5.6.0", "NUL octet in message text; message "
 		    "refused");
@@ -159,6 +170,14 @@ data_end(struct session *s)
 	s->flush_now = 1;
 }
 
+/* A "." line that is not the end: the dot is its text. */
+static void
+dot_line(struct session *s, int after_lf)
+{
+	text_byte(s, '.');
+	line_end(s, after_lf);
+}
+
 /* One octet; returns 1 at the end of the data. */
 static int
 data_byte(struct session *s, char c)
@@ -179,30 +198,36 @@ data_byte(struct session *s, char c)
 			d->state = D_DOT_CR;
 			return 0;
 		}
+		if (c == '\n') {	/* "." bare LF: never the end */
+			dot_line(s, 1);
+			return 0;
+		}
 		break;		/* the dot was stuffing: it is dropped */
 	case D_DOT_CR:
-		if (c == '\n')
-			return 1;
+		if (c == '\n') {
+			if (!d->after_lf)
+				return 1;	/* CRLF "." CRLF */
+			dot_line(s, 0);	/* LF "." CRLF: text */
+			return 0;
+		}
 		fault(d, FAULT_BARE_CR);
 		break;
 	case D_TEXT:
 		break;
 	case D_CR:
 		if (c == '\n') {
-			line_end(s);
-			d->state = D_BOL;
+			line_end(s, 0);
 			return 0;
 		}
 		fault(d, FAULT_BARE_CR);
 		break;
 	}
-	/* Inside a line: CR may start a line end; LF alone never does. */
+	/* Inside a line: CR may start a line end; LF alone is one. */
 	if (c == '\r')
 		d->state = D_CR;
-	else if (c == '\n') {
-		fault(d, FAULT_BARE_LF);
-		d->state = D_TEXT;
-	} else {
+	else if (c == '\n')
+		line_end(s, 1);
+	else {
 		text_byte(s, c);
 		d->state = D_TEXT;
 	}

@@ -2,7 +2,9 @@
  * MAIL and RCPT parameters (RFC 5321 4.1.2 esmtp-param): SIZE (RFC 1870),
  * BODY (RFC 6152), SMTPUTF8 (RFC 6531), and the DSN ones of RFC 3461:
  * RET and ENVID on MAIL, NOTIFY and ORCPT on RCPT.  A parameter we do
- * not offer gets 555; a bad value or a repeated keyword gets 501.
+ * not offer gets 555; a bad value or a repeated keyword that carries a
+ * value (SIZE, BODY, RET, ENVID, NOTIFY, ORCPT) gets 501.  SMTPUTF8 may
+ * be repeated: it is a flag, and a second one says nothing new.
  * The DSN values are checked and made canonical by lib/dsnparam.c, so
  * that what is spooled is what mailer(1) takes and sends on.
  */
@@ -100,10 +102,8 @@ mail_param(struct session *s, const char *keyword, const char *value)
 	if (strcasecmp(keyword, "SMTPUTF8") == 0) {
 		if (value)
 			return bad_value(s, "SMTPUTF8");
-		if (s->env.smtputf8) {
-			reply_error(s, 501, "5.5.4", "SMTPUTF8 given twice");
-			return -1;
-		}
+		/* a flag with no value: a repeat cannot conflict, and
+		 * Python's send_message sends it twice */
 		s->env.smtputf8 = 1;
 		return 0;
 	}

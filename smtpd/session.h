@@ -34,7 +34,6 @@ enum data_fault {
 	FAULT_NONE,
 	FAULT_DISCARD,	/* text sent although DATA was refused */
 	FAULT_BARE_CR,
-	FAULT_BARE_LF,
 	FAULT_NUL,
 	FAULT_LONG_LINE,
 	FAULT_TOO_BIG,
@@ -56,7 +55,9 @@ struct data_reader {
 	size_t		 kept;		/* octets in line[] */
 	size_t		 sent;		/* octets of the line as transmitted,
 					 * less a stuffing dot */
-	long long	 size;		/* message octets received (CRLF = 2) */
+	long long	 size;		/* message octets (each line end = 2) */
+	int		 after_lf;	/* this line follows a bare LF: it
+					 * cannot be the final dot */
 };
 
 struct session {

@@ -1,10 +1,11 @@
 #!/bin/bash
 # smtpd under tcpserver, with real clients (swaks, Python's smtplib, a raw
 # socket): messages land in the spool byte for byte, refusals leave
-# nothing, pipelining keeps replies in order, 100 recipients.
+# nothing, pipelining keeps replies in order, 100 recipients, LF . LF
+# is text of one message.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/smtpd-env.sh"
-plan 31
+plan 34
 
 PORT=$(free_port)
 RELAYPORT=$(free_port)
@@ -122,15 +123,25 @@ is "$(grep -c '^To:' "$T/spool/in/$n.WRK")" 100 "100 recipients accepted and sto
 like "$(cat "$T/py.out")" "^\[\('u101@example.test', 452, '4\.5\.3 too many recipients'\)" "the 101st: 452 4.5.3"
 is "$(grep -o 452 "$T/py.out" | wc -l)" 5 "all five beyond maxrcpt: 452"
 
-# 25-31: bad input
+# 25-28: a bare LF ends a line, never the data: LF . LF and the would-be
+# commands after it are the text of the one message
 before=$(spooled)
 out=$(printf 'EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\n.\nMAIL FROM:<evil@remote.test>\nRCPT TO:<u3@example.test>\nDATA\nsmuggled\n.\r\n.\r\nQUIT\r\n' | raw "$PORT")
-is "$(echo "$out" | codes)" "220 250 250 250 354 554 221 " "bare LF . LF: one 554, nothing run"
+is "$(echo "$out" | codes)" "220 250 250 250 354 250 221 " "bare LF . LF: one message queued, nothing run"
+n=$(last_id)
+is "$(spooled)" "$before$n.TXT $n.WRK " "bare LF . LF: exactly that one message"
+same_body "$T/spool/in/$n.TXT" $'x\n.\nMAIL FROM:<evil@remote.test>\nRCPT TO:<u3@example.test>\nDATA\nsmuggled\n.\n' \
+    "bare LF . LF: the would-be commands spooled as its text"
+is "$(grep -E '^(From|To):' "$T/spool/in/$n.WRK" | tr '\n' ' ')" \
+    "From: <a@remote.test> To: <bob@example.test> " "bare LF . LF: only the real envelope"
+
+# 29-34: bad input
+before=$(spooled)
 out2=$(printf 'EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nx\r.\rMAIL FROM:<evil@remote.test>\rRCPT TO:<u3@example.test>\r\n.\r\nQUIT\r\n' | raw "$PORT")
 is "$(echo "$out2" | codes)" "220 250 250 250 354 554 221 " "bare CR . CR: one 554, nothing run"
 out3=$(printf 'EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nnul \000 here\r\n.\r\nQUIT\r\n' | raw "$PORT")
-like "$(echo "$out$out2$out3" | flat)" '554 5\.6\.0 bare LF.*554 5\.6\.0 bare CR.*554 5\.6\.0 NUL' \
-    "bare LF, bare CR, NUL: 554 5.6.0 naming the fault"
+like "$(echo "$out2$out3" | flat)" '554 5\.6\.0 bare CR.*554 5\.6\.0 NUL' \
+    "bare CR, NUL: 554 5.6.0 naming the fault"
 long=$(head -c 1200 /dev/zero | tr '\0' x)
 out=$(printf 'EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n%s\r\n.\r\nNOOP %s\r\nNOOP\r\nQUIT\r\n' "$long" "$long" | raw "$PORT")
 is "$(echo "$out" | codes)" "220 250 250 250 354 500 500 250 221 " \

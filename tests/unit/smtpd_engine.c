@@ -351,21 +351,140 @@ test_refused_data_keeps_sequence(void **state)
 	assert_int_equal(count_files(f), 0);
 }
 
-/* Only CRLF.CRLF ends the data; bare LF or CR refuse the message. */
+/*
+ * A bare LF ends a line (issue 9: Python's smtplib sends LF line ends);
+ * the line after it is dot-unstuffed like any other but never ends the
+ * data: only CRLF "." CRLF does.  Each body below gives exactly one
+ * message holding want, however it is cut.
+ */
+static const struct {
+	const char	*body;
+	const char	*want;
+} lf_cases[] = {
+	{ "a\nb\r\n.\r\n", "a\nb\n" },
+	{ "a\r\nb\nc\r\nd\n\r\n.\r\n", "a\nb\nc\nd\n\n" },
+	/* "." bare LF, at the start and after CRLF: text */
+	{ ".\n.\r\n.\r\n", ".\n.\n" },
+	{ "x\r\n.\nMAIL FROM:<e@remote.test>\r\n.\r\n",
+	  "x\n.\nMAIL FROM:<e@remote.test>\n" },
+	/* LF "." CRLF: text */
+	{ "x\n.\r\n.\r\n", "x\n.\n" },
+	{ "\n.\r\n.\r\n", "\n.\n" },
+	{ "x\n.\n\r\n.\r\n", "x\n.\n\n" },
+	{ "x\n\n.\n\n.\r\n\r\n.\r\n", "x\n\n.\n\n.\n\n" },
+	/* stuffed dots after a bare LF are removed as after CRLF */
+	{ "x\n..y\n.z\n..\r\n.\r\n", "x\n.y\nz\n.\n" },
+	{ "..\n.\r\n.\r\n", ".\n.\n" },
+	/* what smtplib.sendmail sends for msg.as_bytes() */
+	{ "Subject: s\n\n..dot\nlast\n\r\n.\r\n",
+	  "Subject: s\n\n.dot\nlast\n\n" },
+	/* a smuggling attempt: one message, the commands are its text */
+	{ "x\n.\nMAIL FROM:<evil@remote.test>\nRCPT TO:<sales@example.test>\n"
+	  "DATA\nsmuggled\n.\r\n.\r\n", "x\n.\nMAIL FROM:<evil@remote.test>\n"
+	  "RCPT TO:<sales@example.test>\nDATA\nsmuggled\n.\n" },
+	{ ".\r\n", "" },
+};
+
+/* Feeds len octets in two reads cut after cut; returns all replies. */
+static const char *
+talk_cut(struct fixture *f, const char *input, size_t len, size_t cut)
+{
+	size_t	 off = 0;
+
+	buf_consume(&f->out, f->out.len);
+	f->s.more_input = 1;	/* as main.c: the client sent more */
+	while (off < cut) {
+		off += session_input(&f->s, input + off, cut - off);
+		f->s.flush_now = 0;
+	}
+	f->s.more_input = 0;
+	while (off < len) {
+		off += session_input(&f->s, input + off, len - off);
+		f->s.flush_now = 0;
+	}
+	return f->out.data ? f->out.data : "";
+}
+
+/* The one message the replies name as queued holds want. */
 static void
-test_bare_line_ends_do_not_end_data(void **state)
+assert_queued(struct fixture *f, const char *replies, const char *want)
+{
+	unsigned	 id;
+	int		 used = 0;
+	char		*txt;
+
+	assert_int_equal(sscanf(replies, "250 2.0.0 queued as %u\r\n%n", &id,
+	    &used), 1);
+	assert_int_equal((size_t)used, strlen(replies));
+	txt = slurp(f, id, "TXT");
+	assert_string_equal(after_received(txt), want);
+	free(txt);
+}
+
+static void
+test_bare_lf_ends_line_not_data(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*body;
+	size_t		 len;
+
+	talk(f, "EHLO c.test\r\n");
+	for (size_t i = 0; i < sizeof(lf_cases) / sizeof(lf_cases[0]); i++) {
+		body = lf_cases[i].body;
+		len = strlen(body);
+		for (size_t cut = 0; cut <= len; cut++) {
+			talk(f, "MAIL FROM:<a@remote.test>\r\n"
+			    "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+			assert_int_equal(f->s.state, S_DATA);
+			assert_queued(f, talk_cut(f, body, len, cut),
+			    lf_cases[i].want);
+			assert_int_equal(f->s.state, S_READY);
+		}
+		talk(f, "MAIL FROM:<a@remote.test>\r\n"
+		    "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+		assert_queued(f, talk_in_steps(f, body, len, 1),
+		    lf_cases[i].want);
+	}
+	/* DATA ended by a bare LF (commands may be): a "." line right
+	 * after it is the end, the command's line end being no text */
+	assert_queued(f, talk(f, "MAIL FROM:<a@remote.test>\n"
+	    "RCPT TO:<bob@example.test>\nDATA\n.\r\n") +
+	    strlen("250 2.1.0 sender <a@remote.test> ok\r\n250 2.1.5 "
+	    "recipient <bob@example.test> ok\r\n354 end data with "
+	    "<CR><LF>.<CR><LF>\r\n"), "");
+	/* nothing of the text ran as a command */
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test>\r\n"),
+	    "503 5.5.1 bad sequence of commands: need MAIL before RCPT\r\n");
+}
+
+/* The 1000-octet limit holds for a line ended by a bare LF too. */
+static void
+test_bare_lf_line_length(void **state)
+{
+	struct fixture	*f = *state;
+	char		 text[2100];
+
+	memset(text, 'x', 998);
+	strcpy(text + 998, "\n");
+	memset(text + 999, 'y', 999);
+	strcpy(text + 1998, "\n.\r\n.\r\n");
+	talk(f, OPEN "DATA\r\n");
+	assert_string_equal(talk(f, text), "500 5.5.2 line too long: message "
+	    "lines are limited to 1000 octets (RFC 5321 4.5.3.1.6)\r\n");
+	assert_int_equal(count_files(f), 0);
+}
+
+/* A bare CR is still no line end: the message is refused, once. */
+static void
+test_bare_cr_refused(void **state)
 {
 	static const char *const bodies[] = {
-		"a\n.\nMAIL FROM:<evil@remote.test>\n",
 		"a\r.\rRCPT TO:<evil@remote.test>\r",
-		"a\n.\r\nNOOP\r\n",
-		"a\r\n.\nNOOP\r\n",
 		"a\r\n.\r.\r\nNOOP\r\n",
 		"a\r\r\n",
-		"a\n\r\n",
 		"a\r\n.\r\r\nNOOP\r\n",
-		".\nMAIL FROM:<evil@remote.test>\r\n",
-		"a\r\n.\n\r\nQUIT\r\n",
+		"a\n.\r.\r\nNOOP\r\n",
+		"a\n.\r\r\n",
 	};
 	struct fixture	*f = *state;
 	const char	*out;
@@ -378,29 +497,28 @@ test_bare_line_ends_do_not_end_data(void **state)
 		assert_int_equal(f->s.state, S_DATA);
 		/* one reply, for the whole message: nothing ran as a command */
 		out = talk(f, "\r\n.\r\n");
-		assert_true(strncmp(out, "554 5.6.0 bare ", 15) == 0);
-		assert_ptr_equal(strstr(out, "\r\n"), out + strlen(out) - 2);
+		assert_string_equal(out, "554 5.6.0 bare CR in message text "
+		    "(RFC 5321 2.3.8); message refused\r\n");
 	}
 	assert_int_equal(count_files(f), 0);
 }
 
 static void
-test_bare_lf_reply(void **state)
+test_bare_cr_and_nul_reply(void **state)
 {
 	struct fixture	*f = *state;
 
 	talk(f, OPEN "DATA\r\n");
-	assert_string_equal(talk(f, "line\nnext\r\n.\r\n"),
-	    "554 5.6.0 bare LF in message text (RFC 5321 2.3.8); message "
-	    "refused\r\n");
-	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
-	    "DATA\r\n");
 	assert_string_equal(talk(f, "line\rnext\r\n.\r\n"),
 	    "554 5.6.0 bare CR in message text (RFC 5321 2.3.8); message "
 	    "refused\r\n");
 	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
 	    "DATA\r\n");
 	assert_string_equal(talk_in_steps(f, "nul\0byte\r\n.\r\n", 13, 13),
+	    "554 5.6.0 NUL octet in message text; message refused\r\n");
+	talk(f, "MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n"
+	    "DATA\r\n");
+	assert_string_equal(talk_in_steps(f, "nul\n\0\r\n.\r\n", 10, 10),
 	    "554 5.6.0 NUL octet in message text; message refused\r\n");
 	assert_int_equal(count_files(f), 0);
 	assert_string_equal(talk(f, "NOOP\r\n"), "250 2.0.0 OK\r\n");
@@ -612,8 +730,6 @@ test_parameters(void **state)
 	    "maximum message size (26214400)\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> BODY=9BIT\r\n"),
 	    "501 5.5.4 bad value for BODY\r\n");
-	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SMTPUTF8 "
-	    "SMTPUTF8\r\n"), "501 5.5.4 SMTPUTF8 given twice\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> RET=hdrs "
 	    "ENVID=QQ+2B1 body=8bitmime SIZE=10 SMTPUTF8\r\n"),
 	    "250 2.1.0 sender <a@remote.test> ok\r\n");
@@ -647,6 +763,49 @@ test_parameters(void **state)
 	talk(f, "HELO c.test\r\n");
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=10\r\n"),
 	    "555 5.5.4 MAIL parameter (any, after HELO) not recognized\r\n");
+}
+
+/*
+ * A repeated SMTPUTF8 is taken (Python's send_message with
+ * mail_options=["SMTPUTF8"] sends it twice); a repeated parameter with
+ * a value is refused, whatever the values.
+ */
+static void
+test_repeated_parameters(void **state)
+{
+	static const char *const refused[][2] = {
+	    { "SIZE=1 SIZE=1", "SIZE" },
+	    { "BODY=8BITMIME BODY=8BITMIME", "BODY" },
+	    { "BODY=7BIT body=8bitmime", "BODY" },
+	    { "RET=HDRS RET=FULL", "RET" },
+	    { "ENVID=a ENVID=a", "ENVID" },
+	    { "SMTPUTF8 SIZE=1 SMTPUTF8 SIZE=2", "SIZE" },
+	};
+	struct fixture	*f = *state;
+	char		 cmd[200], want[100], *wrk;
+
+	talk(f, "EHLO c.test\r\n");
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "MAIL FROM:<a@remote.test> %s\r\n",
+		    refused[i][0]);
+		snprintf(want, sizeof(want), "501 5.5.4 %s given twice\r\n",
+		    refused[i][1]);
+		assert_string_equal(talk(f, cmd), want);
+	}
+	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SMTPUTF8=yes"
+	    "\r\n"), "501 5.5.4 bad value for SMTPUTF8\r\n");
+	assert_string_equal(talk(f, "MAIL FROM:<j\xc3\xb6rg@remote.test> "
+	    "SMTPUTF8 smtputf8 SMTPUTF8\r\n"),
+	    "250 2.1.0 sender <j\xc3\xb6rg@remote.test> ok\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> NOTIFY=NEVER "
+	    "NOTIFY=NEVER\r\n"), "501 5.5.4 NOTIFY given twice\r\n");
+	assert_string_equal(talk(f, "RCPT TO:<bob@example.test> ORCPT=rfc822;a "
+	    "ORCPT=rfc822;a\r\n"), "501 5.5.4 ORCPT given twice\r\n");
+	talk(f, "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+	assert_string_equal(talk(f, "x\r\n.\r\n"), "250 2.0.0 queued as 1\r\n");
+	wrk = slurp(f, 1, "WRK");
+	assert_non_null(strstr(wrk, "\nSmtputf8: yes\n"));
+	free(wrk);
 }
 
 static void
@@ -771,6 +930,21 @@ test_size_limit(void **state)
 	assert_string_equal(talk(f, "MAIL FROM:<a@remote.test> SIZE=1025\r\n"),
 	    "552 5.3.4 message size exceeds fixed maximum message size "
 	    "(1024)\r\n");
+	/* a bare LF counts two octets, as it goes on as CRLF: 341 lines of
+	 * "x" are 1023, 342 are 1026 (but 684 octets received) */
+	for (int lines = 341; lines <= 342; lines++) {
+		for (int i = 0; i < lines - 1; i++)
+			memcpy(body + 2 * i, "x\n", 2);
+		strcpy(body + 2 * (lines - 1), "x\r\n.\r\n");
+		talk(f, "MAIL FROM:<a@remote.test>\r\n"
+		    "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+		if (lines == 341)
+			assert_true(strncmp(talk(f, body), "250 2.0.0 queued "
+			    "as ", 20) == 0);
+		else
+			assert_string_equal(talk(f, body), "552 5.3.4 message "
+			    "exceeds fixed maximum message size (1024)\r\n");
+	}
 }
 
 static void
@@ -884,11 +1058,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_refused_data_text_is_not_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_bare_line_ends_do_not_end_data, setup, teardown),
+		    test_bare_lf_ends_line_not_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bare_lf_line_length,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bare_cr_refused, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_refused_data_keeps_sequence,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bare_lf_reply, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_bare_cr_and_nul_reply,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_length_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_data_byte_by_byte, setup,
@@ -904,6 +1082,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_recipient_limit_and_duplicates, setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_parameters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_parameters, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_utf8_addresses, setup,
 		    teardown),
