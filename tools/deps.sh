@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential pkg-config clang libldns-dev libbsd-dev libssl-dev
 libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3 postfix nsd
 ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc procps
-libwrap0 libtirpc3 libselinux1"
+libwrap0 libtirpc3 libselinux1 cron"
 
 # xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
 # super-server in), yet the tests run both, privately, in the foreground:
