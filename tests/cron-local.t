@@ -20,7 +20,7 @@
 # diagnostic; CRON_BY_HAND=1 asks for that).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 33
+plan 35
 
 ADDR=127.0.20.1		# this test's loopback range: 127.0.20.0/24
 HOST=mx.example.test
@@ -179,7 +179,7 @@ like "$(grep 'refused' "$T/spoolmgr.log" 2>/dev/null | tr '\n' ' ')" "<nosuch@lo
     "smtpd logs why"
 
 # --- 3. ... and through mailer (sendmail mode) ---------------------------
-printf 'From: ops\nTo: dan@localhost, Carl <carl@%s>\nSubject: by mailer\n\nvia mailer\n' "$HOST" |
+printf 'From: ops\nTo: dan@localhost, Carl <carl@%s>\nCc: "Team, Ops" <carl>,\n\tundisclosed:;\nReply-To: ops (the ops desk)\nSubject: by mailer\n\nvia mailer\n' "$HOST" |
     "$TOP/mailer/mailer" -C "$CONF" -t 2> "$T/mailer.err"
 is "$?" 0 "mailer: dan@localhost and carl@HOSTNAME: exit 0, left for spoolmgr"
 is "$(cat "$T/mailer.err")" "" "mailer: nothing deferred on stderr"
@@ -191,6 +191,11 @@ is "$(files ann@example.test)" 2 "ann: cron's and smtpd's (root@localhost)"
 is "$(files postmaster@example.test)" 1 "postmaster: smtpd's"
 like "$(grep -m1 '^From:' "$(newest dan@example.test)")" "^From: ops@$HOST$" \
     "mailer qualified From: ops"
+f=$(newest dan@example.test)
+is "$(sed -n '/^Cc:/,/^[^	]/p' "$f" | sed '$d')" "Cc: \"Team, Ops\" <carl@$HOST>,
+	undisclosed:;" "Cc: the quoted name and the folding kept, the empty group left alone"
+like "$(grep '^Reply-To:' "$f")" "^Reply-To: ops@$HOST \(the ops desk\)$" \
+    "Reply-To: qualified before its comment"
 
 # --- 4. no localdomains: mail lives under the hostname ------------------
 sed -i '/^localdomains=/d' "$CONF"
