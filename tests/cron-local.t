@@ -20,7 +20,7 @@
 # diagnostic; CRON_BY_HAND=1 asks for that).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 35
+plan 38
 
 ADDR=127.0.20.1		# this test's loopback range: 127.0.20.0/24
 HOST=mx.example.test
@@ -118,6 +118,8 @@ is "$(sort "$T/sendmail.args" 2>/dev/null | tr '\n' '|')" \
 like "$(cat "$T"/spool/in/*.WRK 2>/dev/null | grep '^To:' | sort | tr '\n' ' ')" \
     "^To: <carl@$HOST> To: <root@$HOST> $" \
     "mailer qualified them with the hostname"
+is "$(grep -h '^From:' "$T"/spool/in/*.WRK 2>/dev/null | sort -u)" "From: <root@$HOST>" \
+    "the envelope sender is root, who ran the jobs (not the gateway's user)"
 like "$(grep -h '^From:' "$T"/spool/in/*.TXT 2>/dev/null | sort -u)" \
     "^From: root@$HOST \(Cron Daemon\)$" \
     "the queued text has cron's From: qualified with the hostname"
@@ -134,6 +136,10 @@ like "$(grep -m1 '^From:' "$f")" "^From: root@$HOST \(Cron Daemon\)$" \
 like "$(grep -m1 '^To:' "$f")" "^To: carl@$HOST$" "To: carl qualified too"
 like "$(sed -n 2p "$f")" "^Delivered-To: carl@example\.test$" \
     "Delivered-To: names the mailbox"
+like "$(sed -n 1p "$f")" "^Return-Path: <root@$HOST>$" \
+    "the envelope sender is root, who ran the job, not the gateway's user"
+like "$(grep -m1 -A1 '^Received: from local user' "$f" | tr -d '\n')" \
+    "^Received: from local user root \(uid 0\)" "Received: names root too"
 is "$(check_mail "$f")" \
     "from=root@$HOST to=carl@$HOST defects=0 text=job for carl|second line" \
     "Python's email parser reads carl's mail: addresses, no defects, the text"
