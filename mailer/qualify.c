@@ -40,7 +40,7 @@ is_atext(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || c >= 0x80 ||
-	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+	    (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
 /* An octet of the address (quoted: inside a quoted string) at offset i. */

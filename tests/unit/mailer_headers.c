@@ -99,6 +99,14 @@ test_not_an_address(void **state)
 	check(" \"open quote\n", " \"open quote\n");
 	check(" a[b]\n", " a[b]\n");
 	check(" <a> <b>\n", " <a> <b>\n");
+	{
+		struct buf	 out = { NULL, 0, 0 };
+
+		/* a NUL is no atext */
+		assert_int_equal(addrlist_qualify("a\0b", 3, "gw.test", &out), 0);
+		assert_int_equal(out.len, 3);
+		buf_free(&out);
+	}
 	/* the good ones around a bad one still get qualified */
 	check(" ann, John Smith, bob\n",
 	    " ann@gw.test, John Smith, bob@gw.test\n");
