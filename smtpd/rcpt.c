@@ -3,8 +3,9 @@
  * routes are already gone) decides: a local domain's mailbox must exist
  * (a Maildir MAILROOT/DOMAIN/USER or an alias, DOMAIN being the mailbox
  * domain of config_mailbox_domain(): the first local domain for our
- * hostname and localhost); any other domain only for relayclients.  The local part never routes mail anywhere: "%", "!" and
- * a quoted "@" in it are refused, whoever the client is.
+ * hostname and localhost); any other domain only for relayclients.  The
+ * local part never routes mail anywhere: "%", "!" and a quoted "@" in it
+ * are refused, whoever the client is.
  */
 #include <sys/stat.h>
 
