@@ -295,11 +295,22 @@ config_free(struct config *cf)
 	cf->path = NULL;
 }
 
-int
-config_is_local(const struct config *cf, const char *domain)
+const char *
+config_mailbox_domain(const struct config *cf, const char *domain)
 {
 	for (char **d = cf->localdomains; d && *d; d++)
 		if (strcasecmp(*d, domain) == 0)
-			return 1;
-	return 0;
+			return *d;
+	if (strcasecmp(domain, "localhost") != 0 &&
+	    (cf->hostname == NULL || strcasecmp(domain, cf->hostname) != 0))
+		return NULL;
+	if (cf->localdomains && cf->localdomains[0])
+		return cf->localdomains[0];
+	return cf->hostname ? cf->hostname : "localhost";
+}
+
+int
+config_is_local(const struct config *cf, const char *domain)
+{
+	return config_mailbox_domain(cf, domain) != NULL;
 }

@@ -53,7 +53,19 @@ struct config {
  */
 int	config_load(struct config *cf, const char *path, char *err, size_t errlen);
 void	config_free(struct config *cf);
-/* 1 if domain (any case) is one of localdomains. */
+/*
+ * Which mail is local, and where it lands (as Postfix's mydestination =
+ * $myhostname, localhost): a domain of localdomains is its own mailbox
+ * domain; our hostname and "localhost" are always local, their mailboxes
+ * those of the first of localdomains, or the hostname's own when
+ * localdomains is empty.  Returns the domain whose Maildirs
+ * (MAILROOT/DOMAIN/USER) and aliases hold mail for domain (any case), or
+ * NULL when domain is not local.  smtpd's RCPT check, mailer's at-once
+ * routing and spoolmgr's local delivery all ask here.
+ */
+const char *config_mailbox_domain(const struct config *cf,
+	    const char *domain);
+/* 1 if domain (any case) is local: config_mailbox_domain() is not NULL. */
 int	config_is_local(const struct config *cf, const char *domain);
 /* Parses "30", "15m", "4h", "5d" into seconds; -1 on error. */
 long long parse_duration(const char *s);

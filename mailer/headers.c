@@ -192,6 +192,45 @@ struct header {
 	int		 has_from, has_date, has_msgid;
 };
 
+/* The fields whose bodies are address lists (RFC 5322 3.6.2, 3.6.3, 3.6.6;
+ * RFC 8098 Disposition-Notification-To; the common Errors-To and the
+ * mailing-list Mail-Followup-To and Mail-Reply-To). */
+static const char *const address_fields[] = {
+	"From", "Sender", "Reply-To", "To", "Cc", "Bcc",
+	"Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc",
+	"Resent-Bcc", "Resent-Reply-To", "Errors-To", "Return-Receipt-To",
+	"Disposition-Notification-To", "Mail-Followup-To", "Mail-Reply-To",
+};
+
+static int
+is_address_field(const char *field)
+{
+	for (size_t i = 0; i < sizeof(address_fields) /
+	    sizeof(address_fields[0]); i++)
+		if (name_is(field, address_fields[i]))
+			return 1;
+	return 0;
+}
+
+/* h->one's address field with "@hostname" on its bare local parts. */
+static int
+qualify_field(struct header *h, const char *domain)
+{
+	struct buf	 q = { NULL, 0, 0 };
+	const char	*colon = memchr(h->one.data, ':', h->one.len);
+	size_t		 name_len = (size_t)(colon - h->one.data) + 1;
+
+	if (buf_append(&q, h->one.data, name_len) == -1 ||
+	    addrlist_qualify(colon + 1, h->one.len - name_len, domain,
+	    &q) == -1) {
+		buf_free(&q);
+		return -1;
+	}
+	buf_free(&h->one);
+	h->one = q;
+	return 0;
+}
+
 /* One whole field (with its continuation lines) is in h->one. */
 static int
 field_done(struct header *h, const struct header_opts *o)
@@ -203,6 +242,9 @@ field_done(struct header *h, const struct header_opts *o)
 		return 0;
 	if (h->one.data[h->one.len - 1] != '\n' &&
 	    buf_append(&h->one, "\n", 1) == -1)	/* input ended in it */
+		return -1;
+	if (o->hostname && is_address_field(h->one.data) &&
+	    qualify_field(h, o->hostname) == -1)
 		return -1;
 	f = h->one.data;
 	h->has_from |= name_is(f, "From");

@@ -10,6 +10,9 @@
  *   - Bcc: fields are removed; From:, Date: and Message-ID: are added
  *     when missing (RFC 5322 3.6); with -t the recipients are taken
  *     from To:, Cc: and Bcc:.
+ *   - An address without a domain in an address field (From:, To:,
+ *     Reply-To:, ...) gets "@hostname" (addrlist_qualify), as sendmail
+ *     and Postfix qualify locally submitted mail.
  */
 #ifndef MAILER_HEADERS_H
 #define MAILER_HEADERS_H
@@ -29,7 +32,8 @@ struct header_opts {
 	int		 extract;	/* -t */
 	const char	*from;		/* From: value when there is none */
 	const char	*received;	/* the Received: field, first */
-	const char	*hostname;	/* right side of the Message-ID */
+	const char	*hostname;	/* right side of the Message-ID; the
+					 * domain of unqualified addresses */
 	uint32_t	 id;
 	time_t		 now;
 	long long	 maxsize;	/* octets of message; 0: no limit */

@@ -156,6 +156,7 @@ sendmail_main(int argc, char **argv)
 		drop_group();
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);
+	submit_note_caller();	/* root's mail stays root's */
 	become_user(&cf);
 	log_open("mailer", cf.logfile);
 	if (a.list)

@@ -25,6 +25,8 @@ struct submit {
  */
 void	submit_message(const struct submit *s, const struct config *cf,
 	    struct envelope *env);
+/* Notes who runs mailer: call before root becomes the gateway's user. */
+void	submit_note_caller(void);
 /* "local@domain" for a user-given address; NULL if it is no address. */
 char	*qualify(const char *addr, const char *hostname);
 

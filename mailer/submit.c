@@ -86,12 +86,37 @@ add_rcpt(const char *addr, void *arg)
 	return 0;
 }
 
-static const char *
-login_name(void)
+/*
+ * The user who ran mailer, noted before root becomes the gateway's user
+ * (sendmail.c): root's mail (cron's, say) is from root, not from the
+ * gateway's user.
+ */
+static struct {
+	int	 known;
+	uid_t	 uid;
+	char	 name[256];		/* login name */
+	char	 gecos[256];		/* full name, or "" */
+} caller;
+
+void
+submit_note_caller(void)
 {
 	struct passwd	*pw = getpwuid(getuid());
 
-	return pw ? pw->pw_name : "unknown";
+	caller.known = 1;
+	caller.uid = getuid();
+	strlcpy(caller.name, pw ? pw->pw_name : "unknown", sizeof(caller.name));
+	strlcpy(caller.gecos, pw && pw->pw_gecos ? pw->pw_gecos : "",
+	    sizeof(caller.gecos));
+	caller.gecos[strcspn(caller.gecos, ",\r\n")] = '\0';
+}
+
+static const char *
+login_name(void)
+{
+	if (!caller.known)
+		submit_note_caller();
+	return caller.name;
 }
 
 /* The envelope sender: -f, else the user at our name. */
@@ -141,17 +166,12 @@ from_field(struct buf *b, const char *name, const char *addr)
 	buf_printf(b, "\" <%s>", addr);
 }
 
-static char *
+static const char *
 gecos_name(void)
 {
-	struct passwd	*pw = getpwuid(getuid());
-	static char	 name[256];
-
-	if (pw == NULL || pw->pw_gecos == NULL)
-		return NULL;
-	strlcpy(name, pw->pw_gecos, sizeof(name));
-	name[strcspn(name, ",\r\n")] = '\0';
-	return name[0] ? name : NULL;
+	if (!caller.known)
+		submit_note_caller();
+	return caller.gecos[0] ? caller.gecos : NULL;
 }
 
 static void
@@ -212,7 +232,7 @@ fill_opts(struct header_opts *o, const struct submit *s,
 	rfc5322_date(o->now, date, sizeof(date));
 	buf_printf(received, "Received: from local user %s (uid %lu)\n"
 	    "\tby %s (smtpgate mailer) id %lu;\n\t%s\n", login_name(),
-	    (unsigned long)getuid(), cf->hostname, (unsigned long)id, date);
+	    (unsigned long)caller.uid, cf->hostname, (unsigned long)id, date);
 	o->received = received->data;
 }
 

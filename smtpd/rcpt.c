@@ -1,9 +1,11 @@
 /*
  * Which recipients smtpd takes.  The domain after the last '@' (source
  * routes are already gone) decides: a local domain's mailbox must exist
- * (a Maildir MAILROOT/DOMAIN/USER or an alias); any other domain only for
- * relayclients.  The local part never routes mail anywhere: "%", "!" and
- * a quoted "@" in it are refused, whoever the client is.
+ * (a Maildir MAILROOT/DOMAIN/USER or an alias, DOMAIN being the mailbox
+ * domain of config_mailbox_domain(): the first local domain for our
+ * hostname and localhost); any other domain only for relayclients.  The
+ * local part never routes mail anywhere: "%", "!" and a quoted "@" in it
+ * are refused, whoever the client is.
  */
 #include <sys/stat.h>
 
@@ -95,11 +97,14 @@ int
 rcpt_check(struct session *s, const struct mailbox *mb, char *canon,
     size_t canonlen)
 {
-	char	 local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
+	char		 local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
+	char		 mbdomain[ADDR_DOMAIN_MAX + 1];
+	const char	*home;
 
 	snprintf(domain, sizeof(domain), "%s", mb->domain);
 	str_lower(domain);
-	if (mb->is_literal || !config_is_local(s->cf, domain)) {
+	home = mb->is_literal ? NULL : config_mailbox_domain(s->cf, domain);
+	if (home == NULL) {
 		snprintf(canon, canonlen, "%s@%s", mb->local, domain);
 		if (!s->may_relay)
 			return refuse(s, 550, "5.7.1", canon, "relaying denied");
@@ -107,6 +112,10 @@ rcpt_check(struct session *s, const struct mailbox *mb, char *canon,
 	}
 	addr_unquoted_local(mb, local, sizeof(local));
 	str_lower(local);
+	/* The envelope keeps the domain given; the mailbox may live under
+	 * another one (name@HOSTNAME, name@localhost: smtpgate.conf(5)). */
 	snprintf(canon, canonlen, "%s@%s", local, domain);
-	return local_rcpt(s, local, domain, canon);
+	snprintf(mbdomain, sizeof(mbdomain), "%s", home);
+	str_lower(mbdomain);
+	return local_rcpt(s, local, mbdomain, canon);
 }

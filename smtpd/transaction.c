@@ -99,8 +99,7 @@ bare_postmaster(const char *path, char *canon, size_t canonlen,
 	    (path[len] != '\0' && path[len] != ' '))
 		return 0;
 	snprintf(canon, canonlen, "postmaster@%s",
-	    cf->localdomains && cf->localdomains[0] ? cf->localdomains[0] :
-	    cf->hostname);
+	    config_mailbox_domain(cf, cf->hostname));
 	return (int)len;
 }
 

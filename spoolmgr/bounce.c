@@ -25,12 +25,9 @@
 void
 postmaster_addr(const struct config *cf, char *out, size_t len)
 {
-	const char	*domain = cf->hostname;
-
-	if (!config_is_local(cf, cf->hostname) && cf->localdomains &&
-	    cf->localdomains[0])
-		domain = cf->localdomains[0];
-	snprintf(out, len, "postmaster@%s", domain);
+	/* the first local domain's, or the hostname's when there is none */
+	snprintf(out, len, "postmaster@%s",
+	    config_mailbox_domain(cf, cf->hostname));
 }
 
 static const char *

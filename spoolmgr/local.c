@@ -55,13 +55,23 @@ add_target(struct expansion *x, enum target_kind kind, const char *where)
 	x->n++;
 }
 
+/*
+ * local@domain (domain local) into x: its aliases' targets, or its own
+ * mailbox.  domain is first made the mailbox domain (name@HOSTNAME and
+ * name@localhost are name of the first local domain), so aliases and
+ * Maildirs are those of that domain.
+ */
 static void
 expand(const struct runner *r, const char *local, const char *domain,
     int depth, struct expansion *x)
 {
-	char *const	*targets = aliases_lookup(&r->aliases, local, domain);
+	char *const	*targets;
 	char		 full[PATH_MAX];
+	const char	*home;
 
+	if ((home = config_mailbox_domain(r->cf, domain)) != NULL)
+		domain = home;
+	targets = aliases_lookup(&r->aliases, local, domain);
 	say(full, sizeof(full), "%s@%s", local, domain);
 	if (targets == NULL) {
 		add_target(x, T_MAILBOX, full);
@@ -73,6 +83,7 @@ expand(const struct runner *r, const char *local, const char *domain,
 	}
 	for (; *targets; targets++) {
 		char		 addr[PATH_MAX], *at;
+		const char	*home;
 
 		if ((*targets)[0] == '/') {
 			add_target(x, T_MAILDIR, *targets);
@@ -84,12 +95,14 @@ expand(const struct runner *r, const char *local, const char *domain,
 			strlcpy(addr, *targets, sizeof(addr));
 		at = strrchr(addr, '@');
 		*at = '\0';
-		if (!config_is_local(r->cf, at + 1)) {
+		home = config_mailbox_domain(r->cf, at + 1);
+		if (home == NULL) {
 			*at = '@';
 			add_target(x, T_REMOTE, addr);
 		} else if (strcasecmp(addr, local) == 0 &&
-		    strcasecmp(at + 1, domain) == 0) {
-			*at = '@';	/* "ann: ann, ann@elsewhere" */
+		    strcasecmp(home, domain) == 0) {
+			/* "ann: ann, ann@elsewhere" */
+			say(addr, sizeof(addr), "%s@%s", local, domain);
 			add_target(x, T_MAILBOX, addr);
 		} else
 			expand(r, addr, at + 1, depth + 1, x);
@@ -435,42 +448,62 @@ local_deliver(struct runner *r, struct msg *m, size_t ri, char *reply,
 	return result;
 }
 
-/* Start-up check: postmaster@ every local domain must reach a mailbox. */
+/* Does postmaster@domain reach a mailbox (or leave for elsewhere)? */
+static int
+postmaster_reaches(struct runner *r, const char *domain)
+{
+	struct expansion *x = calloc(1, sizeof(*x));
+	char		 dir[PATH_MAX], reply[512];
+	int		 reaches = 0;
+
+	if (x == NULL)
+		return -1;
+	expand(r, "postmaster", domain, 0, x);
+	for (size_t i = 0; i < x->n && !x->loop; i++) {
+		const struct target *t = &x->items[i];
+
+		if (t->kind == T_REMOTE)
+			reaches = 1;
+		else if (t->kind == T_MAILDIR)
+			reaches |= check_maildir(t->where, 1, reply,
+			    sizeof(reply)) == OUT_DONE;
+		else if (mailbox_dir(r, t->where, dir, sizeof(dir)) == 0)
+			reaches |= check_maildir(dir, 1, reply,
+			    sizeof(reply)) == OUT_DONE;
+	}
+	free(x);
+	return reaches;
+}
+
+/*
+ * Start-up check: postmaster@ every local domain must reach a mailbox;
+ * with no localdomains, postmaster@HOSTNAME (always local).  Said on
+ * stderr, which cron mails (to a local user: smtpgate.conf(5)).
+ */
 int
 local_check_postmaster(struct runner *r)
 {
-	int	 problems = 0;
+	char		*only[2] = { r->cf->hostname, NULL };
+	char		**domains = r->cf->localdomains;
+	char		 domain[256];
+	int		 problems = 0, reaches;
 
-	for (char **d = r->cf->localdomains; d && *d; d++) {
-		struct expansion *x = calloc(1, sizeof(*x));
-		char		 dir[PATH_MAX], reply[512];
-		int		 reaches = 0;
-
-		if (x == NULL)
+	if (domains == NULL || domains[0] == NULL)
+		domains = only;
+	for (char **d = domains; *d; d++) {
+		strlcpy(domain, *d, sizeof(domain));
+		str_lower(domain);
+		if ((reaches = postmaster_reaches(r, domain)) == -1)
 			return -1;
-		expand(r, "postmaster", *d, 0, x);
-		for (size_t i = 0; i < x->n && !x->loop; i++) {
-			const struct target *t = &x->items[i];
-
-			if (t->kind == T_REMOTE)
-				reaches = 1;
-			else if (t->kind == T_MAILDIR)
-				reaches |= check_maildir(t->where, 1, reply,
-				    sizeof(reply)) == OUT_DONE;
-			else if (mailbox_dir(r, t->where, dir, sizeof(dir)) == 0)
-				reaches |= check_maildir(dir, 1, reply,
-				    sizeof(reply)) == OUT_DONE;
-		}
 		if (!reaches) {
 			log_error("postmaster@%s reaches no mailbox: create "
-			    "%s/%s/postmaster or add an alias", *d,
-			    r->cf->mailroot, *d);
+			    "%s/%s/postmaster or add an alias", domain,
+			    r->cf->mailroot, domain);
 			fprintf(stderr, "spoolmgr: postmaster@%s reaches no "
 			    "mailbox: create %s/%s/postmaster (a Maildir) or "
-			    "add an alias\n", *d, r->cf->mailroot, *d);
+			    "add an alias\n", domain, r->cf->mailroot, domain);
 			problems++;
 		}
-		free(x);
 	}
 	return problems;
 }

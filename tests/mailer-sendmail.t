@@ -4,7 +4,7 @@
 # codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 56
+plan 57
 
 P=$(free_port)
 sink s "127.0.0.1:$P"
@@ -142,10 +142,15 @@ printf 'Subject: flags\n\nx\n' | sm -odi -Am -ee -F 'Joe User' -f s@client.test 
 is "$?" 0 "-odi -Am -ee -F: accepted"
 sm -bi < /dev/null
 is "$?" 0 "-bi (newaliases): nothing to do, exit 0"
-printf 'Subject: unq\n\nx\n' | sm -f s root
+printf 'Subject: unq\n\nx\n' | sm -f s root r@x.test
 like "$(grep '^X-' "$(ls -t "$T"/s/* | head -1)" | tr '\n' ' ')" \
-    'X-Mail-Args: <s@client.test>.*X-Rcpt-Args: <root@client.test>' \
-    "unqualified addresses get @hostname"
+    'X-Mail-Args: <s@client.test>.*X-Rcpt-Args: <r@x.test>' \
+    "an unqualified sender gets @hostname"
+# ... and so does a recipient; the hostname is local (smtpgate.conf(5)):
+# root@client.test waits for spoolmgr, it is not relayed
+like "$(cat "$T"/spool/in/*.WRK)" '^To: <root@client\.test>' \
+    "an unqualified recipient gets @hostname and stays for local delivery"
+rm -f "$T"/spool/in/*
 
 # DSN options: -V is plain text, encoded as xtext on the way.
 printf 'Subject: dsn\n\nx\n' | sm -f s@client.test -N SUCCESS,FAILURE -R hdrs -V 'run 7=ok' r@x.test

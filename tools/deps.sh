@@ -9,7 +9,7 @@ set -eu
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libldns-dev
 libbsd-dev libssl-dev libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3
 postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc
-procps libwrap0 libtirpc3 libselinux1 devscripts"
+procps libwrap0 libtirpc3 libselinux1 devscripts cron"
 
 # xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
 # super-server in), yet the tests run both, privately, in the foreground:
