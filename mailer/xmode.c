@@ -29,15 +29,25 @@ struct xargs {
 	size_t			 nhosts;
 };
 
-/* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
+/*
+ * "ADDR ok|defer|fail CODE TEXT" lines, in recipient order.  An ok line
+ * ends in a TAB and "dsn=yes" or "dsn=no": whether the server that took
+ * the recipient offered DSN, so that spoolmgr owes the "relayed" notice
+ * of RFC 3461 5.2.2 when it did not.  A TAB never occurs in the reply
+ * (reply_summary makes control bytes '?'); a reader that does not know
+ * the fields may keep them as text.
+ */
 static int
 results_print(FILE *out, const struct client_msg *msg)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
 		const struct client_rcpt	*r = &msg->rcpts[i];
 
-		fprintf(out, "%s %s %s\n", r->addr, result_word(r->result),
+		fprintf(out, "%s %s %s", r->addr, result_word(r->result),
 		    r->reply[0] ? r->reply : "451 4.4.0 not tried");
+		if (r->result == RESULT_OK)
+			fprintf(out, "\tdsn=%s", r->dsn_offered ? "yes" : "no");
+		fputc('\n', out);
 	}
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
@@ -191,6 +201,8 @@ copy_duplicates(struct client_msg *msg, const size_t *first)
 	for (size_t i = 0; i < msg->nrcpts; i++)
 		if (first[i] != i) {
 			msg->rcpts[i].result = msg->rcpts[first[i]].result;
+			msg->rcpts[i].dsn_offered =
+			    msg->rcpts[first[i]].dsn_offered;
 			strlcpy(msg->rcpts[i].reply, msg->rcpts[first[i]].reply,
 			    sizeof(msg->rcpts[i].reply));
 		}

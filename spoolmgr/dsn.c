@@ -18,20 +18,69 @@
 #include "spoolmgr.h"
 
 static const char *
-action_of(enum dsn_kind kind)
+action_of(enum dsn_kind kind, const struct dsn_rcpt *r)
 {
+	if (r->expanded)
+		return "expanded";
+	if (r->relayed)
+		return "relayed";
 	return kind == DSN_FAILED ? "failed" : kind == DSN_DELAYED ?
 	    "delayed" : "delivered";
+}
+
+static int
+has_8bit(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+int
+dsn_needs_utf8(const struct envelope *env)
+{
+	if (env->smtputf8 || has_8bit(env->sender))
+		return 1;
+	for (size_t i = 0; i < env->nrcpts; i++)
+		if (has_8bit(env->rcpts[i].addr))
+			return 1;
+	return 0;
+}
+
+/*
+ * Final-Recipient's value: "rfc822; ADDR", or for an address with UTF-8
+ * the utf-8-addr-unitext of RFC 6533 3 (message/global-delivery-status
+ * only): the address as it is, with "+", "=", "\" and anything below
+ * or at the space written \x{HEX}.
+ */
+static void
+final_recipient(struct buf *b, const char *addr)
+{
+	if (!has_8bit(addr)) {
+		buf_printf(b, "Final-Recipient: rfc822; %s\n", addr);
+		return;
+	}
+	buf_printf(b, "Final-Recipient: utf-8; ");
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '+' || *p == '=' ||
+		    *p == '\\')
+			buf_printf(b, "\\x{%02X}", *p);
+		else
+			buf_append(b, (const char *)p, 1);
+	buf_printf(b, "\n");
 }
 
 static void
 human_part(struct buf *b, const struct dsn_info *in)
 {
 	const char	*sender = in->env->sender[0] ? in->env->sender : "<>";
+	int		 relayed = 0;
 
-	buf_printf(b, "Content-Type: text/plain; charset=us-ascii\n"
+	buf_printf(b, "Content-Type: text/plain; charset=%s\n"
 	    "Content-Description: Notification\n\n"
-	    "This is the mail system at %s.\n\n", in->hostname);
+	    "This is the mail system at %s.\n\n", in->utf8 ? "utf-8" :
+	    "us-ascii", in->hostname);
 	if (in->kind == DSN_FAILED)
 		buf_printf(b, "Your message (from %s, queue id %lu) could not "
 		    "be delivered\nto the recipients below. This is final; "
@@ -46,9 +95,16 @@ human_part(struct buf *b, const struct dsn_info *in)
 		buf_printf(b, "Your message (from %s, queue id %lu) was "
 		    "delivered to the\nrecipients below, as you asked.\n\n",
 		    sender, (unsigned long)in->env->id);
-	for (size_t i = 0; i < in->nrcpts; i++)
+	for (size_t i = 0; i < in->nrcpts; i++) {
 		buf_printf(b, "<%s>: %s\n", in->rcpts[i].addr,
 		    in->rcpts[i].st->reply);
+		relayed |= in->rcpts[i].relayed;
+	}
+	if (relayed)
+		buf_printf(b, "\nThe mail servers that took the recipients "
+		    "marked \"relayed\" in\nthe report do not offer "
+		    "delivery notices: you will hear nothing more\nabout "
+		    "them, even if the delivery fails there.\n");
 	buf_printf(b, "\n");
 }
 
@@ -64,14 +120,15 @@ recipient_fields(struct buf *b, const struct dsn_info *in,
 		status_of_reply(r->st->reply, status, sizeof(status));
 	if (in->kind == DSN_FAILED && status[0] == '2')
 		status[0] = '5';
-	buf_printf(b, "\nFinal-Recipient: rfc822; %s\n", r->addr);
+	buf_printf(b, "\n");
+	final_recipient(b, r->addr);
 	if (r->orcpt) {
 		dsn_orcpt_field(r->orcpt, orcpt, sizeof(orcpt));
 		if (orcpt[0])
 			buf_printf(b, "Original-Recipient: %s\n", orcpt);
 	}
-	buf_printf(b, "Action: %s\nStatus: %s\n", r->expanded ? "expanded" :
-	    action_of(in->kind), status);
+	buf_printf(b, "Action: %s\nStatus: %s\n", action_of(in->kind, r),
+	    status);
 	if (r->remote)
 		buf_printf(b, "Remote-MTA: dns; %s\n", r->remote);
 	/* RFC 3464 2.3.6: "smtp" says an SMTP server gave it; ours is X-. */
@@ -94,8 +151,10 @@ status_part(struct buf *b, const struct dsn_info *in)
 {
 	char	 date[64], envid[200];
 
-	buf_printf(b, "Content-Type: message/delivery-status\n\n"
-	    "Reporting-MTA: dns; %s\n", in->hostname);
+	/* RFC 6533: SMTPUTF8 mail gets the types that may hold UTF-8 */
+	buf_printf(b, "Content-Type: message/%sdelivery-status\n\n"
+	    "Reporting-MTA: dns; %s\n", in->utf8 ? "global-" : "",
+	    in->hostname);
 	if (in->env->envid) {
 		dsn_xtext_display(in->env->envid, envid, sizeof(envid));
 		buf_printf(b, "Original-Envelope-Id: %s\n", envid);
@@ -119,8 +178,9 @@ original_part(struct buf *b, const struct dsn_info *in)
 
 	if ((fp = fopen(in->txtpath, "r")) == NULL)
 		return -1;
-	buf_printf(b, "Content-Type: %s\n", in->full ? "message/rfc822" :
-	    "text/rfc822-headers");
+	buf_printf(b, "Content-Type: %s\n", in->full ? (in->utf8 ?
+	    "message/global" : "message/rfc822") : in->utf8 ?
+	    "message/global-headers" : "text/rfc822-headers");
 	buf_printf(b, "Content-Description: %s\n\n", in->full ?
 	    "Undelivered message" : "Headers of the undelivered message");
 	while ((len = getline(&line, &cap, fp)) > 0) {

@@ -111,7 +111,7 @@ test_dsn_compose(void **state)
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
-	    NULL, 0, 0 };
+	    NULL, 0, 0, 0 };
 	struct dsn_info		 in;
 	struct buf		 b = { NULL, 0, 0 };
 
@@ -129,7 +129,7 @@ test_dsn_compose(void **state)
 	st.last = 1700000100;
 	strcpy(st.reply, "550 5.1.1 no such user");
 	in = (struct dsn_info){ DSN_FAILED, "gw.test", &env, path, &rc, 1,
-	    1700000200, 99, 0, "ann@y.test", 0 };
+	    1700000200, 99, 0, "ann@y.test", 0, 0 };
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;"));
