@@ -90,6 +90,16 @@ journal_notices(struct runner *r, struct msg *m, enum dsn_kind kind,
 		    rcpts[i].st->reply, dsn);
 }
 
+/* 8-bit text needs BODY=8BITMIME when the notice goes on by SMTP. */
+static int
+has_8bit(const struct buf *text)
+{
+	for (size_t i = 0; i < text->len; i++)
+		if ((unsigned char)text->data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* Writes a DSN about m for rcpts to `to`; the new message's number or 0. */
 static uint32_t
 send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
@@ -111,8 +121,8 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 	    r->now, sm.id, full && kind == DSN_FAILED, to,
 	    m->env.date + (time_t)r->cf->queuelife, dsn_needs_utf8(&m->env) };
 	if (dsn_compose(&text, &in) == 0)
-		id = spool_notice(r, &sm, to, mark, &text, in.utf8 ||
-		    (in.full && m->env.body != NULL), in.utf8);
+		id = spool_notice(r, &sm, to, mark, &text, has_8bit(&text),
+		    in.utf8);
 	else
 		spool_abort(&sm);
 	buf_free(&text);
