@@ -194,6 +194,40 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Action: expanded\nStatus: 2.0.0\n"));
 	assert_null(strstr(b.data, "Will-Retry-Until:"));
 	buf_free(&b);
+
+	/* RFC 3461 5.2.2: taken by a server without DSN, "relayed" */
+	rc.expanded = 0;
+	rc.relayed = 1;
+	rc.remote = "mx.x.test";
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: relayed\nStatus: 2.0.0\n"
+	    "Remote-MTA: dns; mx.x.test\nDiagnostic-Code: smtp; 250"));
+	assert_non_null(strstr(b.data, "do not offer delivery notices"));
+	buf_free(&b);
+
+	/* RFC 6533: SMTPUTF8 mail, a UTF-8 address as utf-8-addr-unitext */
+	rc.relayed = 0;
+	rc.remote = NULL;
+	rc.addr = "b\xc3\xb6" "b+x=y@x.test";
+	in.kind = DSN_FAILED;
+	in.utf8 = 1;
+	strcpy(st.reply, "550 5.1.1 no such user");
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "charset=utf-8\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-delivery-"
+	    "status\n"));
+	assert_non_null(strstr(b.data, "Final-Recipient: utf-8; "
+	    "b\xc3\xb6" "b\\x{2B}x\\x{3D}y@x.test\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-headers"));
+	buf_free(&b);
+	in.full = 1;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Content-Type: message/global\n"));
+	buf_free(&b);
+	env.smtputf8 = 1;
+	assert_int_equal(dsn_needs_utf8(&env), 1);
+	env.smtputf8 = 0;
+	assert_int_equal(dsn_needs_utf8(&env), 0);
 	envelope_free(&env);
 	unlink(path);
 }
