@@ -240,9 +240,11 @@ report_single_host(const struct buf *out, char *name, size_t namelen)
 	char		 first[256] = "", one[256], addr[64], *p = first, *colon;
 	int		 hosts = 0;
 
+	/* One name at several addresses (A and AAAA) is one host. */
 	while (next_host(out, &l, one, addr))
-		if (hosts++ == 0)
-			strlcpy(first, one, sizeof(first));
+		if (hosts == 0 || strcasecmp(one, first) != 0)
+			if (hosts++ == 0)
+				strlcpy(first, one, sizeof(first));
 	if (hosts != 1)
 		return 0;
 	if (*p == '[') {

@@ -138,8 +138,9 @@ void	report_text(const struct buf *out, const char *key, char *text,
 void	report_hosts(const struct buf *out, char *hosts, size_t len);
 /*
  * The one host a job talked to, as Remote-MTA names it (no port, no
- * brackets, no final dot); 0 when it had none, or several: mailer does
- * not say which of them answered.
+ * brackets, no final dot); 0 when it had none, or several names: mailer
+ * does not say which of them answered.  The addresses of one name are
+ * one host.
  */
 int	report_single_host(const struct buf *out, char *name, size_t namelen);
 

@@ -147,6 +147,19 @@ test_two_hosts_name_no_single_one(void **state)
 	buf_free(&b);
 }
 
+/* One exchanger at an IPv4 and an IPv6 address is one Remote-MTA. */
+static void
+test_one_name_two_addresses_is_one_host(void **state)
+{
+	struct buf	 b = REPORT(THREE "host MX.far.test. 2001:db8::1\n");
+	char		 name[64];
+
+	(void)state;
+	assert_int_equal(report_single_host(&b, name, sizeof(name)), 1);
+	assert_string_equal(name, "mx.far.test");
+	buf_free(&b);
+}
+
 /*
  * mailer -x -D: "<TAB>dsn=no" after an ok reply says the server offered
  * no DSN; the field is not part of the reply.  A line without it, or a
@@ -193,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_numbers_texts_and_hosts),
 		cmocka_unit_test(test_two_hosts_name_no_single_one),
 		cmocka_unit_test(test_dsn_field_of_an_ok_line),
+		cmocka_unit_test(test_one_name_two_addresses_is_one_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
