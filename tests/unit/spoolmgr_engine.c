@@ -133,6 +133,7 @@ test_dsn_compose(void **state)
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;"));
+	assert_null(strstr(b.data, "Content-Transfer-Encoding"));
 	assert_non_null(strstr(b.data, "From: Mail Delivery System "
 	    "<MAILER-DAEMON@gw.test>"));
 	assert_non_null(strstr(b.data, "Reporting-MTA: dns; gw.test\n"));
@@ -219,6 +220,11 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Final-Recipient: utf-8; "
 	    "b\xc3\xb6" "b\\x{2B}x\\x{3D}y@x.test\n"));
 	assert_non_null(strstr(b.data, "Content-Type: message/global-headers"));
+	/* RFC 2045 6.2: the 8-bit parts and the whole say so */
+	assert_non_null(strstr(b.data, "\tboundary=\"=_99.1700000200/gw.test\"\n"
+	    "Content-Transfer-Encoding: 8bit\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-delivery-"
+	    "status\nContent-Transfer-Encoding: 8bit\n\nReporting-MTA:"));
 	buf_free(&b);
 	in.full = 1;
 	assert_int_equal(dsn_compose(&b, &in), 0);
