@@ -561,6 +561,7 @@ note_rcpt_reply(struct client *c, struct client_rcpt *rc,
 		rc->flags |= RF_ACCEPTED;
 		c->naccepted++;
 		c->accepted_any = 1;
+		rc->dsn_offered = c->dsn;	/* RFC 3461 5.2.2: "relayed" */
 		strlcpy(rc->reply, text, sizeof(rc->reply));
 		return;
 	}

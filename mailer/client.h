@@ -38,6 +38,7 @@ struct client_rcpt {
 	 * asked.  Unsettled results (connection trouble, a 4xx before any
 	 * recipient was accepted) send the recipient on to the next host. */
 	int		 settled;
+	int		 dsn_offered;	/* the server that took it offered DSN */
 	char		 reply[CLIENT_REPLY_MAX];
 	int		 flags;		/* the engine's: RF_* in client.c */
 };

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "deliver.h"
 
-#define USAGE_X "usage: mailer -x -f sender [-Uv] [-C file] [-N notify] " \
+#define USAGE_X "usage: mailer -x -f sender [-DUv] [-C file] [-N notify] " \
 	"[-R ret] [-T timeouts] [-V envid] -h host[:port] ... rcpt ...\n"
 #define USAGE_SENDMAIL "usage: mailer [-itqv] [-C file] [-F name] " \
 	"[-f sender] [-N notify] [-R ret] [-T timeouts] [-V envid] " \

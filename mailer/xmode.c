@@ -24,20 +24,31 @@
 struct xargs {
 	const char		*conf, *sender, *notify, *ret, *envid;
 	int			 utf8, verbose, timeouts_set;
+	int			 say_dsn;	/* -D: dsn=yes|no on ok lines */
 	struct client_timeouts	 timeouts;
 	char			**hosts;
 	size_t			 nhosts;
 };
 
-/* "ADDR ok|defer|fail CODE TEXT" lines, in recipient order. */
+/*
+ * "ADDR ok|defer|fail CODE TEXT" lines, in recipient order.  With -D an
+ * ok line ends in a TAB and "dsn=yes" or "dsn=no": whether the server
+ * that took the recipient offered DSN, so that spoolmgr owes the
+ * "relayed" notice of RFC 3461 5.2.2 when it did not.  A TAB never
+ * occurs in the reply (reply_summary makes control bytes '?'); without
+ * -D the lines are as they always were.
+ */
 static int
-results_print(FILE *out, const struct client_msg *msg)
+results_print(FILE *out, const struct client_msg *msg, int say_dsn)
 {
 	for (size_t i = 0; i < msg->nrcpts; i++) {
 		const struct client_rcpt	*r = &msg->rcpts[i];
 
-		fprintf(out, "%s %s %s\n", r->addr, result_word(r->result),
+		fprintf(out, "%s %s %s", r->addr, result_word(r->result),
 		    r->reply[0] ? r->reply : "451 4.4.0 not tried");
+		if (say_dsn && r->result == RESULT_OK)
+			fprintf(out, "\tdsn=%s", r->dsn_offered ? "yes" : "no");
+		fputc('\n', out);
 	}
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
@@ -95,10 +106,11 @@ parse_args(struct xargs *a, int argc, char **argv)
 	client_default_timeouts(&a->timeouts);
 	if ((a->hosts = calloc((size_t)argc, sizeof(*a->hosts))) == NULL)
 		err(EX_OSERR, "calloc");
-	while ((ch = getopt(argc, argv, "xC:f:h:N:R:T:UvV:")) != -1) {
+	while ((ch = getopt(argc, argv, "xC:Df:h:N:R:T:UvV:")) != -1) {
 		switch (ch) {
 		case 'x':			break;
 		case 'C': a->conf = optarg;	break;
+		case 'D': a->say_dsn = 1;	break;
 		case 'f': a->sender = optarg;	break;
 		case 'h': a->hosts[a->nhosts++] = optarg; break;
 		case 'N': a->notify = optarg;	break;
@@ -191,6 +203,8 @@ copy_duplicates(struct client_msg *msg, const size_t *first)
 	for (size_t i = 0; i < msg->nrcpts; i++)
 		if (first[i] != i) {
 			msg->rcpts[i].result = msg->rcpts[first[i]].result;
+			msg->rcpts[i].dsn_offered =
+			    msg->rcpts[first[i]].dsn_offered;
 			strlcpy(msg->rcpts[i].reply, msg->rcpts[first[i]].reply,
 			    sizeof(msg->rcpts[i].reply));
 		}
@@ -246,7 +260,7 @@ xmode_main(int argc, char **argv)
 	copy_duplicates(&msg, first);
 	explicit_bzero(&cr, sizeof(cr));
 	log_results(&msg);
-	if (results_print(stdout, &msg) == -1)
+	if (results_print(stdout, &msg, a.say_dsn) == -1)
 		err(EX_IOERR, "stdout");
 	return 0;
 }

@@ -113,7 +113,8 @@ exit_code(enum mx_status st)
 	switch (st) {
 	case MX_OK:		return EX_OK;
 	case MX_NOHOST:		return EX_NOHOST;
-	case MX_NULLMX:		return EX_NOHOST;
+	/* RFC 7505: told apart from NXDOMAIN, for the 5.1.10 of a DSN */
+	case MX_NULLMX:		return EX_UNAVAILABLE;
 	case MX_TEMPFAIL:	return EX_TEMPFAIL;
 	case MX_BADNAME:	return EX_DATAERR;
 	case MX_LOOP:		return EX_PROTOCOL;

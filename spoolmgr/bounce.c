@@ -39,10 +39,14 @@ dsn_mark(const struct envelope *env)
 	return NULL;
 }
 
-/* Commits text (after a Received: line) to rcpt with the null sender. */
+/*
+ * Commits text (after a Received: line) to rcpt with the null sender.
+ * eightbit: the text has 8-bit bytes (BODY=8BITMIME); utf8: it needs
+ * SMTPUTF8 (a UTF-8 address in its headers or its envelope).
+ */
 static uint32_t
 spool_notice(struct runner *r, struct spool_msg *sm, const char *rcpt,
-    const char *mark, const struct buf *text, int eightbit)
+    const char *mark, const struct buf *text, int eightbit, int utf8)
 {
 	struct envelope	 env;
 	char		 err[512], date[64], received[512];
@@ -52,6 +56,7 @@ spool_notice(struct runner *r, struct spool_msg *sm, const char *rcpt,
 	snprintf(received, sizeof(received), "Received: by %s (spoolmgr) "
 	    "id %lu;\n\t%s\n", r->cf->hostname, (unsigned long)id, date);
 	envelope_init(&env);
+	env.smtputf8 = utf8;
 	if ((env.sender = strdup("")) == NULL ||
 	    envelope_add_rcpt(&env, rcpt, "NEVER", NULL) != 0 ||
 	    envelope_add_extra(&env, "Dsn", mark) != 0 ||
@@ -82,6 +87,16 @@ journal_notices(struct runner *r, struct msg *m, enum dsn_kind kind,
 		    rcpts[i].st->reply, dsn);
 }
 
+/* 8-bit text needs BODY=8BITMIME when the notice goes on by SMTP. */
+static int
+has_8bit(const struct buf *text)
+{
+	for (size_t i = 0; i < text->len; i++)
+		if ((unsigned char)text->data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* Writes a DSN about m for rcpts to `to`; the new message's number or 0. */
 static uint32_t
 send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
@@ -101,10 +116,10 @@ send_dsn(struct runner *r, struct msg *m, enum dsn_kind kind,
 	}
 	in = (struct dsn_info){ kind, r->cf->hostname, &m->env, txt, rcpts, n,
 	    r->now, sm.id, full && kind == DSN_FAILED, to,
-	    m->env.date + (time_t)r->cf->queuelife };
+	    m->env.date + (time_t)r->cf->queuelife, dsn_needs_utf8(&m->env) };
 	if (dsn_compose(&text, &in) == 0)
-		id = spool_notice(r, &sm, to, mark, &text, in.full &&
-		    m->env.body != NULL);
+		id = spool_notice(r, &sm, to, mark, &text, has_8bit(&text),
+		    in.utf8);
 	else
 		spool_abort(&sm);
 	buf_free(&text);
@@ -142,7 +157,9 @@ collect(struct runner *r, struct msg *m, enum rcpt_state state,
 		out[n].st = &sts[i];
 		out[n].remote = i < m->nremote ? m->remote[i] : NULL;
 		out[n].expanded = 0;
-		out[n].local = config_is_local(r->cf, rcpt_domain(rc->addr));
+		out[n].local = config_is_local(r->cf, rcpt_domain(rc->addr)) ||
+		    (i < m->nown && m->own[i]);
+		out[n].relayed = 0;
 		n++;
 	}
 	return n;
@@ -254,7 +271,10 @@ bounce_delay_warning(struct runner *r, struct msg *m)
 	free(sts);
 }
 
-/* NOTIFY=SUCCESS: a "delivered" DSN for what this run delivered locally. */
+/*
+ * NOTIFY=SUCCESS: a "delivered" or "expanded" DSN for what this run
+ * delivered locally, "relayed" for what it gave to a server without DSN.
+ */
 void
 bounce_success(struct runner *r, struct msg *m)
 {
@@ -271,7 +291,10 @@ bounce_success(struct runner *r, struct msg *m)
 			list[n].orcpt = m->env.rcpts[i].orcpt;
 			list[n].st = &sts[i];
 			list[n].expanded = m->notified[i] == NOTE_EXPANDED;
-			list[n].local = 1;
+			list[n].relayed = m->notified[i] == NOTE_RELAYED;
+			list[n].local = !list[n].relayed;
+			list[n].remote = list[n].relayed && i < m->nremote ?
+			    m->remote[i] : NULL;
 			n++;
 		}
 		if (n > 0)
@@ -319,7 +342,7 @@ alert_postmaster(struct runner *r, const char *kind, const char *text)
 	    r->cf->hostname, pm, r->cf->hostname, kind, date,
 	    (unsigned long)sm.id, (long long)r->now, r->cf->hostname,
 	    r->cf->hostname, text, path);
-	if (spool_notice(r, &sm, pm, "alert", &b, 0) != 0 &&
+	if (spool_notice(r, &sm, pm, "alert", &b, 0, 0) != 0 &&
 	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0640)) != -1) {
 		/* Remembered only once sent: a full disk is told later. */

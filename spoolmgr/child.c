@@ -10,7 +10,8 @@
  *   mailererr TEXT       the first line mailer wrote on stderr
  *   mailer STATUS        mailer's exit status, as mx's
  *   out LINE             each whole line mailer printed:
- *                        "RCPT ok|defer|fail REPLY"
+ *                        "RCPT ok|defer|fail REPLY", an ok one ending
+ *                        in "<TAB>dsn=yes|no" (mailer -D)
  * The job has no line of its own to say it was killed: the parent tells
  * that by what is missing (see remote.c).
  */
@@ -247,6 +248,7 @@ child_mailer(struct runner *r, const struct msg *m, const size_t *rcpts,
 	add_arg(&a, r->cf->mailer);
 	add_option(&a, "-C", r->confpath);
 	add_arg(&a, "-x");
+	add_arg(&a, "-D");	/* say whether the server offered DSN */
 	add_option(&a, "-f", m->env.sender);
 	if (m->env.smtputf8)
 		add_arg(&a, "-U");

@@ -151,6 +151,7 @@ msg_close(struct msg *m)
 	for (size_t i = 0; i < m->nremote; i++)
 		free(m->remote[i]);
 	free(m->remote);
+	free(m->own);
 	free(m);
 }
 

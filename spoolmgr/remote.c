@@ -26,6 +26,7 @@
 
 #include <bsd/string.h>
 
+#include "dsnparam.h"
 #include "log.h"
 #include "spoolmgr.h"
 
@@ -174,6 +175,27 @@ set_remote(struct msg *m, size_t ri, const char *host)
 }
 
 /*
+ * Remembers, for this run's DSNs, that recipient ri's reply is ours
+ * (mxlookup's, mailer's failure, a job that did not finish): no SMTP
+ * server gave it, so its Diagnostic-Code is not "smtp" (RFC 3464 2.3.6).
+ */
+static void
+set_own_reply(struct msg *m, size_t ri)
+{
+	unsigned char	*grown;
+
+	if (ri >= m->nown) {
+		grown = realloc(m->own, m->env.nrcpts);
+		if (grown == NULL)
+			return;
+		memset(grown + m->nown, 0, m->env.nrcpts - m->nown);
+		m->own = grown;
+		m->nown = m->env.nrcpts;
+	}
+	m->own[ri] = 1;
+}
+
+/*
  * mailer's and mxlookup's exit statuses that are the system's fault: the
  * program cannot be run (126, 127: see run_capture), was called wrong,
  * found the configuration wrong, or this host short of a resource.  Such
@@ -210,8 +232,13 @@ mx_failure(struct runner *r, struct job *j, int mx, char *reply, size_t len)
 
 	report_text(&j->out, "mxerr", why, sizeof(why));
 	if (mx == EX_NOHOST || mx == EX_DATAERR) {
-		say(reply, len, "550 5.1.2 %s: no such domain, or it accepts "
-		    "no mail (%s)", j->domain, why);
+		say(reply, len, "550 5.1.2 %s: no such domain (%s)", j->domain,
+		    why);
+		return OUT_FAIL;
+	}
+	if (mx == EX_UNAVAILABLE) {	/* mxlookup(1): a null MX */
+		say(reply, len, "556 5.1.10 %s accepts no mail (%s)",
+		    j->domain, why);
 		return OUT_FAIL;
 	}
 	if (mx == EX_PROTOCOL) {	/* mxlookup(1): a routing loop */
@@ -339,9 +366,16 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 			alert_postmaster(r, "relayhost", st.reply);
 			out = OUT_SYSFAIL;
 		}
-	} else
+	} else {
 		out = job_failure(r, j, st.reply, sizeof(st.reply));
-	return record_outcome(r, m, ri, out, &st, hosts);
+		set_own_reply(m, ri);
+	}
+	out = record_outcome(r, m, ri, out, &st, hosts);
+	/* RFC 3461 5.2.2: the next hop will not report; we say "relayed" */
+	if (out == OUT_DONE && dsn_notify_wants(m->env.rcpts[ri].notify,
+	    "SUCCESS") && !report_offered_dsn(&j->out, addr))
+		m->notified[ri] = NOTE_RELAYED;
+	return out;
 }
 
 /*

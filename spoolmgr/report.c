@@ -108,25 +108,73 @@ take_word(struct line *v, char *word, size_t wordlen)
 	return 0;
 }
 
+/* The value of addr's "out ADDR WORD REPLY[<TAB>FIELD...]" line. */
+static int
+find_result(const struct buf *out, const char *addr, struct line *v)
+{
+	struct line	 l = { NULL, 0 };
+	size_t		 alen = strlen(addr);
+
+	while (next_line(out, &l)) {
+		if (!line_is(&l, "out", v) || v->len <= alen ||
+		    strncasecmp(v->text, addr, alen) != 0 || v->text[alen] != ' ')
+			continue;
+		v->text += alen + 1;
+		v->len -= alen + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Cuts v at the TAB before mailer's fields ("\tdsn=..."); what follows
+ * into fields.  Any other TAB is the reply's, made '?' by copy_value.
+ */
+static void
+split_fields(struct line *v, struct line *fields)
+{
+	const char	*tab = NULL, *end = v->text + v->len;
+
+	for (const char *p = v->text; p + 5 <= end && tab == NULL; p++)
+		if (memcmp(p, "\tdsn=", 5) == 0)
+			tab = p;
+
+	fields->text = tab ? tab + 1 : v->text + v->len;
+	fields->len = tab ? v->len - (size_t)(tab + 1 - v->text) : 0;
+	if (tab)
+		v->len = (size_t)(tab - v->text);
+}
+
 int
 report_result(const struct buf *out, const char *addr, char *word,
     size_t wordlen, char *reply, size_t replylen)
 {
-	struct line	 l = { NULL, 0 }, v;
-	size_t		 alen = strlen(addr);
+	struct line	 v, fields;
 
-	while (next_line(out, &l)) {
-		if (!line_is(&l, "out", &v) || v.len <= alen ||
-		    strncasecmp(v.text, addr, alen) != 0 || v.text[alen] != ' ')
-			continue;
-		v.text += alen + 1;
-		v.len -= alen + 1;
-		if (take_word(&v, word, wordlen) != 0)
-			return -1;
-		copy_value(reply, replylen, &v);
-		return 0;
-	}
-	return -1;
+	if (!find_result(out, addr, &v) || take_word(&v, word, wordlen) != 0)
+		return -1;
+	split_fields(&v, &fields);
+	copy_value(reply, replylen, &v);
+	return 0;
+}
+
+int
+report_offered_dsn(const struct buf *out, const char *addr)
+{
+	struct line	 v, fields;
+	char		 text[256], *rest, *field;
+
+	if (!find_result(out, addr, &v))
+		return 1;
+	split_fields(&v, &fields);
+	if (fields.len >= sizeof(text))
+		fields.len = sizeof(text) - 1;
+	memcpy(text, fields.text, fields.len);
+	text[fields.len] = '\0';
+	for (rest = text; (field = strsep(&rest, "\t")) != NULL;)
+		if (strcmp(field, "dsn=no") == 0)
+			return 0;
+	return 1;
 }
 
 int
@@ -192,9 +240,11 @@ report_single_host(const struct buf *out, char *name, size_t namelen)
 	char		 first[256] = "", one[256], addr[64], *p = first, *colon;
 	int		 hosts = 0;
 
+	/* One name at several addresses (A and AAAA) is one host. */
 	while (next_host(out, &l, one, addr))
-		if (hosts++ == 0)
-			strlcpy(first, one, sizeof(first));
+		if (hosts == 0 || strcasecmp(one, first) != 0)
+			if (hosts++ == 0)
+				strlcpy(first, one, sizeof(first));
 	if (hosts != 1)
 		return 0;
 	if (*p == '[') {

@@ -42,6 +42,9 @@ struct msg {
 	char		**remote;	/* per recipient: the one host of this
 					   run's attempt, for Remote-MTA */
 	size_t		 nremote;
+	unsigned char	*own;		/* per recipient: this run's reply is
+					   ours, not an SMTP server's */
+	size_t		 nown;
 	unsigned char	*notified;	/* per recipient: enum success_note */
 	size_t		 unsaved;	/* recipients' states not yet in WRK */
 	struct timespec	 saved_at;	/* CLOCK_MONOTONIC of the last save */
@@ -57,12 +60,13 @@ struct msg {
 #define SAVE_SECONDS	1	/* and no older than this when the next comes */
 
 /*
- * The success DSN a local delivery owes under NOTIFY=SUCCESS (RFC 3461
- * 5.2.7): "delivered" to a mailbox, "expanded" for an alias of several
- * targets, none for an alias of one remote address (its DSN parameters
- * go along, and the next hop reports).
+ * The success DSN a delivery owes under NOTIFY=SUCCESS (RFC 3461 5.2.7):
+ * "delivered" to a mailbox, "expanded" for an alias of several targets,
+ * none for an alias of one remote address (its DSN parameters go along,
+ * and the next hop reports); "relayed" (5.2.2) for a remote recipient
+ * taken by a server that did not offer DSN, none when it did.
  */
-enum success_note { NOTE_NONE, NOTE_DELIVERED, NOTE_EXPANDED };
+enum success_note { NOTE_NONE, NOTE_DELIVERED, NOTE_EXPANDED, NOTE_RELAYED };
 
 /* How an attempt ended, for one recipient. */
 enum outcome {
@@ -121,6 +125,11 @@ int	run_capture(char *const argv[], int in_fd, struct buf *out,
 /* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
 int	report_result(const struct buf *out, const char *addr, char *word,
 	    size_t wordlen, char *reply, size_t replylen);
+/*
+ * 0 when mailer says the server that took addr did not offer DSN (the
+ * "dsn=no" field after a TAB on its line: mailer(1)); 1 otherwise.
+ */
+int	report_offered_dsn(const struct buf *out, const char *addr);
 int	report_number(const struct buf *out, const char *key, int *value);
 /* The text of the line "key TEXT", or "". */
 void	report_text(const struct buf *out, const char *key, char *text,
@@ -129,8 +138,9 @@ void	report_text(const struct buf *out, const char *key, char *text,
 void	report_hosts(const struct buf *out, char *hosts, size_t len);
 /*
  * The one host a job talked to, as Remote-MTA names it (no port, no
- * brackets, no final dot); 0 when it had none, or several: mailer does
- * not say which of them answered.
+ * brackets, no final dot); 0 when it had none, or several names: mailer
+ * does not say which of them answered.  The addresses of one name are
+ * one host.
  */
 int	report_single_host(const struct buf *out, char *name, size_t namelen);
 
@@ -156,6 +166,7 @@ struct dsn_rcpt {
 	const char		*remote;	/* the host that answered, or NULL */
 	int			 expanded;	/* an alias's: Action: expanded */
 	int			 local;		/* our own delivery, not SMTP's */
+	int			 relayed;	/* Action: relayed (RFC 3461 5.2.2) */
 };
 struct dsn_info {
 	enum dsn_kind		 kind;
@@ -169,8 +180,11 @@ struct dsn_info {
 	int			 full;		/* the whole message (RET=FULL) */
 	const char		*to;		/* header To: */
 	time_t			 expires;	/* arrival + queuelife */
+	int			 utf8;		/* RFC 6533 types and utf-8 */
 };
 int	dsn_compose(struct buf *out, const struct dsn_info *info);
+/* SMTPUTF8 mail (flagged, or a UTF-8 address): RFC 6533's DSN. */
+int	dsn_needs_utf8(const struct envelope *env);
 int	bounce_message(struct runner *r, struct msg *m);
 void	bounce_delay_warning(struct runner *r, struct msg *m);
 void	bounce_success(struct runner *r, struct msg *m);

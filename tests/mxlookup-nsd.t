@@ -176,7 +176,7 @@ is "$rc/$out" "0/10 [192.0.2.78] 192.0.2.78" "MX naming an address literal: its 
 
 # null MX
 look nullmx.$Z
-is "$rc" 68 "null MX: EX_NOHOST"
+is "$rc" 69 "null MX: EX_UNAVAILABLE, apart from NXDOMAIN's 68"
 is "$out" "" "null MX: no lines (the A record is not used)"
 like "$errout" "^mxlookup: nullmx.$Z: accepts no mail \(null MX, RFC 7505\)$" \
     "null MX: says the domain accepts no mail"

@@ -111,7 +111,7 @@ test_dsn_compose(void **state)
 	struct envelope		 env;
 	struct rcpt_status	 st;
 	struct dsn_rcpt		 rc = { "bob@x.test", "rfc822;Bob+40x.test", &st,
-	    NULL, 0, 0 };
+	    NULL, 0, 0, 0 };
 	struct dsn_info		 in;
 	struct buf		 b = { NULL, 0, 0 };
 
@@ -129,10 +129,11 @@ test_dsn_compose(void **state)
 	st.last = 1700000100;
 	strcpy(st.reply, "550 5.1.1 no such user");
 	in = (struct dsn_info){ DSN_FAILED, "gw.test", &env, path, &rc, 1,
-	    1700000200, 99, 0, "ann@y.test", 0 };
+	    1700000200, 99, 0, "ann@y.test", 0, 0 };
 	assert_int_equal(dsn_compose(&b, &in), 0);
 	assert_non_null(strstr(b.data, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;"));
+	assert_null(strstr(b.data, "Content-Transfer-Encoding"));
 	assert_non_null(strstr(b.data, "From: Mail Delivery System "
 	    "<MAILER-DAEMON@gw.test>"));
 	assert_non_null(strstr(b.data, "Reporting-MTA: dns; gw.test\n"));
@@ -194,6 +195,45 @@ test_dsn_compose(void **state)
 	assert_non_null(strstr(b.data, "Action: expanded\nStatus: 2.0.0\n"));
 	assert_null(strstr(b.data, "Will-Retry-Until:"));
 	buf_free(&b);
+
+	/* RFC 3461 5.2.2: taken by a server without DSN, "relayed" */
+	rc.expanded = 0;
+	rc.relayed = 1;
+	rc.remote = "mx.x.test";
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Action: relayed\nStatus: 2.0.0\n"
+	    "Remote-MTA: dns; mx.x.test\nDiagnostic-Code: smtp; 250"));
+	assert_non_null(strstr(b.data, "do not offer delivery notices"));
+	buf_free(&b);
+
+	/* RFC 6533: SMTPUTF8 mail, a UTF-8 address as utf-8-addr-unitext */
+	rc.relayed = 0;
+	rc.remote = NULL;
+	rc.addr = "b\xc3\xb6" "b+x=y@x.test";
+	in.kind = DSN_FAILED;
+	in.utf8 = 1;
+	strcpy(st.reply, "550 5.1.1 no such user");
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "charset=utf-8\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-delivery-"
+	    "status\n"));
+	assert_non_null(strstr(b.data, "Final-Recipient: utf-8; "
+	    "b\xc3\xb6" "b\\x{2B}x\\x{3D}y@x.test\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-headers"));
+	/* RFC 2045 6.2: the 8-bit parts and the whole say so */
+	assert_non_null(strstr(b.data, "\tboundary=\"=_99.1700000200/gw.test\"\n"
+	    "Content-Transfer-Encoding: 8bit\n"));
+	assert_non_null(strstr(b.data, "Content-Type: message/global-delivery-"
+	    "status\nContent-Transfer-Encoding: 8bit\n\nReporting-MTA:"));
+	buf_free(&b);
+	in.full = 1;
+	assert_int_equal(dsn_compose(&b, &in), 0);
+	assert_non_null(strstr(b.data, "Content-Type: message/global\n"));
+	buf_free(&b);
+	env.smtputf8 = 1;
+	assert_int_equal(dsn_needs_utf8(&env), 1);
+	env.smtputf8 = 0;
+	assert_int_equal(dsn_needs_utf8(&env), 0);
 	envelope_free(&env);
 	unlink(path);
 }

@@ -147,6 +147,54 @@ test_two_hosts_name_no_single_one(void **state)
 	buf_free(&b);
 }
 
+/* One exchanger at an IPv4 and an IPv6 address is one Remote-MTA. */
+static void
+test_one_name_two_addresses_is_one_host(void **state)
+{
+	struct buf	 b = REPORT(THREE "host MX.far.test. 2001:db8::1\n");
+	char		 name[64];
+
+	(void)state;
+	assert_int_equal(report_single_host(&b, name, sizeof(name)), 1);
+	assert_string_equal(name, "mx.far.test");
+	buf_free(&b);
+}
+
+/*
+ * mailer -x -D: "<TAB>dsn=no" after an ok reply says the server offered
+ * no DSN; the field is not part of the reply.  A line without it, or a
+ * TAB of the reply's own (made '?'), says nothing: DSN offered.
+ */
+static void
+test_dsn_field_of_an_ok_line(void **state)
+{
+	static const char text[] =
+	    "out a@far.test ok 250 2.0.0 queued\tdsn=no\n"
+	    "out b@far.test ok 250 2.0.0 queued\tdsn=yes\tlater=1\n"
+	    "out c@far.test ok 250 2.0.0 old mailer\n"
+	    "out d@far.test ok 250 2.0.0 a\ttab\n";
+	struct buf	 b = REPORT(text);
+	char		 word[16], reply[512];
+
+	(void)state;
+	assert_int_equal(report_result(&b, "a@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(word, "ok");
+	assert_string_equal(reply, "250 2.0.0 queued");
+	assert_int_equal(report_offered_dsn(&b, "a@far.test"), 0);
+	assert_int_equal(report_result(&b, "b@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "250 2.0.0 queued");
+	assert_int_equal(report_offered_dsn(&b, "b@far.test"), 1);
+	assert_int_equal(report_offered_dsn(&b, "c@far.test"), 1);
+	assert_int_equal(report_result(&b, "d@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "250 2.0.0 a?tab");
+	assert_int_equal(report_offered_dsn(&b, "d@far.test"), 1);
+	assert_int_equal(report_offered_dsn(&b, "e@far.test"), 1);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -157,6 +205,8 @@ main(void)
 		cmocka_unit_test(test_a_long_reply_is_cut_to_the_room),
 		cmocka_unit_test(test_numbers_texts_and_hosts),
 		cmocka_unit_test(test_two_hosts_name_no_single_one),
+		cmocka_unit_test(test_dsn_field_of_an_ok_line),
+		cmocka_unit_test(test_one_name_two_addresses_is_one_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
