@@ -12,6 +12,7 @@
 #include <bsd/string.h>
 
 #include "buf.h"
+#include "denied.h"
 #include "log.h"
 #include "visible.h"
 
@@ -44,6 +45,37 @@ unfit_log(int fd)
 }
 
 /*
+ * Why the gateway's user may not open logfile: the file (made by root
+ * when root ran a program by hand, say) or, when there is none, its
+ * directory, with whose it is and whose it must be.
+ */
+static void
+explain_denied(const char *logfile, char *why, size_t whylen)
+{
+	char		 dir[1024], need[256], *slash;
+	struct stat	 st;
+	int		 n;
+
+	strlcpy(dir, logfile, sizeof(dir));
+	if (stat(logfile, &st) == -1) {
+		if ((slash = strrchr(dir, '/')) == NULL)
+			strlcpy(dir, ".", sizeof(dir));
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		denied_explain(dir, NULL, need, sizeof(need));
+		n = snprintf(why, whylen, "%s: directory %s %s",
+		    strerror(EACCES), dir, need);
+	} else {
+		denied_explain(logfile, NULL, need, sizeof(need));
+		n = snprintf(why, whylen, "%s: %s", strerror(EACCES), need);
+	}
+	if (n < 0 || (size_t)n >= whylen)	/* cut: the start says enough */
+		why[whylen - 1] = '\0';
+}
+
+/*
  * Opens logfile to append.  Root only appends to a file that exists:
  * creating it would create whatever a planted name points at, and the
  * file is the gateway's user's to create after root is given up.
@@ -61,6 +93,8 @@ open_log(const char *logfile, char *why, size_t whylen)
 	if ((fd = open(logfile, flags, 0640)) == -1) {
 		if (errno == ELOOP)
 			strlcpy(why, "a symbolic link, not followed", whylen);
+		else if (errno == EACCES)
+			explain_denied(logfile, why, whylen);
 		else if (errno == ENOENT && geteuid() == 0)
 			strlcpy(why, "does not exist, and root does not create "
 			    "it", whylen);

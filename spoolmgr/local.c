@@ -18,6 +18,7 @@
 
 #include <bsd/string.h>
 
+#include "denied.h"
 #include "dsnparam.h"
 #include "log.h"
 #include "spoolmgr.h"
@@ -185,8 +186,32 @@ write_message(int fd, const char *txt, const char *sender, const char *rcpt)
 	return rc == 0 ? fsync(fd) : -1;
 }
 
+/*
+ * The reply for a Maildir that refused us.  Permission denied is an
+ * installation mistake (a mailbox made by root), so it names the
+ * directory that refused and whose it must be, and says so on stderr
+ * too, once per directory and run: the administrator running spoolmgr
+ * by hand, or reading cron's mail, sees what to change.
+ */
+static void
+denied_reply(const char *refused, char *reply, size_t len)
+{
+	static char	 told[PATH_MAX];
+	char		 need[256];
+
+	denied_explain(refused, NULL, need, sizeof(need));
+	say(reply, len, "451 4.3.0 Maildir %s: %s: %s", refused,
+	    strerror(EACCES), need);
+	if (strcmp(told, refused) != 0) {
+		fprintf(stderr, "spoolmgr: %s: %s: %s\n", refused,
+		    strerror(EACCES), need);
+		strlcpy(told, refused, sizeof(told));
+	}
+}
+
+/* refused: the directory the failed call wrote into. */
 static enum outcome
-write_failure(const char *dir, char *reply, size_t len)
+write_failure(const char *dir, const char *refused, char *reply, size_t len)
 {
 	int	 e = errno;
 
@@ -196,6 +221,8 @@ write_failure(const char *dir, char *reply, size_t len)
 		    strerror(e));
 		return OUT_SYSFAIL;
 	}
+	if (e == EACCES)
+		denied_reply(refused, reply, len);
 	return e == EACCES || e == EROFS ? OUT_SYSFAIL : OUT_DEFER;
 }
 
@@ -245,38 +272,40 @@ static enum outcome
 maildir_deliver(struct runner *r, const char *dir, const char *txt,
     const char *sender, const char *rcpt, char *reply, size_t len)
 {
-	char		 tmp[PATH_MAX], new[PATH_MAX];
+	char		 tmp[PATH_MAX], new[PATH_MAX], tmpdir[PATH_MAX];
+	char		 newdir[PATH_MAX];
 	const char	*name;
 	int		 fd, dfd;
 	enum outcome	 out;
 
+	say(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
+	say(newdir, sizeof(newdir), "%s/new", dir);
 	for (int tries = 0;; tries++) {
 		if (unique_path(r, dir, "tmp", tmp, sizeof(tmp)) != 0)
-			return write_failure(dir, reply, len);
+			return write_failure(dir, tmpdir, reply, len);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd != -1)
 			break;
 		if (errno != EEXIST || tries == 3)
-			return write_failure(dir, reply, len);
+			return write_failure(dir, tmpdir, reply, len);
 	}
 	if (write_message(fd, txt, sender, rcpt) != 0) {
-		out = write_failure(dir, reply, len);
+		out = write_failure(dir, tmpdir, reply, len);
 		close(fd);
 		unlink(tmp);
 		return out;
 	}
 	if (close(fd) == -1 || maildir_commit(r, dir, tmp, new,
 	    sizeof(new)) == -1) {
-		out = write_failure(dir, reply, len);
+		out = write_failure(dir, newdir, reply, len);
 		unlink(tmp);
 		return out;
 	}
 	name = strrchr(new, '/') + 1;
-	say(tmp, sizeof(tmp), "%s/new", dir);
-	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	if ((dfd = open(newdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if (fsync(dfd) == -1) {
 			close(dfd);
-			return write_failure(dir, reply, len);
+			return write_failure(dir, newdir, reply, len);
 		}
 		close(dfd);
 	}
@@ -307,8 +336,15 @@ check_maildir(const char *dir, int is_postmaster, char *reply, size_t len)
 	struct stat	 st;
 	int		 rc = stat(dir, &st);
 
-	if ((rc == 0 && S_ISDIR(st.st_mode) && make_subdirs(dir) == -1) ||
-	    (rc == -1 && errno != ENOENT)) {
+	if (rc == 0 && S_ISDIR(st.st_mode) && make_subdirs(dir) == -1) {
+		if (errno == EACCES)	/* a mailbox made by root */
+			denied_reply(dir, reply, len);
+		else
+			say(reply, len, "451 4.3.0 Maildir %s: %s", dir,
+			    strerror(errno));
+		return OUT_SYSFAIL;
+	}
+	if (rc == -1 && errno != ENOENT) {
 		say(reply, len, "451 4.3.0 Maildir %s: %s", dir, strerror(errno));
 		return OUT_SYSFAIL;
 	}
