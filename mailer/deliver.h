@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "mx.h"
 
 struct host {
 	char	 name[256];	/* for messages: the name given or the MX */
@@ -33,10 +34,13 @@ struct deliver_opts {
 
 /*
  * Splits "HOST", "HOST:PORT", "[ADDR]:PORT" or a bare IPv6 address and
- * adds every address of HOST (getaddrinfo) to list.  -1 with a reason.
+ * adds every address of HOST to list: a numeric one as it is,
+ * "localhost" as 127.0.0.1 and ::1, a name by its A and AAAA records
+ * through the resolver of mo (resolver=, as for MX look-ups).  -1 with
+ * a reason.
  */
 int	hosts_add(struct host_list *list, const char *spec, int default_port,
-	    char *err, size_t errlen);
+	    const struct mx_options *mo, char *err, size_t errlen);
 int	hosts_add_one(struct host_list *list, const char *name,
 	    const char *address, int port);
 void	hosts_free(struct host_list *list);

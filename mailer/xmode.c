@@ -214,7 +214,8 @@ xmode_main(int argc, char **argv)
 	struct host_list	 hosts = { NULL, 0 };
 	struct deliver_opts	 opt;
 	struct credentials	 cr;
-	char			 why[512];
+	struct mx_options	 mo;
+	char			 why[1024];
 	size_t			*first;
 	int			 fd;
 
@@ -226,8 +227,9 @@ xmode_main(int argc, char **argv)
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);
 	log_open("mailer", cf.logfile);
+	mx_options_from(&mo, &cf);
 	for (size_t i = 0; i < a.nhosts; i++)
-		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, why,
+		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, &mo, why,
 		    sizeof(why)) == -1)
 			warnx("-h %s", why);	/* the others may do */
 	if ((fd = message_from_stdin(why, sizeof(why))) == -1)
