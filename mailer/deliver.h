@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "mime.h"
 #include "mx.h"
 
 struct host {
@@ -45,8 +46,13 @@ int	hosts_add_one(struct host_list *list, const char *name,
 	    const char *address, int port);
 void	hosts_free(struct host_list *list);
 
-/* Octets as RFC 1870 counts them and 8-bit-ness of the message at fd. */
-int	message_measure(int fd, long long *size, int *eightbit);
+/*
+ * Octets as RFC 1870 counts them and 8-bit-ness of the message at fd
+ * into msg; for 8-bit mail also whether its header sections are ASCII
+ * (then SMTPUTF8 is not needed for them) and whether and how it can be
+ * converted to 7 bits (mime.h), in plan (free it with mime_plan_free).
+ */
+int	message_measure(int fd, struct client_msg *msg, struct mime_plan *plan);
 
 /*
  * Tries the hosts in order for every recipient of msg not yet settled;

@@ -211,6 +211,7 @@ xmode_main(int argc, char **argv)
 	struct xargs		 a;
 	struct config		 cf;
 	struct client_msg	 msg;
+	struct mime_plan	 plan;
 	struct host_list	 hosts = { NULL, 0 };
 	struct deliver_opts	 opt;
 	struct credentials	 cr;
@@ -234,7 +235,7 @@ xmode_main(int argc, char **argv)
 			warnx("-h %s", why);	/* the others may do */
 	if ((fd = message_from_stdin(why, sizeof(why))) == -1)
 		errx(EX_IOERR, "%s", why);
-	if (message_measure(fd, &msg.size, &msg.eightbit) == -1)
+	if (message_measure(fd, &msg, &plan) == -1)
 		err(EX_IOERR, "reading the message");
 	deliver_opts_from(&opt, &cf);
 	opt.timeouts = a.timeouts;
@@ -245,6 +246,7 @@ xmode_main(int argc, char **argv)
 		defer_all(&msg, why);
 	else
 		deliver_to_hosts(&hosts, &msg, fd, &opt);
+	mime_plan_free(&plan);
 	copy_duplicates(&msg, first);
 	explicit_bzero(&cr, sizeof(cr));
 	log_results(&msg);
