@@ -609,9 +609,11 @@ body_bytes(struct mime_conv *m, const char *p, size_t n, int complete,
 		if (m->state != MS_LEAF)
 			give_up(m, "8-bit bytes in a multipart's preamble or "
 			    "epilogue");
+		else if (m->leaf_label[0] == '\0' && m->nest == 0)
+			give_up(m, "the message is not MIME (no MIME-Version)");
 		else if (m->leaf_label[0] == '\0')
-			give_up(m, "8-bit bytes in a part that is not MIME "
-			    "(no MIME-Version)");
+			give_up(m, "8-bit bytes in an encapsulated message "
+			    "without MIME-Version");
 		else if (m->leaf_kind == ENC_NONE) {
 			snprintf(why, sizeof(why), "8-bit bytes in a part "
 			    "labelled %s", m->leaf_label);

@@ -161,7 +161,7 @@ test_refusals(void **state)
 		  "preamble", 0 },
 		{ "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
 		  "boundary=b\n\n--b\nContent-Type: message/rfc822\n\n"
-		  "Subject: inner\n\n\xe9\n--b--\n", "not MIME", 0 },
+		  "Subject: inner\n\n\xe9\n--b--\n", "without MIME-Version", 0 },
 		{ "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
 		  "boundary=b\n\n--b\nContent-Type: text/plain; name=\xe9\n"
 		  "\nx\n--b--\n", "header", 1 },
