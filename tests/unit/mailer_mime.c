@@ -226,6 +226,65 @@ test_encapsulated(void **state)
 	mime_plan_free(&plan);
 }
 
+/* A fixed pseudo-random sequence (xorshift32), for repeatable runs. */
+static unsigned int
+next_random(unsigned int *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Mangled messages: whatever the analysis says, it never crashes, and
+ * when it says convertible the conversion has no 8-bit byte left and
+ * does not depend on how the message is cut into chunks.
+ */
+static void
+test_mangled(void **state)
+{
+	static const char *const pieces[] = { "\xe9", "\r", "\n", "\n\n",
+	    "--b1", "--b1--\n", "\nContent-Type: message/rfc822\n\n",
+	    "\nContent-Transfer-Encoding: binary\n", " ", "=", "\t\n" };
+	unsigned int		 x = 2463534242u;
+	struct mime_plan	 plan;
+	char			 msg[1024], *whole, *cut;
+	int			 converted = 0;
+
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		size_t	 n = strlen(multipart);
+
+		memcpy(msg, multipart, n + 1);
+		for (int k = next_random(&x) % 4; k >= 0; k--) {
+			const char	*p = pieces[next_random(&x) % 11];
+			size_t		 at = next_random(&x) % n, pl = strlen(p);
+
+			if (n + pl >= sizeof(msg))
+				break;
+			memmove(msg + at + pl, msg + at, n - at + 1);
+			memcpy(msg + at, p, pl);
+			n += pl;
+		}
+		if ((whole = convert(msg, 0, &plan)) == NULL) {
+			mime_plan_free(&plan);
+			continue;
+		}
+		converted++;
+		for (const char *p = whole; *p; p++)
+			assert_true((unsigned char)*p < 0x80);
+		mime_plan_free(&plan);
+		cut = convert(msg, 1 + next_random(&x) % 40, &plan);
+		assert_non_null(cut);
+		assert_string_equal(whole, cut);
+		free(whole);
+		free(cut);
+		mime_plan_free(&plan);
+	}
+	assert_true(converted > 100);	/* the property was put to work */
+}
+
 int
 main(void)
 {
@@ -236,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_header_bounded),
 		cmocka_unit_test(test_encapsulated),
+		cmocka_unit_test(test_mangled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
