@@ -296,7 +296,7 @@ parse_content_type(const char *v, struct entity *e)
 	}
 }
 
-/* The field's name, when line starts a field; NULL for a continuation. */
+/* 1 if the field at line (len octets) is called name (any case). */
 static int
 field_is(const char *line, size_t len, const char *name)
 {
