@@ -406,3 +406,47 @@ mx_lookup(const char *domain, const struct mx_options *opt,
 		mx_list_free(list);
 	return st;
 }
+
+enum mx_status
+mx_host_addresses(const char *host, const struct mx_options *opt,
+    struct mx_list *list, char *err, size_t errlen)
+{
+	struct lookup		 lk;
+	struct mx_exchanger	 ex = { .preference = 0 };
+	char			 addr[64];
+	const char		*why;
+	enum mx_status		 st;
+
+	list->hosts = NULL;
+	list->count = 0;
+	err[0] = '\0';
+	if (mx_name_address(host, addr, sizeof(addr))) {
+		if (mx_list_add(list, 0, host, addr) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return MX_TEMPFAIL;
+		}
+		return MX_OK;
+	}
+	if ((why = mx_check_domain(host, ex.name, sizeof(ex.name))) != NULL) {
+		snprintf(err, errlen, "%s", why);
+		return MX_BADNAME;
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.opt = opt;
+	lk.list = list;
+	lk.domain = ex.name;
+	if ((st = mx_dns_open(&lk.dns, opt, err, errlen)) == MX_OK) {
+		st = resolve_exchanger(&lk, &ex);
+		if (lk.out_of_memory) {
+			snprintf(err, errlen, "out of memory");
+			st = MX_TEMPFAIL;
+		} else if (st == MX_TEMPFAIL)
+			snprintf(err, errlen, "%s", lk.why);
+		else if (st != MX_OK)
+			snprintf(err, errlen, "no such host, or no address");
+	}
+	mx_dns_close(&lk.dns);
+	if (st != MX_OK)
+		mx_list_free(list);
+	return st;
+}

@@ -43,6 +43,14 @@ struct mx_options {
 /* Fills list; on failure a reason in err.  "[1.2.3.4]" needs no query. */
 enum mx_status mx_lookup(const char *domain, const struct mx_options *opt,
 	    struct mx_list *list, char *err, size_t errlen);
+/*
+ * The addresses of one host name (A and AAAA records, no MX, no loop
+ * check) through the same resolver, for a relay host or a host named
+ * on the command line; a numeric address or "[192.0.2.1]" needs no
+ * query.  MX_NOHOST: no such name, or no address; MX_TEMPFAIL: not now.
+ */
+enum mx_status mx_host_addresses(const char *host, const struct mx_options *opt,
+	    struct mx_list *list, char *err, size_t errlen);
 void	mx_list_free(struct mx_list *list);
 
 #endif

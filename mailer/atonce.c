@@ -43,6 +43,7 @@ child_run(int out_fd, int msgfd, const struct envelope *env,
     const struct config *cf, struct deliver_opts *opt)
 {
 	struct client_msg	 msg;
+	struct mime_plan	 plan;
 	FILE			*out;
 	char			 why[256];
 	size_t			 n = 0;
@@ -74,9 +75,11 @@ child_run(int out_fd, int msgfd, const struct envelope *env,
 	msg.sender = env->sender;
 	msg.ret = env->ret;
 	msg.envid = env->envid;
-	if (message_measure(msgfd, &msg.size, &msg.eightbit) == -1)
+	msg.smtputf8 = env->smtputf8;
+	if (message_measure(msgfd, &msg, &plan) == -1)
 		_exit(EX_IOERR);
 	deliver_by_domain(&msg, msgfd, cf, opt);
+	mime_plan_free(&plan);
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%zu %s %s\n", index[i],
 		    result_word(msg.rcpts[i].result), msg.rcpts[i].reply);

@@ -180,7 +180,10 @@ add_param(struct client *c, const char *key, const char *value)
 		buf_printf(&c->out, " %s=%s", key, value);
 }
 
-/* RFC 6531 3.4: SMTPUTF8 on MAIL when any address needs it. */
+/*
+ * RFC 6531 3.4: SMTPUTF8 on MAIL when any address needs it, or the
+ * message came with it (to a server that offers it).
+ */
 static int
 needs_utf8(const struct client *c)
 {
@@ -198,7 +201,8 @@ send_mail(struct client *c)
 
 	buf_printf(&c->out, "MAIL FROM:<%s>", m->sender);
 	if (c->has_size && m->size >= 0)
-		buf_printf(&c->out, " SIZE=%lld", m->size);
+		buf_printf(&c->out, " SIZE=%lld", c->convert7 ? m->size7 :
+		    m->size);
 	if (c->eightbitmime && m->eightbit)
 		buf_printf(&c->out, " BODY=8BITMIME");
 	if (c->smtputf8 && needs_utf8(c))
@@ -222,31 +226,50 @@ send_rcpt(struct client *c, const struct client_rcpt *r)
 }
 
 /*
+ * SMTPUTF8 is needed, whatever the message came with, only for what a
+ * server without it cannot take: a UTF-8 sender or UTF-8 in a header
+ * section (RFC 6531 3.2, RFC 6532).  Recipients are checked one by one;
+ * ORCPT is always sent in its 7-bit form (RFC 6533 3).
+ */
+static int
+message_needs_utf8(const struct client_msg *m)
+{
+	return client_is_utf8(m->sender) || (m->smtputf8 && !m->ascii_headers);
+}
+
+/*
  * Refusals decided here, before anything is sent: the server's SIZE
  * limit, a missing SMTPUTF8 (RFC 6531 3.2) and 8-bit data for a server
- * without 8BITMIME (RFC 6152 3: the client must not send it; we do not
- * convert, so the failure is permanent, 5.6.3) are permanent.
+ * without 8BITMIME that cannot be converted to 7 bits (RFC 6152 3: the
+ * client must not send it; 5.6.3) are permanent.  Convertible 8-bit
+ * MIME goes converted (c->convert7).
  */
 static int
 refuse_early(struct client *c)
 {
 	const struct client_msg	*m = c->msg;
 	char			 why[CLIENT_REPLY_MAX];
+	long long		 size;
 
-	if (c->has_size && c->maxsize > 0 && m->size > c->maxsize) {
+	c->convert7 = m->eightbit && !c->eightbitmime && m->convertible;
+	size = c->convert7 ? m->size7 : m->size;
+	if (c->has_size && c->maxsize > 0 && size > c->maxsize) {
 		snprintf(why, sizeof(why), "552 5.3.4 message size %lld "
-		    "exceeds the server's limit of %lld", m->size, c->maxsize);
+		    "exceeds the server's limit of %lld", size, c->maxsize);
 		fail_open(c, why, 552);
 		return 1;
 	}
-	if (!c->smtputf8 && (m->smtputf8 || client_is_utf8(m->sender))) {
+	if (!c->smtputf8 && message_needs_utf8(m)) {
 		fail_open(c, "553 5.6.7 the message needs SMTPUTF8 and the "
 		    "server does not offer it", 553);
 		return 1;
 	}
-	if (m->eightbit && !c->eightbitmime) {
-		fail_open(c, "554 5.6.3 the message has 8-bit data and the "
-		    "server does not offer 8BITMIME", 554);
+	if (m->eightbit && !c->eightbitmime && !c->convert7) {
+		snprintf(why, sizeof(why), "554 5.6.3 the message has 8-bit "
+		    "data and the server does not offer 8BITMIME%s%s",
+		    m->why_not7 ? "; it cannot be converted to 7 bits: " : "",
+		    m->why_not7 ? m->why_not7 : "");
+		fail_open(c, why, 554);
 		return 1;
 	}
 	return 0;

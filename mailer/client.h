@@ -13,6 +13,8 @@
 #include "buf.h"
 #include "reply.h"
 
+struct mime_plan;
+
 #define CLIENT_REPLY_MAX	512	/* "CODE TEXT" kept per recipient */
 /*
  * RCPTs pipelined in one group.  A group and its replies (a few KiB)
@@ -49,7 +51,13 @@ struct client_msg {
 	const char	*envid;		/* DSN ENVID= value (xtext), or NULL */
 	long long	 size;		/* RFC 1870 octets, or -1 unknown */
 	int		 eightbit;	/* the body has bytes >= 0x80 */
-	int		 smtputf8;	/* needs SMTPUTF8 (sender or headers) */
+	int		 smtputf8;	/* came with SMTPUTF8 (spoolmgr's -U) */
+	/* what message_measure found (deliver.h); zero: not known */
+	int		 ascii_headers;	/* no header section has 8-bit bytes */
+	int		 convertible;	/* 8-bit MIME that can go as 7 bits */
+	long long	 size7;		/* RFC 1870 octets once converted */
+	const char	*why_not7;	/* why it cannot be converted, or NULL */
+	struct mime_plan *plan;		/* the conversion's (mime.h) */
 	struct client_rcpt *rcpts;
 	size_t		 nrcpts;
 };
@@ -88,6 +96,8 @@ struct client {
 	int		 tls;		/* the session is encrypted now */
 	int		 want_tls;	/* STARTTLS when offered (opportunistic) */
 	int		 auth_step;	/* AUTH LOGIN: what the next 334 wants */
+	/* the message goes converted to 7 bits (no 8BITMIME here) */
+	int		 convert7;
 	/* what the server offered in its EHLO reply */
 	int		 pipelining, eightbitmime, dsn, smtputf8, has_size;
 	int		 starttls, auth_plain, auth_login;

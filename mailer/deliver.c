@@ -19,6 +19,7 @@
 #include "data.h"
 #include "deliver.h"
 #include "io.h"
+#include "mime.h"
 
 #define CHUNK		16384	/* message bytes read at a time */
 #define FLUSH_AT	65536	/* converted bytes sent at a time */
@@ -32,31 +33,126 @@ struct session {
 	struct client		 client;
 };
 
-int
-message_measure(int fd, long long *size, int *eightbit)
-{
-	struct data_filter	 f;
-	struct buf		 out = { NULL, 0, 0 };
-	char			 chunk[CHUNK];
-	ssize_t			 n;
+/*
+ * The message file through the MIME conversion (when mime is set) and
+ * the DATA filter (when data is set), a chunk at a time: what comes out
+ * is in out, for the caller to send or count and consume.
+ */
+struct pipeline {
+	struct mime_conv	*mime;
+	struct data_filter	*data;
+	struct buf		 mid, out;
+};
 
-	data_init(&f);
+static int
+pipeline_feed(struct pipeline *p, const char *in, size_t n)
+{
+	if (p->mime) {
+		if (mime_feed(p->mime, in, n, &p->mid) == -1)
+			return -1;
+		in = p->mid.data;
+		n = p->mid.len;
+	}
+	if (p->data && data_feed(p->data, in, n, &p->out) == -1)
+		return -1;
+	buf_consume(&p->mid, p->mid.len);
+	return 0;
+}
+
+static int
+pipeline_finish(struct pipeline *p)
+{
+	if (p->mime && mime_finish(p->mime, &p->mid) == -1)
+		return -1;
+	if (p->data && (data_feed(p->data, p->mid.data, p->mid.len,
+	    &p->out) == -1 || data_finish(p->data, &p->out) == -1))
+		return -1;
+	buf_consume(&p->mid, p->mid.len);
+	return 0;
+}
+
+static void
+pipeline_free(struct pipeline *p)
+{
+	buf_free(&p->mid);
+	buf_free(&p->out);
+}
+
+/* Reads the whole file through p, dropping what comes out. */
+static int
+pipeline_drain(int fd, struct pipeline *p)
+{
+	char		 chunk[CHUNK];
+	ssize_t		 n;
+	int		 rc = 0;
+
 	if (lseek(fd, 0, SEEK_SET) == -1)
 		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	while (rc == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || data_feed(&f, chunk, (size_t)n, &out) == -1) {
-			buf_free(&out);
-			return -1;
-		}
-		buf_consume(&out, out.len);
+		if (n == -1 || pipeline_feed(p, chunk, (size_t)n) == -1)
+			rc = -1;
+		buf_consume(&p->out, p->out.len);
 	}
-	data_finish(&f, &out);
-	buf_free(&out);
-	*size = f.octets;
-	*eightbit = f.eightbit;
+	if (rc == 0 && pipeline_finish(p) == -1)
+		rc = -1;
+	pipeline_free(p);
+	return rc;
+}
+
+/*
+ * 8-bit mail: can it go as 7 bits, and how large is it then?  A second
+ * and a third pass over the file, only for messages with 8-bit bytes.
+ */
+static int
+measure_conversion(int fd, struct client_msg *msg, struct mime_plan *plan)
+{
+	struct mime_conv	 mc;
+	struct data_filter	 f;
+	struct pipeline		 p = { .mime = &mc };
+	int			 rc;
+
+	mime_init(&mc, MIME_ANALYZE, plan);
+	rc = pipeline_drain(fd, &p);
+	mime_free(&mc);
+	if (rc == -1)
+		return -1;
+	msg->ascii_headers = !plan->header8;
+	if (!plan->convertible) {
+		msg->why_not7 = plan->why;
+		return 0;
+	}
+	data_init(&f);
+	mime_init(&mc, MIME_CONVERT, plan);
+	p = (struct pipeline){ .mime = &mc, .data = &f };
+	rc = pipeline_drain(fd, &p);
+	mime_free(&mc);
+	if (rc == -1)
+		return -1;
+	msg->size7 = f.octets;
+	msg->convertible = 1;
+	msg->plan = plan;
 	return 0;
+}
+
+int
+message_measure(int fd, struct client_msg *msg, struct mime_plan *plan)
+{
+	struct data_filter	 f;
+	struct pipeline		 p = { .data = &f };
+
+	memset(plan, 0, sizeof(*plan));
+	msg->ascii_headers = 1;
+	msg->convertible = 0;
+	msg->why_not7 = NULL;
+	msg->plan = NULL;
+	data_init(&f);
+	if (pipeline_drain(fd, &p) == -1)
+		return -1;
+	msg->size = f.octets;
+	msg->eightbit = f.eightbit;
+	return f.eightbit ? measure_conversion(fd, msg, plan) : 0;
 }
 
 /* Waits for a non-blocking connect; 0 connected, else errno. */
@@ -167,42 +263,50 @@ flush_commands(struct session *s)
 	return rc;
 }
 
-/* Streams the message through the filter; -1 on a read or send error. */
+/*
+ * Streams the message through the filters (the 7-bit conversion first
+ * when this server needs it); -1 on a send error, -2 on a read error.
+ */
 static int
 send_body(struct session *s, const char **what)
 {
 	struct data_filter	 f;
-	struct buf		 out = { NULL, 0, 0 };
+	struct mime_conv	 mc;
+	struct pipeline		 p = { .data = &f };
 	char			 chunk[CHUNK];
 	ssize_t			 n = 1;
 	int			 block = s->opt->timeouts.block, rc = 0;
 
 	data_init(&f);
+	if (s->client.convert7) {
+		mime_init(&mc, MIME_CONVERT, s->client.msg->plan);
+		p.mime = &mc;
+	}
 	if (lseek(s->msgfd, 0, SEEK_SET) == -1) {
 		*what = "message file not seekable";
-		return -1;
+		rc = -2;
 	}
 	while (rc == 0 && n != 0) {
 		n = read(s->msgfd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || data_feed(&f, chunk, n > 0 ? (size_t)n : 0,
-		    &out) == -1) {
+		if (n == -1 || pipeline_feed(&p, chunk, n > 0 ? (size_t)n : 0)
+		    == -1 || (n == 0 && pipeline_finish(&p) == -1)) {
 			*what = "reading the message";
 			rc = -2;
 			break;
 		}
-		if (n == 0 && data_finish(&f, &out) == -1)
-			rc = -2;
-		if (rc == 0 && (out.len >= FLUSH_AT || n == 0)) {
-			rc = conn_write(&s->conn, out.data, out.len, block);
-			buf_consume(&out, out.len);
+		if (p.out.len >= FLUSH_AT || n == 0) {
+			rc = conn_write(&s->conn, p.out.data, p.out.len, block);
+			buf_consume(&p.out, p.out.len);
 			if (rc == -1)
 				*what = errno == ETIMEDOUT ? "timeout" :
 				    "sending the message";
 		}
 	}
-	buf_free(&out);
+	if (p.mime)
+		mime_free(&mc);
+	pipeline_free(&p);
 	return rc;
 }
 

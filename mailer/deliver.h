@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "client.h"
+#include "mime.h"
+#include "mx.h"
 
 struct host {
 	char	 name[256];	/* for messages: the name given or the MX */
@@ -33,16 +35,24 @@ struct deliver_opts {
 
 /*
  * Splits "HOST", "HOST:PORT", "[ADDR]:PORT" or a bare IPv6 address and
- * adds every address of HOST (getaddrinfo) to list.  -1 with a reason.
+ * adds every address of HOST to list: a numeric one as it is,
+ * "localhost" as 127.0.0.1 and ::1, a name by its A and AAAA records
+ * through the resolver of mo (resolver=, as for MX look-ups).  -1 with
+ * a reason.
  */
 int	hosts_add(struct host_list *list, const char *spec, int default_port,
-	    char *err, size_t errlen);
+	    const struct mx_options *mo, char *err, size_t errlen);
 int	hosts_add_one(struct host_list *list, const char *name,
 	    const char *address, int port);
 void	hosts_free(struct host_list *list);
 
-/* Octets as RFC 1870 counts them and 8-bit-ness of the message at fd. */
-int	message_measure(int fd, long long *size, int *eightbit);
+/*
+ * Octets as RFC 1870 counts them and 8-bit-ness of the message at fd
+ * into msg; for 8-bit mail also whether its header sections are ASCII
+ * (then SMTPUTF8 is not needed for them) and whether and how it can be
+ * converted to 7 bits (mime.h), in plan (free it with mime_plan_free).
+ */
+int	message_measure(int fd, struct client_msg *msg, struct mime_plan *plan);
 
 /*
  * Tries the hosts in order for every recipient of msg not yet settled;

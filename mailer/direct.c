@@ -13,6 +13,16 @@
 #include "mailer.h"
 #include "mx.h"
 
+void
+mx_options_from(struct mx_options *mo, const struct config *cf)
+{
+	memset(mo, 0, sizeof(*mo));
+	mo->server = cf->resolver;
+	mo->timeout = (int)cf->dnstimeout;
+	mo->prefer_ipv4 = cf->prefer && strcmp(cf->prefer, "ipv4") == 0;
+	mo->hostname = cf->hostname;
+}
+
 static void
 fail_all(struct client_msg *msg, const char *reply, int permanent)
 {
@@ -29,15 +39,12 @@ static int
 exchangers(const char *domain, const struct config *cf,
     struct host_list *hosts, struct client_msg *msg)
 {
-	struct mx_options	 mo = { 0 };
+	struct mx_options	 mo;
 	struct mx_list		 list = { NULL, 0 };
 	char			 why[256], reply[400];
 	enum mx_status		 st;
 
-	mo.server = cf->resolver;
-	mo.timeout = (int)cf->dnstimeout;
-	mo.prefer_ipv4 = cf->prefer && strcmp(cf->prefer, "ipv4") == 0;
-	mo.hostname = cf->hostname;
+	mx_options_from(&mo, cf);
 	st = mx_lookup(domain, &mo, &list, why, sizeof(why));
 	switch (st) {
 	case MX_OK:
@@ -69,10 +76,12 @@ deliver_domain(struct client_msg *msg, const char *domain, int msgfd,
     const struct config *cf, const struct deliver_opts *opt)
 {
 	struct host_list	 hosts = { NULL, 0 };
-	char			 why[300], reply[400];
+	struct mx_options	 mo;
+	char			 why[600], reply[700];
 
+	mx_options_from(&mo, cf);
 	if (cf->relayhost) {
-		if (hosts_add(&hosts, cf->relayhost, 25, why, sizeof(why))
+		if (hosts_add(&hosts, cf->relayhost, 25, &mo, why, sizeof(why))
 		    == -1) {
 			snprintf(reply, sizeof(reply), "451 4.4.3 relayhost %s",
 			    why);

@@ -1,10 +1,7 @@
-#include <sys/socket.h>
-#include <sys/types.h>
-
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
@@ -77,33 +74,52 @@ bad:
 	return -1;
 }
 
+/*
+ * RFC 6761 6.3: "localhost" is the loopback interface and is never asked
+ * of DNS (a private resolver= would not know it).  1 when host is it.
+ */
+static int
+add_localhost(struct host_list *list, const char *host, int port)
+{
+	size_t	 n = strlen(host);
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	if (n != 9 || strncasecmp(host, "localhost", 9) != 0)
+		return 0;
+	if (hosts_add_one(list, host, "127.0.0.1", port) == -1 ||
+	    hosts_add_one(list, host, "::1", port) == -1)
+		return -1;
+	return 1;
+}
+
 int
 hosts_add(struct host_list *list, const char *spec, int default_port,
-    char *err, size_t errlen)
+    const struct mx_options *mo, char *err, size_t errlen)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		 host[256], addr[64];
+	struct mx_list	 found = { NULL, 0 };
+	char		 host[256], why[512];
 	int		 port = default_port, rc;
 
 	if (split_spec(spec, host, sizeof(host), &port, err, errlen) == -1)
 		return -1;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
+	if ((rc = add_localhost(list, host, port)) != 0) {
+		if (rc == -1)
+			snprintf(err, errlen, "out of memory");
+		return rc == 1 ? 0 : -1;
+	}
+	/* the resolver MX look-ups use (resolver=), not getaddrinfo */
+	if (mx_host_addresses(host, mo, &found, why, sizeof(why)) != MX_OK) {
+		snprintf(err, errlen, "%s: %s", host, why);
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr),
-		    NULL, 0, NI_NUMERICHOST) != 0)
-			continue;
-		if (hosts_add_one(list, host, addr, port) == -1) {
-			freeaddrinfo(res);
+	for (size_t i = 0; i < found.count; i++)
+		if (hosts_add_one(list, host, found.hosts[i].address,
+		    port) == -1) {
+			mx_list_free(&found);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-	}
-	freeaddrinfo(res);
+	mx_list_free(&found);
 	return 0;
 }

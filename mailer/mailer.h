@@ -34,6 +34,8 @@ int	relay_credentials(const struct config *cf, struct credentials *cr,
 /* The options the config gives a delivery: our name, timeouts. */
 void	deliver_opts_from(struct deliver_opts *opt, const struct config *cf);
 /* direct.c */
+/* The MX resolver's options from the config (resolver=, dnstimeout=). */
+void	mx_options_from(struct mx_options *mo, const struct config *cf);
 /*
  * Delivers to each domain's exchangers (RFC 5321 5.1) or to the
  * relayhost: recipients grouped by domain.  Leaves the results in msg.

@@ -225,10 +225,12 @@ xmode_main(int argc, char **argv)
 	struct xargs		 a;
 	struct config		 cf;
 	struct client_msg	 msg;
+	struct mime_plan	 plan;
 	struct host_list	 hosts = { NULL, 0 };
 	struct deliver_opts	 opt;
 	struct credentials	 cr;
-	char			 why[512];
+	struct mx_options	 mo;
+	char			 why[1024];
 	size_t			*first;
 	int			 fd;
 
@@ -240,13 +242,14 @@ xmode_main(int argc, char **argv)
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);
 	log_open("mailer", cf.logfile);
+	mx_options_from(&mo, &cf);
 	for (size_t i = 0; i < a.nhosts; i++)
-		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, why,
+		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, &mo, why,
 		    sizeof(why)) == -1)
 			warnx("-h %s", why);	/* the others may do */
 	if ((fd = message_from_stdin(why, sizeof(why))) == -1)
 		errx(EX_IOERR, "%s", why);
-	if (message_measure(fd, &msg.size, &msg.eightbit) == -1)
+	if (message_measure(fd, &msg, &plan) == -1)
 		err(EX_IOERR, "reading the message");
 	deliver_opts_from(&opt, &cf);
 	opt.timeouts = a.timeouts;
@@ -257,6 +260,7 @@ xmode_main(int argc, char **argv)
 		defer_all(&msg, why);
 	else
 		deliver_to_hosts(&hosts, &msg, fd, &opt);
+	mime_plan_free(&plan);
 	copy_duplicates(&msg, first);
 	explicit_bzero(&cr, sizeof(cr));
 	log_results(&msg);

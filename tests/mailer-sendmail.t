@@ -167,7 +167,7 @@ rm -f "$T"/spool/in/*
 printf 'Subject: x\n\ncaf\xc3\xa9\n' | "$MAILER" -C "$T/c8.conf" -f s@client.test \
     r@x.test 2> "$T/err"
 is "$?" 65 "8-bit to a server without 8BITMIME: EX_DATAERR"
-is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
+is "$(cat "$T/err")" "mailer: r@x.test: failed: 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME; it cannot be converted to 7 bits: the message is not MIME (no MIME-Version)" \
     "... naming the recipient and why"
 
 # A recipient named twice, the domain in another case: one RCPT.

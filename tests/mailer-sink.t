@@ -122,8 +122,8 @@ P12=$(free_port)
 sink s12 "127.0.0.1:$P12" -8
 out=$("$MAILER" -x -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$P12" \
     a@x.test b@x.test < "$T/msg8")
-is "$out" "a@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME
-b@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME" \
+is "$out" "a@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME; it cannot be converted to 7 bits: 8-bit bytes in a header
+b@x.test fail 554 5.6.3 the message has 8-bit data and the server does not offer 8BITMIME; it cannot be converted to 7 bits: 8-bit bytes in a header" \
     "8-bit message, no 8BITMIME: permanent 5.6.3 failure"
 is "$(kept s12)" 0 "... and nothing was sent"
 out=$("$MAILER" -x -C "$T/c.conf" -f s@client.test -h "127.0.0.1:$P12" \

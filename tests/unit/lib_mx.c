@@ -334,6 +334,30 @@ test_lookup_without_queries(void **state)
 	assert_null(list.hosts);
 }
 
+/* A host's addresses (relayhost=, -h): addresses need no question. */
+static void
+test_host_addresses_without_queries(void **state)
+{
+	struct mx_options	 opt = { "127.0.0.1@1", 1, 0, NULL, NULL };
+	struct mx_list		 list;
+	char			 err[256];
+
+	(void)state;
+	assert_int_equal(mx_host_addresses("192.0.2.7", &opt, &list, err,
+	    sizeof(err)), MX_OK);
+	assert_int_equal(list.count, 1);
+	assert_string_equal(list.hosts[0].address, "192.0.2.7");
+	mx_list_free(&list);
+	assert_int_equal(mx_host_addresses("2001:db8::25", &opt, &list, err,
+	    sizeof(err)), MX_OK);
+	assert_string_equal(list.hosts[0].address, "2001:db8::25");
+	mx_list_free(&list);
+	assert_int_equal(mx_host_addresses("relay..example.test", &opt, &list,
+	    err, sizeof(err)), MX_BADNAME);
+	assert_string_equal(err, "empty label in domain name");
+	assert_null(list.hosts);
+}
+
 int
 main(void)
 {
@@ -349,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_check_domain),
 		cmocka_unit_test(test_name_address),
 		cmocka_unit_test(test_lookup_without_queries),
+		cmocka_unit_test(test_host_addresses_without_queries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,6 +331,89 @@ test_eightbit_without_8bitmime(void **state)
 	client_free(&f.c);
 }
 
+/* SMTPUTF8 only when the sender or a header needs it (issue 9, 7). */
+static void
+test_smtputf8_not_needed(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.msg.smtputf8 = 1;
+	f.msg.ascii_headers = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	client_free(&f.c);
+
+	/* a UTF-8 header needs it: refused before MAIL */
+	setup_msg(&f, 1);
+	f.msg.smtputf8 = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_FAIL);
+	assert_non_null(strstr(f.r[0].reply, "553 5.6.7"));
+	client_free(&f.c);
+
+	/* a server that offers it still gets it */
+	setup_msg(&f, 1);
+	f.msg.smtputf8 = 1;
+	f.msg.ascii_headers = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+	    "MAIL FROM:<s@y.test> SMTPUTF8\r\n");
+	client_free(&f.c);
+}
+
+/* Convertible 8-bit MIME goes as 7 bits, with its converted size. */
+static void
+test_eightbit_converted(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.msg.eightbit = 1;
+	f.msg.convertible = 1;
+	f.msg.size7 = 250;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 SIZE 1000\r\n",
+	    "MAIL FROM:<s@y.test> SIZE=250\r\n");
+	assert_true(f.c.convert7);
+	client_free(&f.c);
+
+	/* the converted size is the one the limit is checked against */
+	setup_msg(&f, 1);
+	f.msg.eightbit = 1;
+	f.msg.convertible = 1;
+	f.msg.size7 = 2000;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 SIZE 1000\r\n", "QUIT\r\n");
+	assert_non_null(strstr(f.r[0].reply, "552 5.3.4 message size 2000"));
+	client_free(&f.c);
+
+	/* with 8BITMIME it goes as it is */
+	setup_msg(&f, 1);
+	f.msg.eightbit = 1;
+	f.msg.convertible = 1;
+	f.msg.size7 = 250;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250-8BITMIME\r\n250 SIZE 1000\r\n",
+	    "MAIL FROM:<s@y.test> SIZE=100 BODY=8BITMIME\r\n");
+	assert_false(f.c.convert7);
+	client_free(&f.c);
+
+	/* not convertible: the reason is in the reply */
+	setup_msg(&f, 1);
+	f.msg.eightbit = 1;
+	f.msg.why_not7 = "not MIME";
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "QUIT\r\n");
+	assert_string_equal(f.r[0].reply, "554 5.6.3 the message has 8-bit "
+	    "data and the server does not offer 8BITMIME; it cannot be "
+	    "converted to 7 bits: not MIME");
+	client_free(&f.c);
+}
+
 /* A 4xx or 421 to EHLO is no reason for HELO: the next host is asked. */
 static void
 test_ehlo_temporary(void **state)
@@ -611,6 +694,8 @@ main(void)
 		cmocka_unit_test(test_garbage_reply),
 		cmocka_unit_test(test_starttls_auth),
 		cmocka_unit_test(test_eightbit_without_8bitmime),
+		cmocka_unit_test(test_smtputf8_not_needed),
+		cmocka_unit_test(test_eightbit_converted),
 		cmocka_unit_test(test_ehlo_temporary),
 		cmocka_unit_test(test_pipelined_data_refused),
 		cmocka_unit_test(test_data_not_354),
