@@ -28,7 +28,8 @@ buf_append(struct buf *b, const void *data, size_t len)
 {
 	if (buf_reserve(b, len) != 0)
 		return -1;
-	memcpy(b->data + b->len, data, len);
+	if (len > 0)	/* an empty buf's data may be NULL */
+		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;

@@ -80,11 +80,15 @@ check_group(char *group, int first)
 }
 
 static void
-check_dsn(const struct buf *b, size_t nrcpts)
+check_dsn(const struct buf *b, size_t nrcpts, int utf8)
 {
-	/* the boundary dsn_compose makes of dsnid, now and hostname */
-	static const char start[] = "\n--=_77.1796443200/gw.example.test\n"
-	    "Content-Type: message/delivery-status\n\n";
+	/* the boundary dsn_compose makes of dsnid, now and hostname; RFC
+	 * 6533's type for SMTPUTF8 mail */
+	const char	*start = utf8 ?
+	    "\n--=_77.1796443200/gw.example.test\n"
+	    "Content-Type: message/global-delivery-status\n" :
+	    "\n--=_77.1796443200/gw.example.test\n"
+	    "Content-Type: message/delivery-status\n";
 	char		*text, *part, *end;
 	size_t		 groups = 0;
 	int		 first = 1;
@@ -93,7 +97,10 @@ check_dsn(const struct buf *b, size_t nrcpts)
 		return;
 	if ((part = strstr(text, start)) == NULL)
 		fuzz_fail("DSN", "no delivery-status part");
-	part += sizeof(start) - 1;
+	/* to the empty line that ends the part's header */
+	if ((part = strstr(part, "\n\n")) == NULL)
+		fuzz_fail("DSN", "delivery-status part has no body");
+	part += 2;
 	if ((end = strstr(part, "\n--=_")) == NULL)
 		fuzz_fail("DSN", "delivery-status part does not end");
 	end[1] = '\0';
@@ -159,14 +166,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		rc[i] = (struct dsn_rcpt){ env.rcpts[i].addr, env.rcpts[i].orcpt,
 		    &st[i], data[0] & 8 ? "mx.remote.test" : NULL,
-		    data[0] >> 5 & 1, data[0] >> 4 & 1 };
+		    data[0] >> 5 & 1, data[0] >> 4 & 1, data[0] >> 6 & 1 };
 	}
 	in = (struct dsn_info){ (enum dsn_kind)((data[0] & 3) % 3),
 	    "gw.example.test", &env, txtpath, rc, n, 1796443200, 77,
-	    data[0] >> 2 & 1, env.sender, 1796443200 + 5 * 86400 };
+	    data[0] >> 2 & 1, env.sender, 1796443200 + 5 * 86400,
+	    dsn_needs_utf8(&env) };
 	if (dsn_compose(&b, &in) != 0)
 		fuzz_fail("dsn_compose", "failed on a readable text");
-	check_dsn(&b, n);
+	check_dsn(&b, n, in.utf8);
 	buf_free(&b);
 	envelope_free(&env);
 	return 0;
