@@ -64,6 +64,9 @@ LIB_OBJS  = $(patsubst %.c,$(O)%.o,$(wildcard lib/*.c))
 LIBA      = $(O)lib/libsmtpgate.a
 # A program's objects other than main.o are its engine, which unit tests link.
 prog_objs   = $(patsubst %.c,$(O)%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
+# mailer -bs runs smtpd's protocol engine in its own process.
+EXTRA_mailer = $(call prog_objs,smtpd)
+extra_objs  = $(EXTRA_$(firstword $(subst _, ,$(1))))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
@@ -87,14 +90,15 @@ $(LIBA): $(LIB_OBJS)
 
 define PROGRAM_RULE
 $(1): $(O)$(1)/$(1)
-$(O)$(1)/$(1): $(call prog_objs,$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
+$(O)$(1)/$(1): $(call prog_objs,$(1)) $(EXTRA_$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULE,$(p))))
 
 # tests/unit/PROG_name.c tests PROG's engine; tests/unit/lib_name.c tests lib.
 define UNIT_RULE
-$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) \
+$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) \
+    $(call extra_objs,$(1)) $(LIBA) \
     $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$< \
@@ -140,7 +144,8 @@ FUZZ_SECONDS ?= 60
 
 define FUZZ_RULE
 $(O)tests/fuzz/$(1): tests/fuzz/$(1).c $(O)tests/fuzz/common.o \
-    $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) $(FLAGS_FILE)
+    $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(call extra_objs,$(1)) \
+    $(LIBA) $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
 	    $$(filter %.o,$$^) $(LIBA) $(FUZZ_WRAP) $$(LDLIBS)
