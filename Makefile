@@ -72,7 +72,7 @@ UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
 
 .PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
-        hardening-check fuzz fuzz-build fuzz-check demo bench install clean \
+        hardening-check fuzz fuzz-build fuzz-check demo bench install install-mta clean \
         $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
@@ -212,13 +212,29 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/smtpgate
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(PREFIX)/share/doc/smtpgate
 	install -m 755 smtpd/smtpd spoolmgr/spoolmgr $(DESTDIR)$(SBINDIR)/
 	install -m 755 mxlookup/mxlookup $(DESTDIR)$(BINDIR)/
 	install -m 755 mailer/mailer $(DESTDIR)$(BINDIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 smtpgate.conf.sample $(DESTDIR)$(PREFIX)/share/doc/smtpgate/
+
+# mailer as the system's sendmail: set-group-ID to the spool's group
+# (MTA_GROUP), the links sendmail (SBINDIR), mailq and newaliases
+# (BINDIR) and PREFIX/lib/sendmail (so /usr/lib/sendmail with
+# PREFIX=/usr), and SYSCONFDIR/smtpgate/smtpgate.conf when there is none.
+# Plain `make install` writes nothing outside PREFIX; this target does.
+MTA_GROUP ?= smtpgate
+install-mta: install
+	chgrp $(MTA_GROUP) $(DESTDIR)$(BINDIR)/mailer
+	chmod 2755 $(DESTDIR)$(BINDIR)/mailer
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(SYSCONFDIR)/smtpgate
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(SBINDIR)/sendmail
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(BINDIR)/mailq
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(BINDIR)/newaliases
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(PREFIX)/lib/sendmail
 	test -e $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf || \
 	    install -m 644 smtpgate.conf.sample $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf
 

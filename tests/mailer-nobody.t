@@ -59,8 +59,8 @@ is "$?" 0 "no journal file for today: nobody's message is still delivered"
 is "$(find "$T/spool/journal" -user nobody | wc -l | tr -d ' ')" 0 \
     "... and nobody owns no journal file"
 
-printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -q r@x.test
-is "$?" 0 "-q as nobody: exit 0"
+printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -odq r@x.test
+is "$?" 0 "-odq as nobody: exit 0"
 wrk=$(ls "$T"/spool/in/*.WRK)
 is "$(stat -c '%U:%G %a' "$wrk" "${wrk%.WRK}.TXT" | sort -u)" "nobody:mail 640" \
     "queued files are nobody's, readable by the spool's group"
