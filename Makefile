@@ -64,12 +64,15 @@ LIB_OBJS  = $(patsubst %.c,$(O)%.o,$(wildcard lib/*.c))
 LIBA      = $(O)lib/libsmtpgate.a
 # A program's objects other than main.o are its engine, which unit tests link.
 prog_objs   = $(patsubst %.c,$(O)%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
+# mailer -bs runs smtpd's protocol engine in its own process.
+EXTRA_mailer = $(call prog_objs,smtpd)
+extra_objs  = $(EXTRA_$(firstword $(subst _, ,$(1))))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
 
 .PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
-        hardening-check fuzz fuzz-build fuzz-check demo bench install clean \
+        hardening-check fuzz fuzz-build fuzz-check demo bench install install-mta clean \
         $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
@@ -87,14 +90,15 @@ $(LIBA): $(LIB_OBJS)
 
 define PROGRAM_RULE
 $(1): $(O)$(1)/$(1)
-$(O)$(1)/$(1): $(call prog_objs,$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
+$(O)$(1)/$(1): $(call prog_objs,$(1)) $(EXTRA_$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULE,$(p))))
 
 # tests/unit/PROG_name.c tests PROG's engine; tests/unit/lib_name.c tests lib.
 define UNIT_RULE
-$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) \
+$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) \
+    $(call extra_objs,$(1)) $(LIBA) \
     $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$< \
@@ -140,7 +144,8 @@ FUZZ_SECONDS ?= 60
 
 define FUZZ_RULE
 $(O)tests/fuzz/$(1): tests/fuzz/$(1).c $(O)tests/fuzz/common.o \
-    $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(LIBA) $(FLAGS_FILE)
+    $(call prog_objs,$(firstword $(subst _, ,$(1)))) $(call extra_objs,$(1)) \
+    $(LIBA) $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CPPFLAGS) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
 	    $$(filter %.o,$$^) $(LIBA) $(FUZZ_WRAP) $$(LDLIBS)
@@ -207,13 +212,29 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/smtpgate
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(PREFIX)/share/doc/smtpgate
 	install -m 755 smtpd/smtpd spoolmgr/spoolmgr $(DESTDIR)$(SBINDIR)/
 	install -m 755 mxlookup/mxlookup $(DESTDIR)$(BINDIR)/
 	install -m 755 mailer/mailer $(DESTDIR)$(BINDIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 smtpgate.conf.sample $(DESTDIR)$(PREFIX)/share/doc/smtpgate/
+
+# mailer as the system's sendmail: set-group-ID to the spool's group
+# (MTA_GROUP), the links sendmail (SBINDIR), mailq and newaliases
+# (BINDIR) and PREFIX/lib/sendmail (so /usr/lib/sendmail with
+# PREFIX=/usr), and SYSCONFDIR/smtpgate/smtpgate.conf when there is none.
+# Plain `make install` writes nothing outside PREFIX; this target does.
+MTA_GROUP ?= smtpgate
+install-mta: install
+	chgrp $(MTA_GROUP) $(DESTDIR)$(BINDIR)/mailer
+	chmod 2755 $(DESTDIR)$(BINDIR)/mailer
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(SYSCONFDIR)/smtpgate
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(SBINDIR)/sendmail
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(BINDIR)/mailq
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(BINDIR)/newaliases
+	ln -sf $(BINDIR)/mailer $(DESTDIR)$(PREFIX)/lib/sendmail
 	test -e $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf || \
 	    install -m 644 smtpgate.conf.sample $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf
 

@@ -56,6 +56,7 @@ static const struct setting settings[] = {
 	{ "logfile",	    K_STRING,	AT(logfile),	    NULL, 0, 0 },
 	{ "mxlookup",	    K_STRING,	AT(mxlookup),	    BINDIR "/mxlookup", 0, 0 },
 	{ "mailer",	    K_STRING,	AT(mailer),	    BINDIR "/mailer", 0, 0 },
+	{ "spoolmgr",	    K_STRING,	AT(spoolmgr),	    SBINDIR "/spoolmgr", 0, 0 },
 	{ "tlscert",	    K_STRING,	AT(tlscert),	    NULL, 0, 0 },
 	{ "tlskey",	    K_STRING,	AT(tlskey),	    NULL, 0, 0 },
 	{ "authfile",	    K_STRING,	AT(authfile),	    NULL, 0, 0 },

@@ -41,6 +41,7 @@ struct config {
 	char	*logfile;	/* log here instead of syslog, or NULL */
 	char	*mxlookup;	/* program paths spoolmgr runs */
 	char	*mailer;
+	char	*spoolmgr;	/* the queue runner mailer -q runs */
 	char	*tlscert;	/* PEM files for STARTTLS, or NULL */
 	char	*tlskey;
 	char	*authfile;	/* relayhost credentials, or NULL */

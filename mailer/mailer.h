@@ -11,9 +11,11 @@
 
 #define USAGE_X "usage: mailer -x -f sender [-DUv] [-C file] [-N notify] " \
 	"[-R ret] [-T timeouts] [-V envid] -h host[:port] ... rcpt ...\n"
-#define USAGE_SENDMAIL "usage: mailer [-itqv] [-C file] [-F name] " \
+#define USAGE_SENDMAIL "usage: mailer [-itv] [-C file] [-F name] " \
 	"[-f sender] [-N notify] [-R ret] [-T timeouts] [-V envid] " \
-	"[-w seconds] [rcpt ...]\n       mailer -bp [-C file]\n"
+	"[-w seconds] [-odb | -odi | -odq] [rcpt ...]\n" \
+	"       mailer -bv [-C file] rcpt ...\n" \
+	"       mailer -bp | -bs | -bi | -I | -q[time] [-C file]\n"
 
 int	xmode_main(int argc, char **argv);
 int	sendmail_main(int argc, char **argv);

@@ -8,16 +8,19 @@
 
 #include "mailer.h"
 
-/* Called as mailq (a link to mailer), it lists the queue: -bp. */
+/*
+ * Called as mailq (a link to mailer) it lists the queue, -bp; called
+ * as newaliases it checks the aliases file, -bi.
+ */
 static int
-as_mailq(int argc, char **argv)
+as_mode(int argc, char **argv, char *mode)
 {
 	char	**args = calloc((size_t)argc + 2, sizeof(*args));
 
 	if (args == NULL)
 		return 71;	/* EX_OSERR */
 	args[0] = argv[0];
-	args[1] = "-bp";
+	args[1] = mode;
 	for (int i = 1; i < argc; i++)
 		args[i + 1] = argv[i];
 	return sendmail_main(argc + 1, args);
@@ -32,9 +35,9 @@ main(int argc, char **argv)
 	/* a server that hangs up must not kill us in the middle of a write */
 	signal(SIGPIPE, SIG_IGN);
 	if (strcmp(name, "mailq") == 0)
-		return as_mailq(argc, argv);
+		return as_mode(argc, argv, "-bp");
 	if (strcmp(name, "newaliases") == 0)
-		return 0;	/* spoolmgr reads the aliases file itself */
+		return as_mode(argc, argv, "-bi");
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "-x") == 0)
 			return xmode_main(argc, argv);

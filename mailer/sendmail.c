@@ -9,6 +9,7 @@
 #include <err.h>
 #include <pwd.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,13 @@ struct smargs {
 	struct submit	 s;
 	const char	*conf;
 	const char	*timeouts;	/* -T */
-	int		 queue_only;	/* -q, -odq */
+	int		 queue_only;	/* -odq */
+	int		 background;	/* -odb: deliver in a child */
+	int		 run_queue;	/* -q[time]: run spoolmgr run */
 	int		 list;		/* -bp */
-	int		 aliases;	/* -bi: newaliases, nothing to do */
+	int		 aliases;	/* -bi, -I: newaliases */
+	int		 session;	/* -bs: SMTP on stdin and stdout */
+	int		 verify;	/* -bv: check the recipients only */
 	long long	 wait;		/* -w, or -1: waittime */
 };
 
@@ -49,13 +54,52 @@ sendmail_option(struct smargs *a, int ch, const char *arg)
 		a->s.dot_ends = 0;
 	else if (ch == 'o' && strcmp(arg, "dq") == 0)
 		a->queue_only = 1;
+	else if (ch == 'o' && strcmp(arg, "db") == 0)
+		a->background = 1;
+	else if (ch == 'o' && strcmp(arg, "di") == 0)
+		a->background = a->queue_only = 0;
 	else if (ch == 'b' && strcmp(arg, "p") == 0)
 		a->list = 1;
 	else if (ch == 'b' && strcmp(arg, "i") == 0)
 		a->aliases = 1;
+	else if (ch == 'b' && strcmp(arg, "s") == 0)
+		a->session = 1;
+	else if (ch == 'b' && strcmp(arg, "v") == 0)
+		a->verify = 1;
 	else if (ch == 'b' && strcmp(arg, "m") != 0)
-		errx(EX_USAGE, "-b%s: only -bm, -bp and -bi are supported",
-		    arg);
+		errx(EX_USAGE, "-b%s: only -bm, -bp, -bi, -bs and -bv are "
+		    "supported", arg);
+}
+
+#define OPTSTRING "A:B:b:C:d:e:F:f:Gh:IiL:mN:nO:o:p:qR:r:T:tUvV:w:X:"
+
+/*
+ * sendmail's -q takes its interval glued on (-q30m, -qR..., -qS...),
+ * which getopt cannot say: cut each -q word down to "-q" first.  The
+ * time is accepted and ignored, as Postfix does: cron runs the queue.
+ * Words that are option arguments (-f -q...) are skipped as getopt
+ * would; "--" ends the options.
+ */
+static void
+cut_queue_times(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (argv[i][0] != '-')
+			continue;	/* an operand: getopt permutes */
+		for (char *c = argv[i] + 1; *c != '\0'; c++) {
+			const char	*spec = strchr(OPTSTRING, *c);
+
+			if (*c == 'q') {
+				c[1] = '\0';
+				break;
+			}
+			if (spec != NULL && spec[1] == ':') {
+				if (c[1] == '\0')
+					i++;	/* the next word is its value */
+				break;
+			}
+		}
+	}
 }
 
 static void
@@ -67,8 +111,8 @@ parse_args(struct smargs *a, int argc, char **argv)
 	memset(a, 0, sizeof(*a));
 	a->s.dot_ends = 1;
 	a->wait = -1;
-	while ((ch = getopt(argc, argv,
-	    "A:B:b:C:d:e:F:f:Gh:iL:mN:nO:o:p:qR:r:T:tUvV:w:X:")) != -1) {
+	cut_queue_times(argc, argv);
+	while ((ch = getopt(argc, argv, OPTSTRING)) != -1) {
 		switch (ch) {
 		case 'b':
 		case 'o': sendmail_option(a, ch, optarg); break;
@@ -76,9 +120,10 @@ parse_args(struct smargs *a, int argc, char **argv)
 		case 'F': a->s.fullname = optarg;	break;
 		case 'f':
 		case 'r': a->s.sender = optarg;		break;
+		case 'I': a->aliases = 1;		break;
 		case 'i': a->s.dot_ends = 0;		break;
 		case 'N': a->s.notify = optarg;		break;
-		case 'q': a->queue_only = 1;		break;
+		case 'q': a->run_queue = 1;		break;
 		case 'R': a->s.ret = optarg;		break;
 		case 'T': a->timeouts = optarg;		break;
 		case 't': a->s.extract = 1;		break;
@@ -138,6 +183,48 @@ become_user(const struct config *cf)
 		errx(EX_OSERR, "%s", why);
 }
 
+/*
+ * -odb: the parent returns as soon as the message is queued; a child,
+ * on its own and with nobody to tell, tries the delivery at once.
+ * What it cannot deliver stays queued for spoolmgr, as always.
+ */
+static int
+deliver_in_background(struct envelope *env, const struct config *cf,
+    int wait, const char *timeouts)
+{
+	pid_t	 pid = fork();
+	int	 null;
+
+	if (pid == -1)
+		return 0;	/* queued all the same: spoolmgr delivers */
+	if (pid > 0)
+		return 0;
+	(void)setsid();
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(null, 0);
+		(void)dup2(null, 1);
+		(void)dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	_exit(deliver_now(env, cf, wait, 0, timeouts));
+}
+
+/* The modes that queue nothing from standard input: -bp, -bi, -q, -bs. */
+static int
+other_mode(const struct smargs *a, const struct config *cf, uid_t caller)
+{
+	if (a->list)
+		return queue_list(cf);
+	if (a->aliases)
+		return new_aliases(cf);
+	if (a->run_queue)
+		return run_queue(cf, a->conf, caller);
+	if (a->session)
+		return smtp_session(cf, caller);
+	return -1;
+}
+
 int
 sendmail_main(int argc, char **argv)
 {
@@ -145,22 +232,29 @@ sendmail_main(int argc, char **argv)
 	struct config	 cf;
 	struct envelope	 env;
 	char		 why[512];
+	uid_t		 caller = getuid();
 	int		 status;
 
 	umask(007);	/* the spool's group reads what we queue */
 	parse_args(&a, argc, argv);
-	if (a.aliases)
-		return 0;	/* spoolmgr reads the aliases file itself */
 	/* a user's own configuration must not aim our group elsewhere */
-	if (a.conf != NULL && getuid() != 0)
+	if (a.conf != NULL && caller != 0)
 		drop_group();
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);
+	/* -q decides on the caller before root becomes the gateway's user */
+	if (a.run_queue)
+		queue_run_allowed(&cf, caller);
 	submit_note_caller();	/* root's mail stays root's */
 	become_user(&cf);
 	log_open("mailer", cf.logfile);
-	if (a.list)
-		return queue_list(&cf);
+	if ((status = other_mode(&a, &cf, caller)) != -1)
+		return status;
+	if (a.verify) {
+		if (a.s.nrcpts == 0)
+			errx(EX_USAGE, "-bv: no recipients to check");
+		return verify_rcpts(&cf, a.s.rcpts, a.s.nrcpts);
+	}
 	check_args(&a);
 	submit_message(&a.s, &cf, &env);
 	if (a.wait == -1)
@@ -171,7 +265,12 @@ sendmail_main(int argc, char **argv)
 			    (unsigned long)env.id);
 		return 0;
 	}
-	status = deliver_now(&env, &cf, (int)a.wait, a.s.verbose, a.timeouts);
+	if (a.background)
+		status = deliver_in_background(&env, &cf, (int)a.wait,
+		    a.timeouts);
+	else
+		status = deliver_now(&env, &cf, (int)a.wait, a.s.verbose,
+		    a.timeouts);
 	envelope_free(&env);
 	config_free(&cf);
 	return status;

@@ -3,6 +3,7 @@
 #define MAILER_SENDMAIL_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "envelope.h"
@@ -37,5 +38,19 @@ char	*qualify(const char *addr, const char *hostname);
  */
 int	deliver_now(struct envelope *env, const struct config *cf,
 	    int waittime, int verbose, const char *conf_timeouts);
+
+/* runq.c */
+/* -q: exits 77 unless caller is root or the gateway's user. */
+void	queue_run_allowed(const struct config *cf, uid_t caller);
+/* -q: runs "spoolmgr run" without our group; returns only on failure. */
+int	run_queue(const struct config *cf, const char *conf, uid_t caller);
+/* -bi, -I, newaliases: reads the aliases file and says what it holds. */
+int	new_aliases(const struct config *cf);
+
+/* bs.c: -bs, an SMTP session on stdin and stdout (smtpd's engine). */
+int	smtp_session(const struct config *cf, uid_t caller);
+
+/* bv.c: -bv, one line per recipient; 0 if all are deliverable. */
+int	verify_rcpts(const struct config *cf, char **rcpts, int nrcpts);
 
 #endif

@@ -104,5 +104,12 @@ void	session_timeout(struct session *s, int whole);
 /* The client closed the connection: any message being read is dropped. */
 void	session_eof(struct session *s);
 int	session_closed(const struct session *s);
+/*
+ * Runs the session on fd 0 (input) and fd 1 (replies) until QUIT, end
+ * of input, a timeout or a 421; EX_OK, or EX_IOERR if a reply could not
+ * be written.
+ */
+int	session_serve(struct session *s, struct buf *out,
+	    const struct config *cf);
 
 #endif

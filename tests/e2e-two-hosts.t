@@ -57,12 +57,12 @@ EOF
 host A 127.0.0.2 a.test joe
 host B 127.0.0.3 b.test ann
 
-# A script on host A: queue only (-q), as cron's mail would be.
+# A script on host A: queue only (-odq), as cron's mail would be.
 msgid="<two-hosts.$$@a.test>"
 printf 'From: joe@a.test\nTo: ann@b.test\nSubject: across\nMessage-ID: %s\n\nhello from A\n.dot line\n' \
     "$msgid" > "$T/msg"
-"$TOP/mailer/mailer" -C "$T/A/smtpgate.conf" -q -f joe@a.test ann@b.test < "$T/msg"
-is "$?" 0 "mailer -q on A queues the message"
+"$TOP/mailer/mailer" -C "$T/A/smtpgate.conf" -odq -f joe@a.test ann@b.test < "$T/msg"
+is "$?" 0 "mailer -odq on A queues the message"
 is "$(ls "$T/A/spool/in" | grep -c 'WRK$')" 1 "A's spool holds it"
 
 "$TOP/spoolmgr/spoolmgr" -C "$T/A/smtpgate.conf" run
@@ -83,7 +83,7 @@ like "$(tail -n 2 "$f" 2>/dev/null | tr '\n' '|')" '^hello from A\|\.dot line\|$
 
 # B answers A through the same path, from B's side.
 printf 'From: ann@b.test\nTo: joe@a.test\nSubject: re: across\n\nthanks\n' |
-    "$TOP/mailer/mailer" -C "$T/B/smtpgate.conf" -q -f ann@b.test joe@a.test
+    "$TOP/mailer/mailer" -C "$T/B/smtpgate.conf" -odq -f ann@b.test joe@a.test
 "$TOP/spoolmgr/spoolmgr" -C "$T/B/smtpgate.conf" run
 "$TOP/spoolmgr/spoolmgr" -C "$T/A/smtpgate.conf" run
 is "$(find "$T/A/mail/a.test/joe/new" -type f | wc -l | tr -d ' ')" 1 \

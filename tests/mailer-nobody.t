@@ -5,7 +5,7 @@
 # talks to the network has given the group up.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
-plan 19
+plan 22
 
 # A mailer whose default configuration is $T/etc/smtpgate/smtpgate.conf,
 # as an installed one reads /etc/smtpgate/smtpgate.conf.
@@ -59,12 +59,24 @@ is "$?" 0 "no journal file for today: nobody's message is still delivered"
 is "$(find "$T/spool/journal" -user nobody | wc -l | tr -d ' ')" 0 \
     "... and nobody owns no journal file"
 
-printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -q r@x.test
-is "$?" 0 "-q as nobody: exit 0"
+printf 'Subject: queued\n\nhi\n' | as_nobody "$T/bin/mailer" -odq r@x.test
+is "$?" 0 "-odq as nobody: exit 0"
 wrk=$(ls "$T"/spool/in/*.WRK)
 is "$(stat -c '%U:%G %a' "$wrk" "${wrk%.WRK}.TXT" | sort -u)" "nobody:mail 640" \
     "queued files are nobody's, readable by the spool's group"
 like "$(as_nobody "$T/bin/mailer" -bp)" '^ +pending +<r@x.test>' "-bp as nobody lists it"
+
+# -bs as nobody: smtpd's engine in the set-group-ID mailer queues through
+# the same spool writer, with nobody's files; -q is not nobody's to run.
+printf 'EHLO me\r\nMAIL FROM:<nobody@client.test>\r\nRCPT TO:<r2@x.test>\r\nDATA\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
+    as_nobody "$T/bin/mailer" -bs > "$T/bs.out"
+like "$(cat "$T/bs.out")" "250 2.0.0 queued as [0-9]+" "-bs as nobody: the message is queued"
+wrk=$(grep -l 'r2@x.test' "$T"/spool/in/*.WRK)
+is "$(stat -c '%U:%G %a' "$wrk" "${wrk%.WRK}.TXT" | sort -u)" "nobody:mail 640" \
+    "-bs: the files are nobody's, readable by the spool's group"
+as_nobody "$T/bin/mailer" -q 2> "$T/err"
+is "$?" 77 "-q as nobody through the set-group-ID mailer: exit 77"
+rm -f "$wrk" "${wrk%.WRK}.TXT"
 
 # Without the set-group-ID bit nobody cannot queue; with -C the group is
 # dropped before the user's file is read.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # sendmail mode: -t, Bcc removed, Date/Message-ID/From added, "." and -i,
 # an empty message, no header, long headers, injection refused, exit
-# codes, -q and -bp, local domains left to spoolmgr, sendmail's flags.
+# codes, -odq and -bp, local domains left to spoolmgr, sendmail's flags.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mailer-lib.sh"
 plan 57
@@ -107,11 +107,11 @@ rm -f "$T"/spool/in/*
 printf 'x\n' | "$MAILER" -C "$T/c5.conf" -N NEVER -f s@client.test gone@x.test 2> /dev/null
 is "$(queued)" 0 "NOTIFY=NEVER: no DSN owed, the message is gone"
 
-# -q queues only; -bp lists the queue.
+# -odq queues only; -bp lists the queue.
 n=$(ls "$T/s" | wc -l)
-printf 'Subject: q\n\nx\n' | sm -q -f s@client.test r1@x.test r2@y.test
-is "$?" 0 "-q: exit 0"
-is "$(queued)$(ls "$T/s" | wc -l)" "1$n" "-q: queued, not sent"
+printf 'Subject: q\n\nx\n' | sm -odq -f s@client.test r1@x.test r2@y.test
+is "$?" 0 "-odq: exit 0"
+is "$(queued)$(ls "$T/s" | wc -l)" "1$n" "-odq: queued, not sent"
 id=$(basename "$(ls "$T"/spool/in/*.WRK)" .WRK)
 bp=$(sm -bp)
 like "$bp" "^$id +in +[0-9]+s +[0-9]+  <s@client.test>" "-bp: id, queue, age, size, sender"

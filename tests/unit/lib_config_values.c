@@ -35,7 +35,7 @@ static void
 test_empty_needed_value_refused(void **state)
 {
 	static const char *const keys[] = { "hostname", "spool", "mailroot",
-	    "user", "aliases", "mxlookup", "mailer" };
+	    "user", "aliases", "mxlookup", "mailer", "spoolmgr" };
 	struct config	 cf;
 	char		 text[64], err[512];
 
@@ -64,12 +64,30 @@ test_empty_optional_value_unsets(void **state)
 	config_free(&cf);
 }
 
+/* mailer -q runs spoolmgr= : SBINDIR's by default, or the one named. */
+static void
+test_spoolmgr_key(void **state)
+{
+	struct config	 cf;
+	char		 err[512];
+
+	(void)state;
+	assert_int_equal(load_text(&cf, "hostname=h\n", err, sizeof(err)), 0);
+	assert_string_equal(cf.spoolmgr, SBINDIR "/spoolmgr");
+	config_free(&cf);
+	assert_int_equal(load_text(&cf, "spoolmgr=/opt/sg/spoolmgr\n", err,
+	    sizeof(err)), 0);
+	assert_string_equal(cf.spoolmgr, "/opt/sg/spoolmgr");
+	config_free(&cf);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_needed_value_refused),
 		cmocka_unit_test(test_empty_optional_value_unsets),
+		cmocka_unit_test(test_spoolmgr_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
