@@ -37,6 +37,15 @@ ALL_CFLAGS = $(WARN) $(if $(HARDEN),$(HARDEN_CFLAGS)) $(CFLAGS)
 ALL_LDFLAGS = $(if $(HARDEN),$(HARDEN_CFLAGS) $(HARDEN_LDFLAGS)) $(CFLAGS) \
             $(LDFLAGS)
 LDLIBS    = $(shell pkg-config --libs $(PKGS))
+# Each program links only the libraries it uses: every library linked is
+# loaded and relocated at every start, and smtpd starts once a connection
+# (OpenSSL's libcrypto alone is thousands of relocations; bench/README.md).
+# Toolchains that link --as-needed drop the others anyway; clang here does not.
+PROG_PKGS_smtpd    = libbsd
+PROG_PKGS_spoolmgr = libbsd
+PROG_PKGS_mxlookup = ldns libbsd
+PROG_PKGS_mailer   = $(PKGS)
+prog_libs = $(shell pkg-config --libs $(or $(PROG_PKGS_$(1)),$(PKGS)))
 
 # O is where objects and programs go: empty for the normal build (programs
 # land beside their sources, as ./smtpd/smtpd), build-asan/ for the
@@ -91,7 +100,7 @@ $(LIBA): $(LIB_OBJS)
 define PROGRAM_RULE
 $(1): $(O)$(1)/$(1)
 $(O)$(1)/$(1): $(call prog_objs,$(1)) $(EXTRA_$(1)) $(O)$(1)/main.o $(LIBA) $(FLAGS_FILE)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $$(LDLIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBA) $(call prog_libs,$(1))
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULE,$(p))))
 

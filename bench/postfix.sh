@@ -1,9 +1,12 @@
 # A private Postfix for bench/run.sh (sourced after tests/postfix-env.sh;
 # not run on its own).
 #
-# postfix_config DIR PORT VMAIL writes DIR/main.cf and DIR/master.cf for an
+# postfix_config DIR PORT VMAIL [RELAYPORT] writes DIR/main.cf and DIR/master.cf for an
 # instance whose smtpd listens on 127.0.0.1:PORT and accepts mail for
 # user@bench.test from 127.0.0.0/8 into its own queue under DIR/queue.
+# With RELAYPORT, mail for any other domain goes through the relayhost
+# [127.0.0.1]:RELAYPORT (smtp-sink, for the drain measure), by Postfix's
+# smtp(8) client with its stock settings (concurrency, connection cache).
 # Every message is put on hold as it arrives (a HOLD action in the
 # recipient restrictions), so that nothing is delivered while receiving is
 # measured; `postsuper -H ALL` releases them later to the virtual(8)
@@ -17,7 +20,7 @@
 #   chroot off, maillog_file     as in the tests (PEERS.md)
 
 postfix_config() {
-	local dir=$1 port=$2 vmail=$3
+	local dir=$1 port=$2 vmail=$3 relay=${4:-}
 	mkdir -p "$dir/queue" "$dir/data" "$vmail"
 	chown postfix "$dir/data"
 	chown nobody:nogroup "$vmail"
@@ -47,6 +50,7 @@ virtual_mailbox_maps = static:bench.test/user/
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 EOF
+	[ -z "$relay" ] || echo "relayhost = [127.0.0.1]:$relay" >> "$dir/main.cf"
 	postfix_master_cf "$port" > "$dir/master.cf"
 }
 
@@ -59,6 +63,12 @@ postfix_master_pid() {
 # postfix_held DIR: the number of messages in the hold queue.
 postfix_held() {
 	find "$1/queue/hold" -type f 2> /dev/null | wc -l | tr -d ' '
+}
+
+# postfix_queued DIR: the messages anywhere in the queue (held or not).
+postfix_queued() {
+	find "$1/queue/maildrop" "$1/queue/incoming" "$1/queue/active" \
+	    "$1/queue/deferred" "$1/queue/hold" -type f 2> /dev/null | wc -l | tr -d ' '
 }
 
 # postfix_hwm DIR NAME: the largest VmHWM (peak RSS, KiB) among the

@@ -37,10 +37,16 @@ MESSAGES=${MESSAGES:-400}	# per run, at most 1000
 SESSIONS=${SESSIONS:-8}
 SIZE=${SIZE:-4096}
 REPEAT=${REPEAT:-5}		# runs of each measure; the median counts
+DRAIN=${DRAIN:-1000}		# messages in each drain run, at most 5000
+DRAIN_REPEAT=${DRAIN_REPEAT:-3}	# drain runs (each queues DRAIN twice)
+MANY=${MANY:-10000}		# recipients of the one-message mailing
 BIG=20971520			# 20 MiB
 LIMIT=120			# seconds any one measured step may take
 [ "$MESSAGES" -le 1000 ] || MESSAGES=1000
 [ "$REPEAT" -le 9 ] || REPEAT=9
+[ "$DRAIN" -le 5000 ] || DRAIN=5000
+[ "$DRAIN_REPEAT" -le 9 ] || DRAIN_REPEAT=9
+[ "$MANY" -le 100000 ] || MANY=100000
 
 mkdir -p "$TOP/bench/results"
 RES=$B/results.txt
@@ -83,14 +89,15 @@ while time.monotonic() < end:
 sys.exit(1)
 EOF
 }
-# source_run PORT SESSIONS COUNT SIZE: smtp-source into PORT; prints the
-# seconds it took.  smtp-source stops at the first refusal, so a full run
-# means every message was answered 250; the files on disk are counted too.
+# source_run PORT SESSIONS COUNT SIZE [TO [OPTION...]]: smtp-source into
+# PORT, to TO (user@bench.test); prints the seconds it took.  smtp-source
+# stops at the first refusal, so a full run means every message was
+# answered 250; the files on disk are counted too.
 source_run() {
 	local t rc
 	t=$(now)
 	timeout "$LIMIT" smtp-source -s "$2" -m "$3" -l "$4" -f a@bench.test \
-	    -t user@bench.test "127.0.0.1:$1" > /dev/null 2> "$B/source.err"
+	    -t "${5:-user@bench.test}" "${@:6}" "127.0.0.1:$1" > /dev/null 2> "$B/source.err"
 	rc=$?
 	since "$t"
 	[ "$rc" -eq 0 ] || note "smtp-source into $1 exited $rc: $(head -3 "$B/source.err")"
@@ -101,6 +108,17 @@ MAXRSS=$B/maxrss
 cc -std=c11 -D_DEFAULT_SOURCE -O2 -o "$MAXRSS" "$TOP/bench/maxrss.c" || exit 1
 # fsync made a no-op, for one diagnostic smtpd (see nofsync.c).
 cc -std=c11 -O2 -shared -fPIC -o "$B/nofsync.so" "$TOP/bench/nofsync.c" || exit 1
+# The two minimal receivers smtpd is measured against (recv-duties.c: its
+# start-up duties, dynamically linked; recv-floor.c: none, static), and
+# smtpd's own objects linked static, to be started as its user.
+RECV="-std=c11 -D_DEFAULT_SOURCE -O2 $TOP/bench/recv-common.c"
+# shellcheck disable=SC2086
+cc -o "$B/recv-duties" "$TOP/bench/recv-duties.c" $RECV || exit 1
+# shellcheck disable=SC2086
+cc -static -o "$B/recv-floor" "$TOP/bench/recv-floor.c" $RECV || exit 1
+STATIC_SMTPD=$B/smtpd-static
+cc -static -o "$STATIC_SMTPD" "$TOP"/smtpd/*.o "$TOP/lib/libsmtpgate.a" \
+    -lbsd -lmd 2> /dev/null || { note "no static smtpd (libbsd.a?)"; STATIC_SMTPD=; }
 
 # smtpgate: one spool and config per way of running smtpd, so that each
 # run's messages can be counted on disk.
@@ -133,12 +151,34 @@ sgconf tcp
 sgconf inetd
 sgconf mem
 sgconf nofs
+sgconf static
+sgconf drain
+sgconf many
+mkdir -p "$B/duties" "$B/floor" "$B/sink" "$B/rss"
+chown nobody:nogroup "$B/duties" "$B/floor" "$B/sink" "$B/rss"
+cat > "$B/duties.conf" <<EOF
+spool=$B/duties
+user=nobody
+EOF
 spooled() { count "$B/$1/in" '*.WRK'; }
 unspool() { rm -f "$B/$1"/in/*; }
 
 SMTPD=$TOP/smtpd/smtpd
 P_TCP=$(free_port); P_INETD=$(free_port); P_MEM=$(free_port)
 P_PF=$(free_port); P_SINK=$(free_port); P_NOFS=$(free_port)
+P_DUTIES=$(free_port); P_FLOOR=$(free_port); P_STATIC=$(free_port)
+P_DRAIN=$(free_port); P_DSINK=$(free_port); P_MANY=$(free_port)
+# The drain and the mailing relay through smtp-sink on P_DSINK, which
+# writes each message it takes to $B/sink (to be counted); mailer runs
+# under maxrss for the mailing, to give its own peak.
+printf 'relayhost=127.0.0.1:%s\n' "$P_DSINK" >> "$B/drain.conf"
+# (mailer runs as nobody: it writes its peak into $B/rss.)
+printf '#!/bin/sh\nexec %s %s/rss/mailer.$$ %s "$@"\n' "$MAXRSS" "$B" \
+    "$TOP/mailer/mailer" > "$B/mailer-rss"
+chmod 755 "$B/mailer-rss"
+sed "s|^mailer=.*|mailer=$B/mailer-rss|" "$B/many.conf" > "$B/many.tmp"
+printf 'relayhost=127.0.0.1:%s\nmaxrcpt=%s\n' "$P_DSINK" "$MANY" >> "$B/many.tmp"
+mv "$B/many.tmp" "$B/many.conf"
 tcpserver -HRl0 -c 100 127.0.0.1 "$P_TCP" "$SMTPD" -C "$B/tcp.conf" &
 PIDS="$PIDS $!"
 tcpserver -HRl0 -c 10 127.0.0.1 "$P_MEM" "$MAXRSS" "$B/mem.rss" \
@@ -148,6 +188,22 @@ env LD_PRELOAD="$B/nofsync.so" tcpserver -HRl0 -c 100 127.0.0.1 "$P_NOFS" \
     "$SMTPD" -C "$B/nofs.conf" &
 PIDS="$PIDS $!"
 smtp-sink -u nobody 127.0.0.1:"$P_SINK" 100 > /dev/null 2>&1 &
+PIDS="$PIDS $!"
+smtp-sink -u nobody -d "$B/sink/%H%M%S." 127.0.0.1:"$P_DSINK" 100 > /dev/null 2>&1 &
+PIDS="$PIDS $!"
+tcpserver -HRl0 -c 100 127.0.0.1 "$P_DUTIES" "$B/recv-duties" "$B/duties.conf" &
+PIDS="$PIDS $!"
+tcpserver -u 65534 -g 65534 -HRl0 -c 100 127.0.0.1 "$P_FLOOR" \
+    "$B/recv-floor" "$B/floor" &
+PIDS="$PIDS $!"
+if [ -n "$STATIC_SMTPD" ]; then
+	tcpserver -u 65534 -g 65534 -HRl0 -c 100 127.0.0.1 "$P_STATIC" \
+	    "$STATIC_SMTPD" -C "$B/static.conf" &
+	PIDS="$PIDS $!"
+fi
+tcpserver -HRl0 -c 100 127.0.0.1 "$P_DRAIN" "$SMTPD" -C "$B/drain.conf" &
+PIDS="$PIDS $!"
+tcpserver -HRl0 -c 10 127.0.0.1 "$P_MANY" "$SMTPD" -C "$B/many.conf" &
 PIDS="$PIDS $!"
 
 # openbsd-inetd, or xinetd where it replaced it (Debian lets only one be
@@ -191,11 +247,12 @@ else
 	note "neither openbsd-inetd nor xinetd: no inetd measure"
 fi
 
-postfix_config "$PF" "$P_PF" "$B/vmail"
+postfix_config "$PF" "$P_PF" "$B/vmail" "$P_DSINK"
 PF_STARTED=1
 postfix -c "$PF" start > "$B/postfix.start" 2>&1 ||
 	note "postfix did not start: $(cat "$B/postfix.start")"
-for p in "$P_TCP" "$P_NOFS" "$P_MEM" ${INETD_NAME:+"$P_INETD"} "$P_SINK" "$P_PF"; do
+for p in "$P_TCP" "$P_NOFS" "$P_MEM" ${INETD_NAME:+"$P_INETD"} "$P_SINK" "$P_PF" \
+    "$P_DUTIES" "$P_FLOOR" ${STATIC_SMTPD:+"$P_STATIC"} "$P_DRAIN" "$P_DSINK" "$P_MANY"; do
 	wait_port "$p" || exit 1
 done
 
@@ -250,23 +307,30 @@ warn() { bad=1; say "  WARNING: $*"; }
 receive_run() {	# receive_run SESSIONS KEEP
 	local who port t n
 	note "receive: $MESSAGES messages of $SIZE bytes, $1 session(s), run $r of $REPEAT"
-	for who in tcp inetd pf nofs; do
+	for who in tcp inetd pf nofs duties floor static; do
 		case $who in
 		tcp) port=$P_TCP ;;
 		nofs) port=$P_NOFS ;;
 		inetd) [ -n "$INETD_NAME" ] || continue; port=$P_INETD ;;
 		pf) port=$P_PF ;;
+		duties) port=$P_DUTIES ;;
+		floor) port=$P_FLOOR ;;
+		static) [ -n "$STATIC_SMTPD" ] || continue; port=$P_STATIC ;;
 		esac
 		t=$(source_run "$port" "$1" "$MESSAGES" "$SIZE")
-		if [ "$who" = pf ]; then n=$(postfix_held "$PF"); else n=$(spooled "$who"); fi
+		case $who in
+		pf) n=$(postfix_held "$PF") ;;
+		duties|floor) n=$(count "$B/$who" '*.env') ;;
+		*) n=$(spooled "$who") ;;
+		esac
 		[ "$n" = "$MESSAGES" ] || warn "$who, $1 session(s), run $r: $n on disk of $MESSAGES sent"
 		add "receive.$1.$who" "$(rate "$n" "$t")"
 		[ "$2" = keep ] && { [ "$who" = tcp ] || [ "$who" = pf ]; } && continue
-		if [ "$who" = pf ]; then
-			postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
-		else
-			unspool "$who"
-		fi
+		case $who in
+		pf) postsuper -c "$PF" -d ALL hold > /dev/null 2>&1 ;;
+		duties|floor) rm -f "$B/$who"/* ;;
+		*) unspool "$who" ;;
+		esac
 	done
 }
 
@@ -345,7 +409,7 @@ ns IN A 127.0.0.1
 @ IN MX 20 mx3
 mx1 IN A 127.0.0.11
 mx2 IN A 127.0.0.12
-mx2 IN AAAA ::1
+mx2 IN AAAA 2001:db8::12
 mx3 IN A 127.0.0.13
 EOF
 	cat > "$B/nsd/nsd.conf" <<EOF
@@ -395,6 +459,90 @@ for r in $(seq 1 "$REPEAT"); do
 	[ -n "$P_DNS" ] && dns_run
 done
 
+# --- Draining a backlog: DRAIN messages to one remote domain -----------
+# Both queue the same backlog (through their own smtpd) while delivery is
+# held -- smtpgate's spoolmgr simply does not run, Postfix puts it on hold
+# -- then deliver it through the relayhost, smtp-sink on P_DSINK, which
+# writes every message it takes to $B/sink.  The clock runs from the start
+# of delivery until the queue is empty; what reached the sink is counted
+# against what was queued, by file and by distinct Message-Id (smtp-source
+# numbers its messages), so that a message lost or sent twice shows.
+sink_files() { find "$B/sink" -type f | wc -l | tr -d ' '; }
+sink_ids() { cat "$B"/sink/* 2> /dev/null | grep -i '^Message-Id:' | sort -u | wc -l | tr -d ' '; }
+sink_rcpts() { cat "$B"/sink/* 2> /dev/null | grep -c '^X-Rcpt-Args:'; }
+sink_check() {	# sink_check WHO QUEUED
+	local f i
+	f=$(sink_files); i=$(sink_ids)
+	[ "$f" = "$2" ] && [ "$i" = "$2" ] ||
+		warn "$1, drain run $r: smtp-sink took $f messages ($i distinct) of $2 queued"
+}
+sg_queue() { find "$B/$1/in" "$B/$1/out" -type f 2> /dev/null | wc -l | tr -d ' '; }
+# spoolmgr_drain NAME RSSFILE: spoolmgr run until NAME's spool is empty,
+# at most 5 runs (a deferred message waits for its retry time), under
+# maxrss; prints the seconds.
+spoolmgr_drain() {
+	local t i
+	t=$(now)
+	for i in 1 2 3 4 5; do
+		timeout "$LIMIT" "$MAXRSS" "$2.$i" "$TOP/spoolmgr/spoolmgr" -C "$B/$1.conf" run \
+		    > /dev/null 2> "$B/spoolmgr.err" ||
+			note "spoolmgr run ($1) failed: $(head -3 "$B/spoolmgr.err")"
+		[ "$(sg_queue "$1")" = 0 ] && break
+	done
+	since "$t"
+	[ "$i" = 1 ] || note "spoolmgr ($1) took $i runs to empty the queue"
+}
+drain_run() {
+	local t n
+	note "drain: $DRAIN messages to one domain via relayhost, run $r of $DRAIN_REPEAT"
+	rm -f "$B"/sink/*
+	source_run "$P_DRAIN" 4 "$DRAIN" "$SIZE" user@remote.test > /dev/null
+	n=$(spooled drain)
+	[ "$n" = "$DRAIN" ] || warn "smtpgate, drain run $r: $n queued of $DRAIN"
+	t=$(spoolmgr_drain drain "$B/drain.rss")
+	[ "$(sg_queue drain)" = 0 ] || warn "spoolmgr, drain run $r: $(sg_queue drain) files left in the spool"
+	add drain.sg "$(rate "$(sink_files)" "$t")"
+	add drain.rss "$(cat "$B"/drain.rss.* 2> /dev/null | sort -n | tail -1)"
+	rm -f "$B"/drain.rss.*
+	sink_check spoolmgr "$n"
+	rm -f "$B"/sink/*
+	source_run "$P_PF" 4 "$DRAIN" "$SIZE" user@remote.test > /dev/null
+	n=$(postfix_held "$PF")
+	[ "$n" = "$DRAIN" ] || warn "Postfix, drain run $r: $n queued of $DRAIN"
+	t=$(now)
+	postsuper -c "$PF" -H ALL > /dev/null 2>&1
+	postqueue -c "$PF" -f > /dev/null 2>&1
+	for _ in $(seq 1 $((LIMIT * 50))); do
+		[ "$(postfix_queued "$PF")" = 0 ] && break
+		sleep 0.02
+	done
+	t=$(since "$t")
+	[ "$(postfix_queued "$PF")" = 0 ] || warn "Postfix, drain run $r: $(postfix_queued "$PF") left in its queue"
+	add drain.pf "$(rate "$(sink_files)" "$t")"
+	sink_check Postfix "$n"
+	rm -f "$B"/sink/*
+}
+for r in $(seq 1 "$DRAIN_REPEAT"); do
+	drain_run
+done
+
+# --- A mailing: one message to MANY recipients at one domain ------------
+# Queued through smtpd (maxrcpt raised to MANY), delivered by spoolmgr run
+# through the relayhost into smtp-sink; mailer runs under maxrss
+# (mailer-rss) so that its own peak is known beside spoolmgr's.
+note "mailing: one message to $MANY recipients at one domain"
+r=1
+rm -f "$B"/sink/* "$B"/rss/*
+source_run "$P_MANY" 1 1 "$SIZE" user@remote.test -r "$MANY" > /dev/null
+[ "$(spooled many)" = 1 ] || warn "mailing: $(spooled many) messages queued of 1"
+many_t=$(spoolmgr_drain many "$B/many.rss")
+many_rcpts=$(sink_rcpts)
+many_rss=$(cat "$B"/many.rss.* 2> /dev/null | sort -n | tail -1)
+many_mailer=$(cat "$B"/rss/* 2> /dev/null | sort -n | tail -1)
+many_mailers=$(find "$B/rss" -type f | wc -l | tr -d ' ')
+[ "$many_rcpts" = "$MANY" ] ||
+	warn "mailing: smtp-sink took $many_rcpts recipients of $MANY"
+
 # pair_ratios KEY PEERKEY: the range of the runs' own ratios (run i of KEY
 # over run i of PEERKEY, measured a moment apart): how far the ratio moves
 # while the machine's load comes and goes.
@@ -439,6 +587,12 @@ for s in 1 "$SESSIONS"; do
 		runs "receive.$s.tcp" tcpserver "receive.$s.pf" Postfix
 		say "  (ratio in each run: $(pair_ratios "receive.$s.tcp" "receive.$s.pf"))"
 	fi
+	line "  the same, smtpd+tcpserver vs recv-duties (its start-up duties)" "receive.$s.tcp" "receive.$s.duties" higher
+	line "  the same, smtpd+tcpserver vs recv-floor (the floor: static, no duties)" "receive.$s.tcp" "receive.$s.floor" higher
+	[ -n "$STATIC_SMTPD" ] &&
+		line "  the same, static smtpd as its user (tcpserver -u -g) vs recv-floor" "receive.$s.static" "receive.$s.floor" higher
+	runs "receive.$s.duties" recv-duties "receive.$s.floor" recv-floor ${STATIC_SMTPD:+"receive.$s.static"} ${STATIC_SMTPD:+"static smtpd"}
+	say "  (ratio in each run: vs duties $(pair_ratios "receive.$s.tcp" "receive.$s.duties"), vs floor $(pair_ratios "receive.$s.tcp" "receive.$s.floor")${STATIC_SMTPD:+, static vs floor $(pair_ratios "receive.$s.static" "receive.$s.floor")})"
 	# shellcheck disable=SC2086
 	say "  (diagnosis: with fsync a no-op, smtpd+tcpserver takes $(median ${samples[receive.$s.nofs]}) msg/s, $(ratio "$(median ${samples[receive.$s.nofs]})" "$(median ${samples[receive.$s.tcp]})") times as many)"
 done
@@ -449,6 +603,11 @@ line "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" send.sg send.src 
 line "  the same, vs one smtp-source process per message" send.sg send.src1 higher
 # shellcheck disable=SC2086
 say "  (runs: mailer $(spread ${samples[send.sg]}), smtp-source $(spread ${samples[send.src]}), one process each $(spread ${samples[send.src1]}); mailer $(median ${samples[send.ms]}) ms a message)"
+line "drain $DRAIN msgs to one domain via relayhost: msg/s, spoolmgr vs Postfix" drain.sg drain.pf higher
+runs drain.sg spoolmgr drain.pf Postfix
+say "  (ratio in each run: $(pair_ratios drain.sg drain.pf); peak RSS of spoolmgr run and its mailers, the largest process: $(median ${samples[drain.rss]:--}) KiB)"
+say "mailing, 1 message to $MANY recipients at one domain: spoolmgr run $many_t s, $many_rcpts recipients at the sink"
+say "  (peak RSS KiB: spoolmgr run and its mailers ${many_rss:--}, mailer ${many_mailer:--}, in $many_mailers mailer process(es))"
 if [ -n "$P_DNS" ]; then
 	line "dns: MX look-ups/s, mxlookup vs drill MX" dns.sg dns.drill higher
 	runs dns.sg mxlookup dns.drill drill
@@ -457,11 +616,11 @@ if [ -n "$P_DNS" ]; then
 fi
 say ""
 if [ "$bad" = 0 ]; then
-	say "counts: every run put as many messages on disk (spool, hold queue, Maildir) as were sent"
+	say "counts: every run put as many messages on disk (spool, hold queue, Maildir, the sink) as were sent, none twice"
 else
 	say "counts: some runs lost or kept messages, see the WARNING lines"
 fi
-say "each rate: the median of $REPEAT interleaved runs of $MESSAGES messages ($SIZE bytes)"
+say "each rate: the median of $REPEAT interleaved runs of $MESSAGES messages ($SIZE bytes); drain: $DRAIN_REPEAT runs of $DRAIN"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 cp "$RES" "$TOP/bench/results/latest.txt"
