@@ -21,25 +21,13 @@
 
 postfix_config() {
 	local dir=$1 port=$2 vmail=$3 relay=${4:-}
-	mkdir -p "$dir/queue" "$dir/data" "$vmail"
-	chown postfix "$dir/data"
+	mkdir -p "$dir" "$vmail"
 	chown nobody:nogroup "$vmail"
-	cat > "$dir/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = bench.postfix.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+	{
+		postfix_main_cf "$dir" bench.postfix.test
+		cat <<EOF
 mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
 local_recipient_maps =
-maillog_file_prefixes = $dir
-maillog_file = $dir/maillog
 smtpd_peername_lookup = no
 in_flow_delay = 0s
 message_size_limit = 31457280
@@ -50,6 +38,7 @@ virtual_mailbox_maps = static:bench.test/user/
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 EOF
+	} > "$dir/main.cf"
 	[ -z "$relay" ] || echo "relayhost = [127.0.0.1]:$relay" >> "$dir/main.cf"
 	postfix_master_cf "$port" > "$dir/master.cf"
 }

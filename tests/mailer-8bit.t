@@ -71,28 +71,17 @@ PF=$T/pf
 P2=$(free_port)
 P3=$(free_port)
 sink s2 "127.0.21.4:$P3"
-mkdir -p "$PF/queue" "$PF/data"
-chown postfix "$PF/data"
-cat > "$PF/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relay.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+mkdir -p "$PF"
+{
+	postfix_main_cf "$PF" relay.test
+	cat <<EOF
 mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
 relayhost = [127.0.21.4]:$P3
-maillog_file_prefixes = $PF
-maillog_file = $PF/maillog
 smtpd_relay_restrictions = permit_mynetworks, reject
 smtpd_discard_ehlo_keywords = 8bitmime
 smtputf8_enable = no
 EOF
+} > "$PF/main.cf"
 postfix_master_cf "$P2" | sed "s/^127\.0\.0\.1:/127.0.21.3:/" > "$PF/master.cf"
 trap 'postfix -c "$PF" stop > /dev/null 2>&1; cleanup' EXIT
 postfix -c "$PF" start > "$T/pf.out" 2>&1 || diag "postfix: $(cat "$T/pf.out")"

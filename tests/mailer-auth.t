@@ -48,22 +48,12 @@ service auth {
 }
 EOF
 bg dovecot -F -c "$PF/dc/dovecot.conf"
-cat > "$PF/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relay.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+mkdir -p "$PF"
+{
+	postfix_main_cf "$PF" relay.test
+	cat <<EOF
 mynetworks = 127.0.0.2/32
-alias_maps =
-alias_database =
 relayhost = [127.0.0.1]:$SINK
-maillog_file_prefixes = $PF
-maillog_file = $PF/maillog
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
 smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
@@ -76,6 +66,7 @@ smtp_tls_security_level = none
 smtpd_tls_loglevel = 1
 relay_domains = near.test
 EOF
+} > "$PF/main.cf"
 postfix_master_cf "$SMTP" > "$PF/master.cf"
 trap 'postfix -c "$PF" stop > /dev/null 2>&1; doveadm -c "$PF/dc/dovecot.conf" stop 2> /dev/null; cleanup' EXIT
 postfix -c "$PF" start > /dev/null 2>&1

@@ -1,5 +1,30 @@
-# A private Postfix's master.cf, shared by tests/mailer-auth.t and
-# bench/postfix.sh (sourced by both).
+# A private Postfix's main.cf and master.cf, shared by the tests that run
+# one (mailer-auth.t, mailer-8bit.t, postfix-relay.t) and bench/postfix.sh.
+#
+# postfix_main_cf DIR HOSTNAME: makes DIR's queue and data directories and
+# prints the main.cf lines every private Postfix here has (its own
+# directories, no local delivery, no aliases, its log in DIR/maillog,
+# IPv4 on 127.0.0.1); the caller appends its own.
+postfix_main_cf() {
+	mkdir -p "$1/queue" "$1/data"
+	chown postfix "$1/data"
+	cat <<EOF
+compatibility_level = 3.6
+queue_directory = $1/queue
+data_directory = $1/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $2
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+alias_maps =
+alias_database =
+maillog_file_prefixes = $1
+maillog_file = $1/maillog
+EOF
+}
+
 #
 # postfix_master_cf PORT: on stdout, an smtpd on 127.0.0.1:PORT and the
 # daemons behind it, none chrooted (PEERS.md).

@@ -29,29 +29,18 @@ wait_port "$SMTPD_ADDR" "$PORT"
 # PF_ADDR; no smtpd of its own (the message comes through its pickup),
 # and inet_interfaces an address of an interface, as Postfix insists
 PF=$T/pf
-mkdir -p "$PF/queue" "$PF/data"
-chown postfix "$PF/data"
-cat > "$PF/main.cf" <<EOC
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relay.test
+mkdir -p "$PF"
+{
+	postfix_main_cf "$PF" relay.test
+	cat <<EOC
 mydomain = relay.test
 myorigin = relay.test
-mydestination =
-inet_interfaces = 127.0.0.1
 smtp_bind_address = $PF_ADDR
-inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
 relayhost = [$SMTPD_ADDR]:$PORT
 smtp_tls_security_level = none
-maillog_file_prefixes = $PF
-maillog_file = $PF/maillog
 EOC
+} > "$PF/main.cf"
 postfix_master_cf 0 | grep -v ' inet ' > "$PF/master.cf"
 trap 'postfix -c "$PF" stop > /dev/null 2>&1; cleanup' EXIT
 postfix -c "$PF" start > "$T/pf.start" 2>&1
