@@ -133,7 +133,7 @@ lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
 integration-check: all
-	prove -v tests/*.t
+	prove -v --timer tests/*.t
 
 # libFuzzer harnesses: tests/fuzz/PROG_name.c drives PROG's engine (or
 # lib's parsers), tests/fuzz/corpus/PROG_name/ is its seed corpus and
