@@ -671,11 +671,13 @@ batch_one(struct batch_state *b, struct client_msg *msg, int msgfd)
 	settle_open(msg);
 }
 
-void
+int
 deliver_batch(const struct host_list *hosts, struct batch_item *items,
     size_t n, const struct deliver_opts *opt, size_t batchsize,
-    void (*done)(struct batch_item *, void *), void *arg)
+    void (*done)(struct batch_item *, void *), void *arg, char *down,
+    size_t downlen)
 {
+	int			 all_dead = hosts->count > 0;
 	struct batch_state	 b = { .hosts = hosts, .opt = opt,
 	    .batchsize = batchsize ? batchsize : 1 };
 
@@ -691,6 +693,10 @@ deliver_batch(const struct host_list *hosts, struct batch_item *items,
 		done(&items[i], arg);
 	}
 	batch_close(&b);
+	for (size_t h = 0; h < hosts->count && b.dead; h++)
+		all_dead &= b.dead[h];
+	strlcpy(down, b.down, downlen);
 	free(b.dead);
 	free(b.clear);
+	return all_dead && b.dead != NULL && b.down[0] != '\0';
 }

@@ -77,9 +77,11 @@ struct batch_item {
  * Delivers the items in order, over one session per host for as many as
  * batchsize messages (RFC 5321 5.1 for each message, as
  * deliver_to_hosts), calling done after each message with its results.
+ * 1 when every host was found down (the reply why in down).
  */
-void	deliver_batch(const struct host_list *hosts, struct batch_item *items,
+int	deliver_batch(const struct host_list *hosts, struct batch_item *items,
 	    size_t n, const struct deliver_opts *opt, size_t batchsize,
-	    void (*done)(struct batch_item *, void *), void *arg);
+	    void (*done)(struct batch_item *, void *), void *arg, char *down,
+	    size_t downlen);
 
 #endif

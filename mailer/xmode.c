@@ -8,6 +8,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +236,9 @@ log_results(const struct client_msg *msg)
  *   END
  * For each message, as soon as its transaction is over: "MSG id", its
  * recipients' lines as -x prints them (or one "ERR reply" line when the
- * message could not be tried at all), "END id".
+ * message could not be tried at all), "END id".  At the end "DOWN reply"
+ * when every host was found down: the destination's other mail need not
+ * be tried in this run.
  */
 struct xmsg {
 	char			*id, *file, *err;
@@ -398,6 +401,20 @@ build_xmsg(struct xmsg *x, const struct xargs *a)
 	x->first = mark_duplicates(&x->msg);
 }
 
+/*
+ * Nobody reads our results any more (spoolmgr was killed): a message
+ * sent now would be sent again by the next run.  POLLERR on a pipe's
+ * writing end says its reader is gone.
+ */
+static int
+reader_gone(struct xbatch *xb)
+{
+	struct pollfd	 pfd = { .fd = fileno(xb->out), .events = 0 };
+
+	return xb->failed || (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP)));
+}
+
 /* The message's file, just before its turn; 0: deliver it. */
 static int
 prepare_xmsg(struct batch_item *it, void *arg)
@@ -406,6 +423,8 @@ prepare_xmsg(struct batch_item *it, void *arg)
 	struct xbatch	*xb = arg;
 	const char	*why = NULL;
 
+	if (reader_gone(xb))
+		errx(EX_IOERR, "stdout: the reader is gone; batch stopped");
 	build_xmsg(x, xb->a);
 	if (x->err)
 		return 1;
@@ -467,6 +486,7 @@ xbatch_main(const struct xargs *a, const struct host_list *hosts,
 	struct batch_item	*items;
 	struct xmsg		*msgs;
 	char			*text = read_stdin();
+	char			 down[CLIENT_REPLY_MAX];
 	size_t			 n;
 
 	msgs = parse_batch(text, &n);
@@ -483,9 +503,9 @@ xbatch_main(const struct xargs *a, const struct host_list *hosts,
 	if (!creds_ok)
 		for (size_t i = 0; i < n; i++)
 			report_xmsg(&items[i], &xb);
-	else
-		deliver_batch(hosts, items, n, opt, (size_t)cf->batchsize,
-		    report_xmsg, &xb);
+	else if (deliver_batch(hosts, items, n, opt, (size_t)cf->batchsize,
+	    report_xmsg, &xb, down, sizeof(down)))
+		fprintf(xb.out, "DOWN %s\n", down);
 	free(items);
 	free(msgs);
 	free(text);

@@ -42,7 +42,8 @@ PY
 for s in 2 6; do
 	rm -f "$T/sink/"* "$T/most" "$T/stop"
 	rm -rf "$T/spool"
-	setup "relayhost=127.0.5.6:$PORT" "sessions=$s"
+	setup "relayhost=127.0.5.6:$PORT" "sessions=$s" "batchsize=1" \
+	    "destsessions=10"
 	queue_msg alice@example.test x@remote.test -m s$s -n 6 > /dev/null
 	echo 0 > "$T/most"
 	watch_sink
