@@ -263,7 +263,8 @@ report_single_host(const struct buf *out, char *name, size_t namelen)
  * a job of that message alone: every line that is not mailer's ("host",
  * "mx", "mailer" ...) and mailer's lines between "MSG k" and "END k".
  * An "ERR reply" line there becomes a line for each of the addresses.
- * 1 when the message's block has ended (its results are all there).
+ * 1 when the message's block has ended (its results are all there); a
+ * block cut short by mailer's end still gives its whole lines.
  */
 int
 report_block(const struct buf *out, size_t k, const char *const *addrs,

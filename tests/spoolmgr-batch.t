@@ -5,11 +5,12 @@
 # (mailer-server.py on 127.0.30.x, free ports) that close after N
 # messages, answer 421 mid-batch, refuse one message of the batch; a
 # relay host that is down; and a kill -9 of the run mid-batch (smtp-sink
-# slow to answer DATA): every message arrives once, at most the one in
+# slow to answer DATA): every message arrives once; jobtimeout limits a
+# transaction, not a batch, at most the one in
 # flight twice, over fewer connections than messages.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 21
+plan 23
 
 SERVER="python3 $TOP/tests/mailer-server.py"
 
@@ -115,3 +116,14 @@ got=$(cat "$T/sink"/* | grep -i '^message-id: <kill\.' | sort)
 is "$(echo "$got" | uniq | wc -l)" 8 "kill -9: after the rerun all eight arrived"
 ok "$([ "$(echo "$got" | uniq -d | wc -l)" -le 1 ]; echo $?)" \
     "kill -9: at most the message in flight twice ($(echo "$got" | uniq -d | wc -l))"
+
+# 7. jobtimeout is per transaction: five messages of about a second each
+# (the sink waits 1 s on DATA) in one batch outlast jobtimeout=3, and
+# all arrive.
+rm -f "$T/sink/"*
+rm -rf "$T/spool"
+setup "relayhost=127.0.30.6:$PORT" "jobtimeout=3"
+queue_msg alice@example.test x@remote.test -m slow -n 5 > /dev/null
+run
+is "$(ls "$T/sink" | wc -l)" 5 "jobtimeout=3: five one-second transactions in one batch all delivered"
+is "$(spool_count)" 0 "jobtimeout=3: nothing left queued"
