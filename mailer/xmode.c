@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <bsd/stdlib.h>
 #include <bsd/string.h>
 
 #include "auth.h"
@@ -30,6 +31,7 @@ struct xargs {
 	int			 utf8, verbose, timeouts_set;
 	int			 say_dsn;	/* -D: dsn=yes|no on ok lines */
 	int			 batch;		/* -B: the messages on stdin */
+	int			 ackfd;		/* -A: wait for a line there */
 	struct client_timeouts	 timeouts;
 	char			**hosts;
 	size_t			 nhosts;
@@ -105,16 +107,24 @@ defer_all(struct client_msg *msg, const char *why)
 static void
 parse_args(struct xargs *a, int argc, char **argv)
 {
-	int	 ch;
+	const char	*errstr;
+	int		 ch;
 
 	memset(a, 0, sizeof(*a));
+	a->ackfd = -1;
 	client_default_timeouts(&a->timeouts);
 	if ((a->hosts = calloc((size_t)argc, sizeof(*a->hosts))) == NULL)
 		err(EX_OSERR, "calloc");
-	while ((ch = getopt(argc, argv, "xBC:Df:h:N:R:T:UvV:")) != -1) {
+	while ((ch = getopt(argc, argv, "xA:BC:Df:h:N:R:T:UvV:")) != -1) {
 		switch (ch) {
 		case 'x':			break;
 		case 'B': a->batch = 1;		break;
+		case 'A':
+			a->ackfd = (int)strtonum(optarg, 3, 1023, &errstr);
+			if (errstr)
+				errx(EX_USAGE, "-A %s: descriptor %s", optarg,
+				    errstr);
+			break;
 		case 'C': a->conf = optarg;	break;
 		case 'D': a->say_dsn = 1;	break;
 		case 'f': a->sender = optarg;	break;
@@ -445,6 +455,25 @@ prepare_xmsg(struct batch_item *it, void *arg)
 	return 0;
 }
 
+/*
+ * -A: the caller says when it has recorded the message (a line on the
+ * descriptor), and only then does the next one go: a crash of the caller
+ * leaves at most the message in flight unrecorded.  Its end stops us.
+ */
+static void
+wait_ack(struct xbatch *xb)
+{
+	char	 c = 0;
+	ssize_t	 n;
+
+	if (xb->a->ackfd < 0)
+		return;
+	while ((n = read(xb->a->ackfd, &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n != 1)
+		errx(EX_IOERR, "-A: the caller is gone; batch stopped");
+}
+
 /* A message's results, the moment its transaction is over. */
 static void
 report_xmsg(struct batch_item *it, void *arg)
@@ -466,6 +495,7 @@ report_xmsg(struct batch_item *it, void *arg)
 	fprintf(xb->out, "END %s\n", x->id);
 	if (fflush(xb->out) == EOF)
 		xb->failed = 1;
+	wait_ack(xb);
 	if (x->opened)
 		close(it->fd);
 	mime_plan_free(&x->plan);

@@ -335,8 +335,25 @@ batch_list(struct runner *r, struct msg *const *msgs, size_t *const *rcpts,
  * parent is gone (killed), the whole job goes at once, so that at most
  * the message in flight is sent again by the next run.
  */
+/*
+ * After a message's END: the runner's word that it recorded it, then
+ * mailer's to go on.  No runner: the whole job goes.
+ */
 static void
-stream_lines(int fd, FILE *report, unsigned timeout)
+pass_ack(int ackfd, int mailer_ack)
+{
+	struct pollfd	 pfd = { .fd = ackfd, .events = POLLIN };
+	char		 c;
+
+	while (poll(&pfd, 1, -1) == -1 && errno == EINTR)
+		;
+	if (read(ackfd, &c, 1) != 1 || write(mailer_ack, "\n", 1) != 1)
+		kill(0, SIGKILL);
+}
+
+static void
+stream_lines(int fd, FILE *report, unsigned timeout, int ackfd,
+    int mailer_ack)
 {
 	struct pollfd	 pfd[2] = { { .fd = fd, .events = POLLIN },
 	    { .fd = fileno(report), .events = 0 } };
@@ -364,6 +381,7 @@ stream_lines(int fd, FILE *report, unsigned timeout)
 				fprintf(report, "out %s\n", line.data);
 			if (strncmp(line.data, "END ", 4) == 0) {
 				fflush(report);
+				pass_ack(ackfd, mailer_ack);
 				alarm(timeout);
 			}
 			buf_consume(&line, (size_t)(nl - line.data) + 1);
@@ -376,17 +394,29 @@ stream_lines(int fd, FILE *report, unsigned timeout)
 /* mailer -x -B for the messages; its exit status. */
 static int
 batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
-    FILE *report, char *errtext, size_t errlen)
+    int ackfd, FILE *report, char *errtext, size_t errlen)
 {
 	struct args	 a = { .n = 0 };
 	FILE		*errfp = tmpfile();
-	int		 p[2], status;
+	int		 p[2], ack[2], status;
 	pid_t		 pid;
+	char		 acknum[16];
+
+	if (pipe(ack) == -1) {
+		say(errtext, errlen, "%s: pipe: %s", r->cf->mailer,
+		    strerror(errno));
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	fcntl(ack[1], F_SETFD, FD_CLOEXEC);	/* mailer gets ack[0] */
+	snprintf(acknum, sizeof(acknum), "%d", ack[0]);
 
 	add_arg(&a, r->cf->mailer);
 	add_option(&a, "-C", r->confpath);
 	add_arg(&a, "-x");
 	add_arg(&a, "-B");
+	add_option(&a, "-A", acknum);
 	add_arg(&a, "-D");
 	for (size_t i = 0; i < nhosts; i++)
 		add_option(&a, "-h", hosts[i]);
@@ -402,8 +432,10 @@ batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
 		exec_child(a.v, fileno(list), p[1], errfp);
 	}
 	close(p[1]);
-	stream_lines(p[0], report, (unsigned)r->cf->jobtimeout);
+	close(ack[0]);
+	stream_lines(p[0], report, (unsigned)r->cf->jobtimeout, ackfd, ack[1]);
 	close(p[0]);
+	close(ack[1]);
 	status = exit_status(pid);
 	first_line(errfp, errtext, errlen);
 	return status;
@@ -412,7 +444,7 @@ batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
 void
 child_deliver_batch(struct runner *r, const char *domain,
     struct msg *const *msgs, size_t *const *rcpts, const size_t *counts,
-    size_t n, FILE *report)
+    size_t n, int ackfd, FILE *report)
 {
 	static char	 hosts[HOSTS_MAX][300];
 	char		 errtext[300];
@@ -427,8 +459,8 @@ child_deliver_batch(struct runner *r, const char *domain,
 		say(errtext, sizeof(errtext), "batch list: %s",
 		    strerror(errno));
 	else {
-		status = batch_mailer(r, list, hosts, nhosts, report, errtext,
-		    sizeof(errtext));
+		status = batch_mailer(r, list, hosts, nhosts, ackfd, report,
+		    errtext, sizeof(errtext));
 		fclose(list);
 	}
 	if (errtext[0])

@@ -14,6 +14,7 @@
  * the next run would send it again.  A delivery is recorded only from
  * the lines mailer itself printed.
  */
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -53,6 +54,7 @@ struct batch {
 	pid_t		 pid;		/* and its process group */
 	time_t		 progress;	/* start, or the last message's end */
 	int		 fd;
+	int		 ackfd;		/* "recorded": the next may go */
 	int		 status;	/* its exit status, 128 + a signal */
 	struct buf	 out;
 	size_t		 scanned;	/* bytes of out already looked at */
@@ -144,7 +146,7 @@ job_child(struct runner *r, struct batch *b, int fd)
 		counts[k] = b->jobs[k]->n;
 	}
 	child_deliver_batch(r, b->jobs[0]->domain, msgs, rcpts, counts, b->n,
-	    report);
+	    b->ackfd, report);
 	fclose(report);
 	_exit(0);
 }
@@ -152,26 +154,45 @@ job_child(struct runner *r, struct batch *b, int fd)
 static int
 job_start(struct runner *r, struct batch *b)
 {
-	int	 p[2];
+	int	 p[2], sv[2];
 
 	if (pipe(p) == -1)
 		return -1;
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	b->progress = time(NULL);	/* not after the job's alarm starts */
-	if ((b->pid = fork()) == -1) {
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+	b->progress = time(NULL);	/* not after the job's alarm starts */
+	if ((b->pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	if (b->pid == 0) {
 		close(p[0]);
+		close(sv[0]);
+		b->ackfd = sv[1];
+		/* Other batches' pipes are not ours to hold open: when the
+		 * runner dies, each batch must see its reader gone. */
+		for (struct batch *o = running; o; o = o->next) {
+			close(o->fd);
+			close(o->ackfd);
+		}
 		job_child(r, b, p[1]);
 	}
 	/* Both sides set the group: neither may kill before it exists. */
 	(void)setpgid(b->pid, b->pid);
 	close(p[1]);
+	close(sv[1]);
 	b->fd = p[0];
+	b->ackfd = sv[0];
 	return 0;
 }
 
@@ -557,7 +578,7 @@ batch_form(struct runner *r, struct job *j)
 	for (size_t k = 0; k < b->n; k++)
 		b->jobs[k]->next = NULL;
 	b->left = b->n;
-	b->fd = -1;
+	b->fd = b->ackfd = -1;
 	return b;
 }
 
@@ -653,6 +674,8 @@ batch_scan(struct runner *r, struct batch *b,
 			b->progress = time(NULL);
 			if (k < b->n)
 				batch_apply(r, b, k, finished);
+			/* recorded: the batch may send its next message */
+			(void)send(b->ackfd, "k", 1, MSG_NOSIGNAL);
 		} else if (strncmp(p, "out DOWN ", 9) == 0 &&
 		    r->cf->relayhost) {
 			size_t	 len = (size_t)(nl - p) - 9;
@@ -668,9 +691,13 @@ batch_scan(struct runner *r, struct batch *b,
 	}
 }
 
-/* Reads from every running batch; reaps and applies those at end of file. */
+/*
+ * Reads from every running batch, waiting at most timeout ms (-1: until
+ * one speaks); reaps and applies those at end of file.
+ */
 static void
-collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
+collect_jobs(struct runner *r, int timeout,
+    void (*finished)(struct runner *, struct msg *))
 {
 	struct pollfd	 pfd[1000];
 	struct batch	*list[1000], **pp;
@@ -683,7 +710,7 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 		pfd[n].events = POLLIN;
 		list[n++] = b;
 	}
-	if (poll(pfd, n, -1) == -1)
+	if (poll(pfd, n, timeout) <= 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
@@ -696,6 +723,7 @@ collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 		if (got == -1 && errno == EINTR)
 			continue;
 		close(list[i]->fd);
+		close(list[i]->ackfd);
 		job_reap(list[i]);
 		for (pp = &running; *pp != list[i]; pp = &(*pp)->next)
 			;
@@ -715,8 +743,16 @@ remote_run_until(struct runner *r, size_t below,
 		start_jobs(r, finished);
 		if (nrunning == 0 || (below > 0 && remote_pending() < below))
 			break;
-		collect_jobs(r, finished);
+		collect_jobs(r, -1, finished);
 	}
+}
+
+void
+remote_record_ready(struct runner *r,
+    void (*finished)(struct runner *, struct msg *))
+{
+	if (nrunning > 0)
+		collect_jobs(r, 0, finished);
 }
 
 void

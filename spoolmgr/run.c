@@ -224,6 +224,7 @@ process(struct runner *r, const char *subdir, uint32_t id)
 		return;
 	}
 	deliver_local(r, m);
+	remote_record_ready(r, finish);
 	if (queue_remote(r, m) == 0)
 		finish(r, m);
 	else if (remote_pending() >= pending_high(r))

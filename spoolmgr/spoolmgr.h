@@ -115,6 +115,13 @@ void	remote_queue(struct runner *r, struct msg *m, const char *domain,
 void	remote_run_all(struct runner *r, void (*finished)(struct runner *,
 	    struct msg *));
 size_t	remote_pending(void);
+/*
+ * Records what running batches have reported, without waiting: mail
+ * delivered is recorded at once, not when the runner next waits (a crash
+ * between would send it again).
+ */
+void	remote_record_ready(struct runner *r,
+	    void (*finished)(struct runner *, struct msg *));
 /* Runs batches until fewer than below jobs are pending (0: none). */
 void	remote_run_until(struct runner *r, size_t below,
 	    void (*finished)(struct runner *, struct msg *));
@@ -126,7 +133,7 @@ int	run_capture(char *const argv[], int in_fd, struct buf *out,
 /* child.c: several messages to one destination over mailer -x -B */
 void	child_deliver_batch(struct runner *r, const char *domain,
 	    struct msg *const *msgs, size_t *const *rcpts,
-	    const size_t *counts, size_t n, FILE *report);
+	    const size_t *counts, size_t n, int ackfd, FILE *report);
 
 /* report.c: reading a job's report, each value from its own line only */
 /* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
