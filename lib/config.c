@@ -38,6 +38,8 @@ static const struct setting settings[] = {
 	{ "sessiontimeout", K_DURATION,	AT(sessiontimeout), "3600", 1, DAY },
 	{ "sessions",	    K_NUMBER,	AT(sessions),	    "4", 1, 1000 },
 	{ "jobtimeout",	    K_DURATION,	AT(jobtimeout),	    "1h", 1, DAY },
+	{ "batchsize",	    K_NUMBER,	AT(batchsize),	    "100", 1, 10000 },
+	{ "destsessions",   K_NUMBER,	AT(destsessions),   "4", 1, 1000 },
 	{ "relayhost",	    K_STRING,	AT(relayhost),	    NULL, 0, 0 },
 	{ "remoteport",	    K_NUMBER,	AT(remoteport),	    "25", 1, 65535 },
 	{ "resolver",	    K_STRING,	AT(resolver),	    NULL, 0, 0 },

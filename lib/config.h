@@ -22,7 +22,9 @@ struct config {
 	long long timeout;	/* seconds, per SMTP command */
 	long long sessiontimeout; /* seconds, whole SMTP session */
 	long long sessions;	/* deliveries at once (spoolmgr) */
-	long long jobtimeout;	/* seconds one remote delivery may take */
+	long long jobtimeout;	/* seconds one remote transaction may take */
+	long long batchsize;	/* messages one SMTP session carries */
+	long long destsessions;	/* deliveries at once to one destination */
 	char	*relayhost;	/* HOST[:PORT], or NULL: direct MX */
 	long long remoteport;	/* port of remote exchangers */
 	char	*resolver;	/* SERVER[@PORT], or NULL: resolv.conf */

@@ -18,7 +18,7 @@
 
 static const char *const state_names[] = {
 	"greeting", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
-	"body", "dot", "quit", "done"
+	"body", "dot", "rset", "idle", "quit", "done"
 };
 
 const char *
@@ -51,6 +51,7 @@ client_wait(const struct client *c, const struct client_timeouts *t)
 	case CS_HELO:
 	case CS_STARTTLS:
 	case CS_AUTH:		return t->helo;
+	case CS_RSET:
 	case CS_MAIL:		return t->mail;
 	case CS_RCPT:		return t->rcpt;
 	case CS_DATA:		return t->data;
@@ -76,6 +77,7 @@ client_init(struct client *c, const char *helo_name, struct client_msg *msg)
 	c->helo_name = helo_name;
 	c->msg = msg;
 	c->state = CS_GREETING;
+	c->messages = 1;
 	reply_init(&c->parser);
 	c->tx = reallocarray(NULL, msg->nrcpts ? msg->nrcpts : 1,
 	    sizeof(*c->tx));
@@ -124,6 +126,21 @@ send_quit(struct client *c)
 }
 
 /*
+ * This message's transaction is over.  In batch mode the session waits
+ * for the next message; an RSET goes first when the transaction was left
+ * open (MAIL taken, no final dot).
+ */
+static enum client_next
+end_transaction(struct client *c, int need_rset)
+{
+	if (!c->batch)
+		return send_quit(c);
+	c->need_rset = need_rset;
+	set_state(c, CS_IDLE);
+	return CLIENT_TX_DONE;
+}
+
+/*
  * Everyone still open gets this reply: the session (greeting, EHLO,
  * MAIL) failed for all.  A 5xx from MAIL on is final; a failure before
  * that sends the recipients on to the next host.
@@ -159,6 +176,11 @@ defer_open(struct client *c, const char *reply)
 void
 client_lost(struct client *c, const char *why)
 {
+	if (c->state == CS_IDLE) {	/* between messages: nobody waits */
+		strlcpy(c->note, why, sizeof(c->note));
+		set_state(c, CS_DONE);
+		return;
+	}
 	for (size_t i = 0; i < c->msg->nrcpts; i++) {
 		struct client_rcpt	*r = &c->msg->rcpts[i];
 
@@ -318,7 +340,7 @@ start_transaction(struct client *c)
 {
 	set_state(c, CS_MAIL);
 	if (refuse_early(c) || choose_recipients(c) == 0)
-		return send_quit(c);
+		return end_transaction(c, 0);	/* nothing was sent */
 	c->transactions++;
 	c->mail_ok = c->discard = 0;
 	c->nsent = 0;
@@ -564,7 +586,7 @@ on_mail(struct client *c, const struct reply *r, const char *text)
 	if (r->code / 100 != 2) {
 		fail_open(c, text, r->code);
 		if (!c->pipelining)
-			return send_quit(c);
+			return end_transaction(c, 1);
 		set_state(c, CS_RCPT);	/* the RCPT and DATA replies follow */
 		return CLIENT_READ;
 	}
@@ -604,14 +626,14 @@ on_rcpt(struct client *c, const struct reply *r, const char *text)
 		if (!c->pipelining)
 			send_rcpt(c, &c->msg->rcpts[c->tx[c->nreplied]]);
 		else if (c->nreplied == c->nsent && !c->mail_ok)
-			return send_quit(c);	/* no DATA was sent yet */
+			return end_transaction(c, 1);	/* no DATA sent yet */
 		else if (c->nreplied == c->nsent)
 			send_group(c);
 		return CLIENT_READ;
 	}
 	if (!c->pipelining) {
 		if (c->naccepted == 0)
-			return send_quit(c);
+			return end_transaction(c, 1);
 		buf_printf(&c->out, "DATA\r\n");
 	}
 	set_state(c, CS_DATA);
@@ -657,7 +679,7 @@ on_data(struct client *c, const struct reply *r, const char *text)
 				    RESULT_DEFER, 0, why);
 	} else if (c->mail_ok && c->naccepted > 0)
 		settle_accepted(c, r, text);
-	return send_quit(c);
+	return end_transaction(c, 1);
 }
 
 static int
@@ -673,11 +695,54 @@ static enum client_next
 on_dot(struct client *c, const struct reply *r, const char *text)
 {
 	if (c->discard)
-		return send_quit(c);
+		return end_transaction(c, 0);
 	settle_accepted(c, r, text);
 	/* the server took some and said "too many" to others: go on */
 	if (r->code / 100 == 2 && again_wanted(c))
 		return start_transaction(c);
+	return end_transaction(c, 0);
+}
+
+static enum client_next
+on_rset(struct client *c, const struct reply *r, const char *text)
+{
+	if (r->code / 100 != 2) {	/* the session is no good: end it */
+		defer_open(c, text);
+		return send_quit(c);
+	}
+	return start_transaction(c);
+}
+
+int
+client_next_msg(struct client *c, struct client_msg *msg,
+    enum client_next *next)
+{
+	size_t	*tx;
+
+	tx = reallocarray(c->tx, msg->nrcpts ? msg->nrcpts : 1, sizeof(*tx));
+	if (tx == NULL)
+		return -1;
+	c->tx = tx;
+	c->msg = msg;
+	c->ntx = c->nsent = c->nreplied = c->naccepted = 0;
+	c->transactions = c->accepted_any = 0;
+	c->messages++;
+	for (size_t i = 0; i < msg->nrcpts; i++)
+		msg->rcpts[i].flags = 0;
+	if (c->need_rset) {
+		c->need_rset = 0;
+		buf_printf(&c->out, "RSET\r\n");
+		set_state(c, CS_RSET);
+		*next = CLIENT_READ;
+		return 0;
+	}
+	*next = start_transaction(c);
+	return 0;
+}
+
+enum client_next
+client_quit(struct client *c)
+{
 	return send_quit(c);
 }
 
@@ -703,6 +768,7 @@ static const reply_handler handlers[] = {
 	[CS_RCPT] = on_rcpt,
 	[CS_DATA] = on_data,
 	[CS_DOT] = on_dot,
+	[CS_RSET] = on_rset,
 	[CS_QUIT] = on_quit,
 };
 

@@ -64,7 +64,7 @@ struct client_msg {
 
 enum client_state {
 	CS_GREETING, CS_EHLO, CS_HELO, CS_STARTTLS, CS_AUTH, CS_MAIL, CS_RCPT,
-	CS_DATA, CS_BODY, CS_DOT, CS_QUIT, CS_DONE
+	CS_DATA, CS_BODY, CS_DOT, CS_RSET, CS_IDLE, CS_QUIT, CS_DONE
 };
 
 /* What the program must do after flushing c->out. */
@@ -72,7 +72,10 @@ enum client_next {
 	CLIENT_READ,		/* read replies and feed them in */
 	CLIENT_SEND_BODY,	/* send the message, then client_body_sent() */
 	CLIENT_START_TLS,	/* TLS handshake, then client_tls_started() */
-	CLIENT_CLOSE		/* the session is over: close */
+	CLIENT_CLOSE,		/* the session is over: close */
+	/* batch mode: this message's transaction is over; the session is
+	 * idle until client_next_msg() or client_quit() */
+	CLIENT_TX_DONE
 };
 
 /*
@@ -108,7 +111,10 @@ struct client {
 	int		 mail_ok;	/* MAIL got 2xx */
 	int		 discard;	/* 354 after all RCPTs failed */
 	int		 accepted_any;	/* some RCPT got 2xx this session */
-	int		 transactions;	/* MAIL commands sent this session */
+	int		 transactions;	/* MAIL commands sent for this message */
+	int		 batch;		/* several messages: CLIENT_TX_DONE */
+	int		 need_rset;	/* the last transaction ended unfinished */
+	unsigned	 messages;	/* messages begun this session */
 	unsigned long	 replies;	/* whole replies read this session */
 	char		 note[CLIENT_REPLY_MAX];	/* last session error */
 };
@@ -135,6 +141,16 @@ enum client_next client_body_sent(struct client *c);
  * "CODE X.Y.Z text" reply for the recipients still waiting.
  */
 void	client_lost(struct client *c, const char *why);
+/*
+ * Batch mode (c->batch set before the greeting): after CLIENT_TX_DONE the
+ * next message goes over the same session, after an RSET only when the
+ * last transaction ended before its final dot (RFC 5321 4.1.1.5).  -1 on
+ * no memory.  msg must outlive its transaction.
+ */
+int	client_next_msg(struct client *c, struct client_msg *msg,
+	    enum client_next *next);
+/* The session ends: QUIT. */
+enum client_next client_quit(struct client *c);
 /* Seconds the program should wait for the next reply. */
 int	client_wait(const struct client *c, const struct client_timeouts *t);
 const char *client_state_name(enum client_state state);

@@ -353,7 +353,7 @@ read_reply(struct session *s, char *in, size_t len, long long *reply_by)
 	return conn_read(&s->conn, in, len, (int)((left + 999) / 1000));
 }
 
-static void
+static enum client_next
 run_session(struct session *s)
 {
 	enum client_next	 next = CLIENT_READ;
@@ -363,14 +363,17 @@ run_session(struct session *s)
 	long long		 reply_by = 0;
 	unsigned long		 replies = 0;
 
-	while (next != CLIENT_CLOSE) {
+	while (next != CLIENT_CLOSE && next != CLIENT_TX_DONE) {
 		if (flush_commands(s) == -1) {
 			lost(s, io_why(-1));
+			next = CLIENT_CLOSE;
 			break;
 		}
 		if (next == CLIENT_START_TLS) {
-			if (start_tls(s) == -1)
+			if (start_tls(s) == -1) {
+				next = CLIENT_CLOSE;
 				break;
+			}
 			next = client_tls_started(&s->client);
 			reply_by = 0;
 			continue;
@@ -378,6 +381,7 @@ run_session(struct session *s)
 		if (next == CLIENT_SEND_BODY) {
 			if (send_body(s, &what) != 0) {
 				lost(s, what);
+				next = CLIENT_CLOSE;
 				break;
 			}
 			trace(s, ">>>", "(message)\r\n", 11);
@@ -388,6 +392,7 @@ run_session(struct session *s)
 		if ((n = read_reply(s, in, sizeof(in), &reply_by)) <= 0) {
 			if (s->client.state != CS_QUIT)
 				lost(s, io_why(n));
+			next = CLIENT_CLOSE;
 			break;
 		}
 		trace(s, "<<<", in, (size_t)n);
@@ -398,6 +403,7 @@ run_session(struct session *s)
 		}
 	}
 	flush_commands(s);
+	return next;
 }
 
 static size_t
@@ -513,4 +519,184 @@ deliver_to_hosts(const struct host_list *hosts, struct client_msg *msg,
 	if (hosts->count == 0)
 		defer_open(msg, "451 4.4.4 no host to deliver to");
 	settle_open(msg);
+}
+
+/*
+ * Batch delivery: the messages one after another over one session per
+ * host, reconnecting after `batchsize` messages or when the server closed
+ * between two of them.  A host that cannot be reached, or greets with an
+ * error, is not asked again in this batch (RFC 5321 4.5.4.1): when every
+ * host is so, the rest of the batch is deferred without a try.
+ */
+struct batch_state {
+	const struct host_list	*hosts;
+	const struct deliver_opts *opt;
+	unsigned char		*dead;		/* per host */
+	unsigned char		*clear;		/* per host: no TLS (it failed) */
+	char			 down[CLIENT_REPLY_MAX];	/* why, last */
+	struct session		 s;
+	int			 open;		/* s is connected and idle */
+	size_t			 at;		/* s's host */
+	size_t			 batchsize;
+};
+
+static void
+batch_close(struct batch_state *b)
+{
+	if (!b->open)
+		return;
+	if (b->s.client.state == CS_IDLE) {
+		client_quit(&b->s.client);
+		run_session(&b->s);
+	}
+	client_free(&b->s.client);
+	conn_close(&b->s.conn);
+	b->open = 0;
+}
+
+/* A new session with host h for msg; 0 when it could not connect. */
+static int
+batch_connect(struct batch_state *b, size_t h, struct client_msg *msg,
+    int msgfd)
+{
+	const struct host	*host = &b->hosts->hosts[h];
+	char			 why[CLIENT_REPLY_MAX];
+
+	memset(&b->s, 0, sizeof(b->s));
+	b->s.host = host;
+	b->s.opt = b->opt;
+	b->s.msgfd = msgfd;
+	if (b->opt->verbose)
+		fprintf(stderr, "mailer: trying %s [%s]:%d\n", host->name,
+		    host->address, host->port);
+	if ((b->s.conn.fd = connect_host(host, b->opt->connect_timeout, why,
+	    sizeof(why))) == -1) {
+		defer_open(msg, why);
+		strlcpy(b->down, why, sizeof(b->down));
+		b->dead[h] = 1;
+		return 0;
+	}
+	if (client_init(&b->s.client, b->opt->helo, msg) == -1) {
+		conn_close(&b->s.conn);
+		defer_open(msg, "451 4.3.0 out of memory");
+		return 0;
+	}
+	if (b->opt->auth_user)
+		client_set_auth(&b->s.client, b->opt->auth_user,
+		    b->opt->auth_pass);
+	b->s.client.want_tls = !b->clear[h];
+	b->s.client.batch = 1;
+	b->open = 1;
+	b->at = h;
+	return 1;
+}
+
+/*
+ * One try of msg at host h, on the idle session or a new one.  1 when
+ * the server took a recipient (no other host is asked then).
+ */
+static int
+batch_try(struct batch_state *b, size_t h, struct client_msg *msg, int msgfd)
+{
+	enum client_next	 next = CLIENT_READ;
+	int			 reused = 0, accepted;
+
+	if (b->open && (b->at != h || b->s.client.messages >= b->batchsize))
+		batch_close(b);
+	if (b->open) {
+		reused = 1;
+		b->s.msgfd = msgfd;
+		if (client_next_msg(&b->s.client, msg, &next) == -1) {
+			defer_open(msg, "451 4.3.0 out of memory");
+			return 0;
+		}
+	} else if (!batch_connect(b, h, msg, msgfd))
+		return 0;
+	next = run_session(&b->s);
+	accepted = b->s.client.accepted_any;
+	if (next == CLIENT_TX_DONE)
+		return accepted;
+	/* the session is over */
+	if (b->s.tls_failed && b->opt->auth_user == NULL)
+		b->clear[h] = 1;	/* RFC 7435: once more in clear */
+	if (!reused && b->s.client.transactions == 0 && !b->s.tls_failed) {
+		/* greeting, EHLO or AUTH failed: the host is no good now */
+		strlcpy(b->down, b->s.client.note, sizeof(b->down));
+		b->dead[h] = 1;
+	}
+	client_free(&b->s.client);
+	conn_close(&b->s.conn);
+	b->open = 0;
+	/* closed between messages, or TLS failed: once more, new session */
+	if (!accepted && (reused || b->clear[h]) && !b->dead[h] &&
+	    open_count(msg) > 0) {
+		if (!batch_connect(b, h, msg, msgfd))
+			return 0;
+		next = run_session(&b->s);
+		accepted = b->s.client.accepted_any;
+		if (next != CLIENT_TX_DONE) {
+			if (b->s.client.transactions == 0)
+				b->dead[h] = 1;
+			strlcpy(b->down, b->s.client.note, sizeof(b->down));
+			client_free(&b->s.client);
+			conn_close(&b->s.conn);
+			b->open = 0;
+		}
+	}
+	return accepted;
+}
+
+static void
+batch_one(struct batch_state *b, struct client_msg *msg, int msgfd)
+{
+	char	 why[CLIENT_REPLY_MAX + 64];
+	int	 tried = 0;
+
+	for (size_t h = 0; h < b->hosts->count && open_count(msg) > 0; h++) {
+		if (b->dead[h])
+			continue;
+		tried = 1;
+		if (batch_try(b, h, msg, msgfd))
+			break;	/* RFC 5321 5.1: a host that took one is it */
+	}
+	if (!tried && open_count(msg) > 0) {
+		if (b->down[0])
+			snprintf(why, sizeof(why), "%.400s (not tried again in "
+			    "this batch)", b->down);
+		else
+			snprintf(why, sizeof(why), "451 4.4.4 no host to "
+			    "deliver to");
+		defer_open(msg, why);
+	}
+	settle_open(msg);
+}
+
+int
+deliver_batch(const struct host_list *hosts, struct batch_item *items,
+    size_t n, const struct deliver_opts *opt, size_t batchsize,
+    void (*done)(struct batch_item *, void *), void *arg, char *down,
+    size_t downlen)
+{
+	int			 all_dead = hosts->count > 0;
+	struct batch_state	 b = { .hosts = hosts, .opt = opt,
+	    .batchsize = batchsize ? batchsize : 1 };
+
+	b.dead = calloc(hosts->count + 1, 1);
+	b.clear = calloc(hosts->count + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		if (b.dead == NULL || b.clear == NULL)
+			defer_open(items[i].msg, "451 4.3.0 out of memory");
+		else if (items[i].prepare == NULL ||
+		    items[i].prepare(&items[i], arg) == 0)
+			batch_one(&b, items[i].msg, items[i].fd);
+		settle_open(items[i].msg);
+		done(&items[i], arg);
+	}
+	batch_close(&b);
+	for (size_t h = 0; h < hosts->count && b.dead; h++)
+		all_dead &= b.dead[h];
+	strlcpy(down, b.down, downlen);
+	free(b.dead);
+	free(b.clear);
+	return all_dead && b.dead != NULL && b.down[0] != '\0';
 }

@@ -61,4 +61,27 @@ int	message_measure(int fd, struct client_msg *msg, struct mime_plan *plan);
 void	deliver_to_hosts(const struct host_list *hosts, struct client_msg *msg,
 	    int msgfd, const struct deliver_opts *opt);
 
+/*
+ * One message of a batch: its envelope and an open file of its text.
+ * prepare (if set) is called just before its turn (to measure it, say);
+ * non-zero: it has set the recipients' results itself.
+ */
+struct batch_item {
+	struct client_msg	*msg;
+	int			 fd;
+	int			(*prepare)(struct batch_item *, void *);
+	void			*data;		/* the caller's */
+};
+
+/*
+ * Delivers the items in order, over one session per host for as many as
+ * batchsize messages (RFC 5321 5.1 for each message, as
+ * deliver_to_hosts), calling done after each message with its results.
+ * 1 when every host was found down (the reply why in down).
+ */
+int	deliver_batch(const struct host_list *hosts, struct batch_item *items,
+	    size_t n, const struct deliver_opts *opt, size_t batchsize,
+	    void (*done)(struct batch_item *, void *), void *arg, char *down,
+	    size_t downlen);
+
 #endif

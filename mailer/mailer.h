@@ -10,7 +10,9 @@
 #include "deliver.h"
 
 #define USAGE_X "usage: mailer -x -f sender [-DUv] [-C file] [-N notify] " \
-	"[-R ret] [-T timeouts] [-V envid] -h host[:port] ... rcpt ...\n"
+	"[-R ret] [-T timeouts] [-V envid] -h host[:port] ... rcpt ...\n" \
+	"       mailer -x -B [-DUv] [-C file] [-N notify] [-T timeouts] " \
+	"-h host[:port] ... < batch\n"
 #define USAGE_SENDMAIL "usage: mailer [-itv] [-C file] [-F name] " \
 	"[-f sender] [-N notify] [-R ret] [-T timeouts] [-V envid] " \
 	"[-w seconds] [-odb | -odi | -odq] [rcpt ...]\n" \

@@ -14,7 +14,14 @@
  *                        in "<TAB>dsn=yes|no" (mailer -D)
  * The job has no line of its own to say it was killed: the parent tells
  * that by what is missing (see remote.c).
+ *
+ * A job of several messages to one destination runs `mailer -x -B` once
+ * for them all; its lines ("MSG k", results, "END k", "DOWN reply") go
+ * to the parent as "out" lines the moment mailer prints them, so that
+ * each message is recorded as soon as its transaction is over.
  */
+#include <poll.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -284,4 +291,179 @@ child_deliver(struct runner *r, const struct msg *m, const char *domain,
 
 	if ((nhosts = child_hosts(r, domain, hosts, report)) > 0)
 		child_mailer(r, m, rcpts, n, hosts, nhosts, report);
+}
+
+/* The batch for mailer -x -B (mailer(1)) into a temporary file. */
+static FILE *
+batch_list(struct runner *r, struct msg *const *msgs, size_t *const *rcpts,
+    const size_t *counts, size_t n)
+{
+	FILE	*fp = tmpfile();
+	char	 txt[PATH_MAX];
+	int	 fd;
+
+	if (fp == NULL)
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct envelope	*env = &msgs[k]->env;
+
+		msg_path(txt, sizeof(txt), r, msgs[k], "TXT");
+		/* an open file, not a path: mailer has no right to the spool */
+		if ((fd = open(txt, O_RDONLY)) == -1)
+			continue;	/* reported as unfinished */
+		fprintf(fp, "MSG %zu %d\nFROM %s\n", k, fd, env->sender);
+		if (env->ret)
+			fprintf(fp, "RET %s\n", env->ret);
+		if (env->envid)
+			fprintf(fp, "ENVID %s\n", env->envid);
+		if (env->smtputf8)
+			fputs("SMTPUTF8\n", fp);
+		for (size_t i = 0; i < counts[k]; i++)
+			fprintf(fp, "TO %s\n", rcpt_arg(&env->rcpts[rcpts[k][i]]));
+		fputs("END\n", fp);
+	}
+	if (fflush(fp) == EOF || fseek(fp, 0, SEEK_SET) == -1) {
+		fclose(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+/*
+ * mailer's lines to the parent as they come.  Each message's end gives
+ * the next one its own time (jobtimeout is per transaction); when the
+ * parent is gone (killed), the whole job goes at once, so that at most
+ * the message in flight is sent again by the next run.
+ */
+/*
+ * After a message's END: the runner's word that it recorded it, then
+ * mailer's to go on.  No runner: the whole job goes.
+ */
+static void
+pass_ack(int ackfd, int mailer_ack)
+{
+	struct pollfd	 pfd = { .fd = ackfd, .events = POLLIN };
+	char		 c;
+
+	while (poll(&pfd, 1, -1) == -1 && errno == EINTR)
+		;
+	if (read(ackfd, &c, 1) != 1 || write(mailer_ack, "\n", 1) != 1)
+		kill(0, SIGKILL);
+}
+
+static void
+stream_lines(int fd, FILE *report, unsigned timeout, int ackfd,
+    int mailer_ack)
+{
+	struct pollfd	 pfd[2] = { { .fd = fd, .events = POLLIN },
+	    { .fd = fileno(report), .events = 0 } };
+	struct buf	 line = { NULL, 0, 0 };
+	char		 chunk[4096], *nl;
+	ssize_t		 n = 1;
+
+	while (n != 0) {
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			break;
+		if (pfd[1].revents & (POLLERR | POLLHUP))
+			kill(0, SIGKILL);
+		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		buf_append(&line, chunk, (size_t)n);
+		while (line.len > 0 && (nl = memchr(line.data, '\n',
+		    line.len)) != NULL) {
+			*nl = '\0';
+			if (line.data[0])
+				fprintf(report, "out %s\n", line.data);
+			if (strncmp(line.data, "END ", 4) == 0) {
+				fflush(report);
+				pass_ack(ackfd, mailer_ack);
+				alarm(timeout);
+			}
+			buf_consume(&line, (size_t)(nl - line.data) + 1);
+		}
+	}
+	/* a line cut short by mailer's end proves nothing: dropped */
+	buf_free(&line);
+}
+
+/* mailer -x -B for the messages; its exit status. */
+static int
+batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
+    int ackfd, FILE *report, char *errtext, size_t errlen)
+{
+	struct args	 a = { .n = 0 };
+	FILE		*errfp = tmpfile();
+	int		 p[2], ack[2], status;
+	pid_t		 pid;
+	char		 acknum[16];
+
+	if (pipe(ack) == -1) {
+		say(errtext, errlen, "%s: pipe: %s", r->cf->mailer,
+		    strerror(errno));
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	fcntl(ack[1], F_SETFD, FD_CLOEXEC);	/* mailer gets ack[0] */
+	snprintf(acknum, sizeof(acknum), "%d", ack[0]);
+
+	add_arg(&a, r->cf->mailer);
+	add_option(&a, "-C", r->confpath);
+	add_arg(&a, "-x");
+	add_arg(&a, "-B");
+	add_option(&a, "-A", acknum);
+	add_arg(&a, "-D");
+	for (size_t i = 0; i < nhosts; i++)
+		add_option(&a, "-h", hosts[i]);
+	errtext[0] = '\0';
+	if (pipe(p) == -1 || (pid = fork()) == -1) {
+		say(errtext, errlen, "%s: %s", r->cf->mailer, strerror(errno));
+		if (errfp)
+			fclose(errfp);
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		exec_child(a.v, fileno(list), p[1], errfp);
+	}
+	close(p[1]);
+	close(ack[0]);
+	stream_lines(p[0], report, (unsigned)r->cf->jobtimeout, ackfd, ack[1]);
+	close(p[0]);
+	close(ack[1]);
+	status = exit_status(pid);
+	first_line(errfp, errtext, errlen);
+	return status;
+}
+
+void
+child_deliver_batch(struct runner *r, const char *domain,
+    struct msg *const *msgs, size_t *const *rcpts, const size_t *counts,
+    size_t n, int ackfd, FILE *report)
+{
+	static char	 hosts[HOSTS_MAX][300];
+	char		 errtext[300];
+	size_t		 nhosts;
+	FILE		*list;
+	int		 status = EX_OSERR;
+
+	if ((nhosts = child_hosts(r, domain, hosts, report)) == 0)
+		return;
+	fflush(report);
+	if ((list = batch_list(r, msgs, rcpts, counts, n)) == NULL)
+		say(errtext, sizeof(errtext), "batch list: %s",
+		    strerror(errno));
+	else {
+		status = batch_mailer(r, list, hosts, nhosts, ackfd, report,
+		    errtext, sizeof(errtext));
+		fclose(list);
+	}
+	if (errtext[0])
+		fprintf(report, "mailererr %s\n", errtext);
+	fprintf(report, "mailer %d\n", status);
 }

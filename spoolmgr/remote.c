@@ -1,15 +1,20 @@
 /*
- * Remote recipients, one job per message and domain: a child
- * process (child.c) runs mxlookup and mailer -x and reports on a pipe.
- * The parent runs at most `sessions` jobs at once and is the only one
- * that writes the spool: it applies each job's results to its message.
+ * Remote recipients, one job per message and domain.  Waiting jobs for
+ * one destination (the domain; with relayhost, all of them) go together,
+ * up to `batchsize` messages, to a batch: a child process (child.c) runs
+ * mxlookup once and one mailer -x for them (-B when there are several,
+ * one SMTP session for many messages) and reports on a pipe.  The parent
+ * runs at most `sessions` batches at once, `destsessions` for one
+ * destination, and is the only one that writes the spool: it applies
+ * each message's results to it the moment mailer reports them.
  *
- * Each job is a process group of its own, killed whole: after
- * `jobtimeout` and when its report ends.  A mailer that outlived its job
+ * Each batch is a process group of its own, killed whole: after
+ * `jobtimeout` without a message's end and when its report ends.  A mailer that outlived its job
  * would go on delivering what the parent records as not delivered, and
  * the next run would send it again.  A delivery is recorded only from
  * the lines mailer itself printed.
  */
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -35,22 +40,39 @@ struct job {
 	char		 domain[256];
 	size_t		*rcpts;		/* indices into m->env.rcpts */
 	size_t		 n;
-	pid_t		 pid;		/* and its process group */
-	time_t		 started;
-	int		 fd;
-	int		 status;	/* its exit status, 128 + a signal */
-	struct buf	 out;
+	time_t		 started;	/* its transaction's start, about */
+	int		 status;	/* the batch's exit status */
+	struct buf	 out;		/* the batch's report, for this job */
 	struct job	*next;
 };
 
-/* Jobs waiting and running; one queue run at a time in a process. */
-static struct job	*waiting, *running;
-static size_t		 nrunning;
+struct batch {
+	char		 dest[256];	/* the domain; "" with relayhost */
+	struct job	**jobs;
+	unsigned char	*applied;	/* per job: results recorded */
+	size_t		 n, left;
+	pid_t		 pid;		/* and its process group */
+	time_t		 progress;	/* start, or the last message's end */
+	int		 fd;
+	int		 ackfd;		/* "recorded": the next may go */
+	int		 status;	/* its exit status, 128 + a signal */
+	struct buf	 out;
+	size_t		 scanned;	/* bytes of out already looked at */
+	int		 down;		/* mailer found every host down */
+	struct batch	*next;
+};
+
+/* Jobs waiting and batches running; one queue run at a time. */
+static struct job	*waiting;
+static struct batch	*running;
+static size_t		 nrunning, runjobs;
+/* The relay host found down in this run, and its reply; "" when not. */
+static char		 relay_down[512];
 
 size_t
 remote_pending(void)
 {
-	size_t	 n = nrunning;
+	size_t	 n = runjobs;
 
 	for (struct job *j = waiting; j; j = j->next)
 		n++;
@@ -72,7 +94,6 @@ remote_queue(struct runner *r, struct msg *m, const char *domain,
 	strlcpy(j->domain, domain, sizeof(j->domain));
 	memcpy(j->rcpts, rcpts, n * sizeof(*rcpts));
 	j->n = n;
-	j->fd = -1;
 	m->jobs++;
 	for (tail = &waiting; *tail; tail = &(*tail)->next)
 		;
@@ -87,10 +108,13 @@ kill_job_group(int sig)
 	kill(0, SIGKILL);
 }
 
-/* In the job's process: deliver, report on fd, exit. */
+/* In the batch's process: deliver, report on fd, exit. */
 static void
-job_child(struct runner *r, struct job *j, int fd)
+job_child(struct runner *r, struct batch *b, int fd)
 {
+	struct msg	**msgs;
+	size_t		**rcpts, *counts;
+
 	struct sigaction	 sa;
 	FILE			*report;
 
@@ -105,34 +129,70 @@ job_child(struct runner *r, struct job *j, int fd)
 	alarm((unsigned)r->cf->jobtimeout);
 	if ((report = fdopen(fd, "w")) == NULL)
 		_exit(EX_OSERR);
-	child_deliver(r, j->m, j->domain, j->rcpts, j->n, report);
+	if (b->n == 1) {	/* as always: mailer -x, the text on stdin */
+		child_deliver(r, b->jobs[0]->m, b->jobs[0]->domain,
+		    b->jobs[0]->rcpts, b->jobs[0]->n, report);
+		fclose(report);
+		_exit(0);
+	}
+	msgs = calloc(b->n, sizeof(*msgs));
+	rcpts = calloc(b->n, sizeof(*rcpts));
+	counts = calloc(b->n, sizeof(*counts));
+	if (msgs == NULL || rcpts == NULL || counts == NULL)
+		_exit(EX_OSERR);
+	for (size_t k = 0; k < b->n; k++) {
+		msgs[k] = b->jobs[k]->m;
+		rcpts[k] = b->jobs[k]->rcpts;
+		counts[k] = b->jobs[k]->n;
+	}
+	child_deliver_batch(r, b->jobs[0]->domain, msgs, rcpts, counts, b->n,
+	    b->ackfd, report);
 	fclose(report);
 	_exit(0);
 }
 
 static int
-job_start(struct runner *r, struct job *j)
+job_start(struct runner *r, struct batch *b)
 {
-	int	 p[2];
+	int	 p[2], sv[2];
 
 	if (pipe(p) == -1)
 		return -1;
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	j->started = time(NULL);	/* not after the job's alarm starts */
-	if ((j->pid = fork()) == -1) {
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
-	if (j->pid == 0) {
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+	b->progress = time(NULL);	/* not after the job's alarm starts */
+	if ((b->pid = fork()) == -1) {
 		close(p[0]);
-		job_child(r, j, p[1]);
+		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (b->pid == 0) {
+		close(p[0]);
+		close(sv[0]);
+		b->ackfd = sv[1];
+		/* Other batches' pipes are not ours to hold open: when the
+		 * runner dies, each batch must see its reader gone. */
+		for (struct batch *o = running; o; o = o->next) {
+			close(o->fd);
+			close(o->ackfd);
+		}
+		job_child(r, b, p[1]);
 	}
 	/* Both sides set the group: neither may kill before it exists. */
-	(void)setpgid(j->pid, j->pid);
+	(void)setpgid(b->pid, b->pid);
 	close(p[1]);
-	j->fd = p[0];
+	close(sv[1]);
+	b->fd = p[0];
+	b->ackfd = sv[0];
 	return 0;
 }
 
@@ -143,15 +203,15 @@ job_start(struct runner *r, struct job *j)
  * yet: the job process, not reaped, still holds its number.
  */
 static void
-job_reap(struct job *j)
+job_reap(struct batch *b)
 {
 	int	 status;
 
-	(void)kill(-j->pid, SIGKILL);
-	while (waitpid(j->pid, &status, 0) == -1)
+	(void)kill(-b->pid, SIGKILL);
+	while (waitpid(b->pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return;
-	j->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	b->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
 	    WEXITSTATUS(status);
 }
 
@@ -419,6 +479,13 @@ job_free(struct job *j)
 	free(j);
 }
 
+/* The destination a job's mail goes to: its domain, or the relay host. */
+static const char *
+dest_of(const struct runner *r, const struct job *j)
+{
+	return r->cf->relayhost ? "" : j->domain;
+}
+
 /* A dead domain found earlier in this run: the job waits for next time. */
 static int
 job_skip(struct runner *r, struct job *j)
@@ -426,72 +493,270 @@ job_skip(struct runner *r, struct job *j)
 	return !r->cf->relayhost && !domain_due(r, j->domain);
 }
 
+/*
+ * The relay host was found down earlier in this run (RFC 5321 4.5.4.1):
+ * the job is deferred with that reply, not tried again.
+ */
+static void
+job_defer_down(struct runner *r, struct job *j)
+{
+	struct rcpt_status	 st;
+
+	for (size_t i = 0; i < j->n; i++) {
+		size_t	 ri = j->rcpts[i];
+
+		queue_get_state(&j->m->env, j->m->env.rcpts[ri].addr, &st);
+		st.last = r->now;
+		st.tries++;
+		say(st.reply, sizeof(st.reply), "%.400s (not tried again in "
+		    "this run)", relay_down);
+		set_own_reply(j->m, ri);
+		record_outcome(r, j->m, ri, OUT_DEFER, &st, r->cf->relayhost);
+	}
+	msg_save(r, j->m);
+}
+
+static void
+job_done(struct runner *r, struct job *j,
+    void (*finished)(struct runner *, struct msg *))
+{
+	if (--j->m->jobs == 0)
+		finished(r, j->m);
+	job_free(j);
+}
+
+/* Batches running for dest. */
+static size_t
+dest_running(const char *dest)
+{
+	size_t	 n = 0;
+
+	for (struct batch *b = running; b; b = b->next)
+		n += strcmp(b->dest, dest) == 0;
+	return n;
+}
+
+/* The first waiting job whose destination has a session free, unlinked. */
+static struct job *
+take_startable(struct runner *r)
+{
+	for (struct job **pp = &waiting; *pp; pp = &(*pp)->next) {
+		struct job	*j = *pp;
+
+		if (dest_running(dest_of(r, j)) < (size_t)r->cf->destsessions) {
+			*pp = j->next;
+			j->next = NULL;
+			return j;
+		}
+	}
+	return NULL;
+}
+
+/* j, and waiting jobs for its destination up to batchsize, as a batch. */
+static struct batch *
+batch_form(struct runner *r, struct job *j)
+{
+	struct batch	*b = calloc(1, sizeof(*b));
+	size_t		 max = (size_t)r->cf->batchsize;
+
+	if (b == NULL || (b->jobs = calloc(max, sizeof(*b->jobs))) == NULL ||
+	    (b->applied = calloc(max, 1)) == NULL) {
+		if (b)
+			free(b->jobs);
+		free(b);
+		return NULL;
+	}
+	strlcpy(b->dest, dest_of(r, j), sizeof(b->dest));
+	b->jobs[b->n++] = j;
+	for (struct job **pp = &waiting; *pp && b->n < max;) {
+		if (strcmp(dest_of(r, *pp), b->dest) == 0) {
+			b->jobs[b->n++] = *pp;
+			*pp = (*pp)->next;
+		} else
+			pp = &(*pp)->next;
+	}
+	for (size_t k = 0; k < b->n; k++)
+		b->jobs[k]->next = NULL;
+	b->left = b->n;
+	b->fd = b->ackfd = -1;
+	return b;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	buf_free(&b->out);
+	free(b->jobs);
+	free(b->applied);
+	free(b);
+}
+
 static void
 start_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 {
 	struct job	*j;
+	struct batch	*b;
 
-	while (waiting && nrunning < (size_t)r->cf->sessions) {
-		j = waiting;
-		waiting = j->next;
-		if (job_skip(r, j) || job_start(r, j) != 0) {
-			if (--j->m->jobs == 0)
-				finished(r, j->m);
-			job_free(j);
+	while (nrunning < (size_t)r->cf->sessions &&
+	    (j = take_startable(r)) != NULL) {
+		if (job_skip(r, j)) {
+			job_done(r, j, finished);
 			continue;
 		}
-		j->next = running;
-		running = j;
+		if (r->cf->relayhost && relay_down[0]) {
+			job_defer_down(r, j);
+			job_done(r, j, finished);
+			continue;
+		}
+		if ((b = batch_form(r, j)) == NULL || job_start(r, b) != 0) {
+			if (b == NULL)
+				job_done(r, j, finished);
+			for (size_t k = 0; b && k < b->n; k++)
+				job_done(r, b->jobs[k], finished);
+			if (b)
+				batch_free(b);
+			continue;
+		}
+		b->next = running;
+		running = b;
 		nrunning++;
+		runjobs += b->n;
 	}
 }
 
-/* Reads from every running job; reaps and applies those at end of file. */
+/*
+ * Records message k of the batch: from its own block of the report, or
+ * (ended is 0) from what the report says of the whole job: mxlookup's
+ * or mailer's failure, or a job that did not finish.
+ */
 static void
-collect_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
+batch_apply(struct runner *r, struct batch *b, size_t k,
+    void (*finished)(struct runner *, struct msg *))
+{
+	struct job	*j = b->jobs[k];
+	const char	*addrs[256];
+	size_t		 na = 0;
+
+	if (b->applied[k])
+		return;
+	b->applied[k] = 1;
+	b->left--;
+	runjobs--;
+	for (size_t i = 0; i < j->n && na < 256; i++)
+		addrs[na++] = j->m->env.rcpts[j->rcpts[i]].addr;
+	if (b->n == 1) {
+		buf_free(&j->out);
+		buf_append(&j->out, b->out.data ? b->out.data : "",
+		    b->out.len);
+	} else
+		report_block(&b->out, k, addrs, na, &j->out);
+	j->status = b->status;
+	j->started = b->progress;
+	job_apply(r, j);
+	b->jobs[k] = NULL;
+	job_done(r, j, finished);
+}
+
+/* New whole lines of b's report: messages that ended, and "DOWN". */
+static void
+batch_scan(struct runner *r, struct batch *b,
+    void (*finished)(struct runner *, struct msg *))
+{
+	char		*p, *nl;
+	unsigned long	 k;
+
+	while (b->scanned < b->out.len && (nl = memchr(b->out.data +
+	    b->scanned, '\n', b->out.len - b->scanned)) != NULL) {
+		p = b->out.data + b->scanned;
+		b->scanned = (size_t)(nl - b->out.data) + 1;
+		if (b->n > 1 && strncmp(p, "out END ", 8) == 0) {
+			k = strtoul(p + 8, NULL, 10);
+			b->progress = time(NULL);
+			if (k < b->n)
+				batch_apply(r, b, k, finished);
+			/* recorded: the batch may send its next message */
+			(void)send(b->ackfd, "k", 1, MSG_NOSIGNAL);
+		} else if (strncmp(p, "out DOWN ", 9) == 0 &&
+		    r->cf->relayhost) {
+			size_t	 len = (size_t)(nl - p) - 9;
+
+			if (len >= sizeof(relay_down))
+				len = sizeof(relay_down) - 1;
+			memcpy(relay_down, p + 9, len);
+			relay_down[len] = '\0';
+			for (size_t c = 0; c < len; c++)	/* no CR, no TAB */
+				if ((unsigned char)relay_down[c] < 0x20)
+					relay_down[c] = '?';
+		}
+	}
+}
+
+/*
+ * Reads from every running batch, waiting at most timeout ms (-1: until
+ * one speaks); reaps and applies those at end of file.
+ */
+static void
+collect_jobs(struct runner *r, int timeout,
+    void (*finished)(struct runner *, struct msg *))
 {
 	struct pollfd	 pfd[1000];
-	struct job	*list[1000], **pp;
+	struct batch	*list[1000], **pp;
 	size_t		 n = 0;
 	char		 chunk[4096];
 	ssize_t		 got;
 
-	for (struct job *j = running; j && n < 1000; j = j->next) {
-		pfd[n].fd = j->fd;
+	for (struct batch *b = running; b && n < 1000; b = b->next) {
+		pfd[n].fd = b->fd;
 		pfd[n].events = POLLIN;
-		list[n++] = j;
+		list[n++] = b;
 	}
-	if (poll(pfd, n, -1) == -1)
+	if (poll(pfd, n, timeout) <= 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
 		if ((got = read(list[i]->fd, chunk, sizeof(chunk))) > 0) {
 			buf_append(&list[i]->out, chunk, (size_t)got);
+			batch_scan(r, list[i], finished);
 			continue;
 		}
 		if (got == -1 && errno == EINTR)
 			continue;
 		close(list[i]->fd);
+		close(list[i]->ackfd);
 		job_reap(list[i]);
 		for (pp = &running; *pp != list[i]; pp = &(*pp)->next)
 			;
 		*pp = list[i]->next;
 		nrunning--;
-		job_apply(r, list[i]);
-		if (--list[i]->m->jobs == 0)
-			finished(r, list[i]->m);
-		job_free(list[i]);
+		for (size_t k = 0; k < list[i]->n; k++)
+			batch_apply(r, list[i], k, finished);
+		batch_free(list[i]);
 	}
+}
+
+void
+remote_run_until(struct runner *r, size_t below,
+    void (*finished)(struct runner *, struct msg *))
+{
+	for (;;) {
+		start_jobs(r, finished);
+		if (nrunning == 0 || (below > 0 && remote_pending() < below))
+			break;
+		collect_jobs(r, -1, finished);
+	}
+}
+
+void
+remote_record_ready(struct runner *r,
+    void (*finished)(struct runner *, struct msg *))
+{
+	if (nrunning > 0)
+		collect_jobs(r, 0, finished);
 }
 
 void
 remote_run_all(struct runner *r, void (*finished)(struct runner *, struct msg *))
 {
-	for (;;) {
-		start_jobs(r, finished);
-		if (nrunning == 0)
-			break;
-		collect_jobs(r, finished);
-	}
+	remote_run_until(r, 0, finished);
 }

@@ -257,3 +257,49 @@ report_single_host(const struct buf *out, char *name, size_t namelen)
 	strlcpy(name, p, namelen);
 	return name[0] != '\0';
 }
+
+/*
+ * The part of a batch job's report about its message k, as the report of
+ * a job of that message alone: every line that is not mailer's ("host",
+ * "mx", "mailer" ...) and mailer's lines between "MSG k" and "END k".
+ * An "ERR reply" line there becomes a line for each of the addresses.
+ * 1 when the message's block has ended (its results are all there); a
+ * block cut short by mailer's end still gives its whole lines.
+ */
+int
+report_block(const struct buf *out, size_t k, const char *const *addrs,
+    size_t naddrs, struct buf *view)
+{
+	struct line	 l = { NULL, 0 }, v;
+	char		 start[40], end[40], err[512];
+	int		 inside = 0, ended = 0;
+
+	snprintf(start, sizeof(start), "MSG %zu", k);
+	snprintf(end, sizeof(end), "END %zu", k);
+	view->len = 0;
+	while (next_line(out, &l)) {
+		if (!line_is(&l, "out", &v)) {
+			buf_append(view, l.text, l.len);
+			buf_append(view, "\n", 1);
+		} else if (v.len == strlen(start) &&
+		    memcmp(v.text, start, v.len) == 0)
+			inside = 1;
+		else if (inside && v.len == strlen(end) &&
+		    memcmp(v.text, end, v.len) == 0) {
+			inside = 0;
+			ended = 1;
+		} else if (inside && v.len > 4 && memcmp(v.text, "ERR ", 4) ==
+		    0) {
+			struct line	 e = { v.text + 4, v.len - 4 };
+
+			copy_value(err, sizeof(err), &e);
+			for (size_t i = 0; i < naddrs; i++)
+				buf_printf(view, "out %s %s %s\n", addrs[i],
+				    err[0] == '5' ? "fail" : "defer", err);
+		} else if (inside) {
+			buf_append(view, l.text, l.len);
+			buf_append(view, "\n", 1);
+		}
+	}
+	return ended;
+}

@@ -194,6 +194,24 @@ fail_loop(struct runner *r, struct msg *m)
 	return 1;
 }
 
+/*
+ * Jobs queued before the runner waits for some to end: enough for full
+ * batches (batchsize messages each, for every session), and no more
+ * than PENDING_MAX, each an open, locked message.
+ */
+#define PENDING_MAX	400
+
+static size_t
+pending_high(const struct runner *r)
+{
+	size_t	 want = (size_t)r->cf->sessions * (size_t)r->cf->batchsize;
+	size_t	 floor = 2 * (size_t)r->cf->sessions;
+
+	if (want > PENDING_MAX)
+		want = PENDING_MAX;
+	return want > floor ? want : floor;
+}
+
 static void
 process(struct runner *r, const char *subdir, uint32_t id)
 {
@@ -206,10 +224,11 @@ process(struct runner *r, const char *subdir, uint32_t id)
 		return;
 	}
 	deliver_local(r, m);
+	remote_record_ready(r, finish);
 	if (queue_remote(r, m) == 0)
 		finish(r, m);
-	else if (remote_pending() >= 2 * (size_t)r->cf->sessions)
-		remote_run_all(r, finish);
+	else if (remote_pending() >= pending_high(r))
+		remote_run_until(r, pending_high(r) / 2, finish);
 }
 
 static int

@@ -115,11 +115,25 @@ void	remote_queue(struct runner *r, struct msg *m, const char *domain,
 void	remote_run_all(struct runner *r, void (*finished)(struct runner *,
 	    struct msg *));
 size_t	remote_pending(void);
+/*
+ * Records what running batches have reported, without waiting: mail
+ * delivered is recorded at once, not when the runner next waits (a crash
+ * between would send it again).
+ */
+void	remote_record_ready(struct runner *r,
+	    void (*finished)(struct runner *, struct msg *));
+/* Runs batches until fewer than below jobs are pending (0: none). */
+void	remote_run_until(struct runner *r, size_t below,
+	    void (*finished)(struct runner *, struct msg *));
 /* child.c: in a child process, one message to one domain */
 void	child_deliver(struct runner *r, const struct msg *m,
 	    const char *domain, const size_t *rcpts, size_t n, FILE *report);
 int	run_capture(char *const argv[], int in_fd, struct buf *out,
 	    char *errtext, size_t errlen);
+/* child.c: several messages to one destination over mailer -x -B */
+void	child_deliver_batch(struct runner *r, const char *domain,
+	    struct msg *const *msgs, size_t *const *rcpts,
+	    const size_t *counts, size_t n, int ackfd, FILE *report);
 
 /* report.c: reading a job's report, each value from its own line only */
 /* The word (ok, defer, fail) and reply mailer gave for addr; -1: none. */
@@ -143,6 +157,13 @@ void	report_hosts(const struct buf *out, char *hosts, size_t len);
  * one host.
  */
 int	report_single_host(const struct buf *out, char *name, size_t namelen);
+
+/*
+ * A batch job's report cut to its message k (the addresses its recipients,
+ * for an "ERR" line); 1 when that message's results are complete.
+ */
+int	report_block(const struct buf *out, size_t k, const char *const *addrs,
+	    size_t naddrs, struct buf *view);
 
 /* outcome.c: state, journal, log and counters after an attempt */
 enum outcome record_outcome(struct runner *r, struct msg *m, size_t ri,

@@ -21,6 +21,11 @@ and its RCPT arguments in DIR/N.rcpt.  MODE:
            and the message is kept only if the client is still there
            then (as a server that commits when it answers; a client
            that went away will send it again); later ones at once
+  closeafter:N  closes the connection right after the reply to its Nth
+           message's final dot (as a server bounding reuse)
+  busyafter:N   answers the MAIL after the Nth message kept with 421 and
+           closes; greets every later connection with 421
+DIR/conns holds the number of connections taken so far.
 The server stops after 60 s or 20 connections, whichever comes first.
 """
 import os
@@ -29,6 +34,9 @@ import sys
 import time
 
 addr, port, outdir, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+limit = 0
+if ":" in mode:
+    mode, limit = mode.split(":")[0], int(mode.split(":")[1])
 EHLO = b"250-test.server\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000\r\n"
 
 
@@ -46,6 +54,7 @@ def send(conn, data):
 
 
 kept = 0
+conns = 0
 slowed = False
 
 
@@ -77,7 +86,10 @@ def still_there(conn):
 
 
 def session(conn):
-    global kept, slowed
+    global kept, slowed, conns
+    conns += 1
+    with open(os.path.join(outdir, "conns"), "w") as out:
+        out.write("%d\n" % conns)
     f = conn.makefile("rb")
     if mode == "trickle":
         conn.sendall(b"220-")
@@ -85,8 +97,12 @@ def session(conn):
             time.sleep(0.3)
             conn.sendall(b"x")
         return
+    if mode == "busyafter" and kept >= limit:
+        send(conn, b"421 4.3.2 test.server busy, try later\r\n")
+        return
     send(conn, b"220 test.server ESMTP\r\n")
     rcpts = []
+    here = 0
     while True:
         line = f.readline(4096)
         if not line:
@@ -96,6 +112,9 @@ def session(conn):
             send(conn, EHLO)
         elif verb == b"HELO":
             send(conn, b"250 test.server\r\n")
+        elif verb == b"MAIL" and mode == "busyafter" and kept >= limit:
+            send(conn, b"421 4.3.2 test.server shutting down\r\n")
+            return
         elif verb == b"MAIL":
             rcpts = []
             send(conn, b"250 2.1.0 ok\r\n")
@@ -132,6 +151,9 @@ def session(conn):
                 time.sleep(5)
                 return
             send(conn, b"250 2.0.0 queued as %d\r\n" % kept)
+            here += 1
+            if mode == "closeafter" and here >= limit:
+                return
         elif verb == b"QUIT":
             send(conn, b"221 2.0.0 bye\r\n")
             return

@@ -1,5 +1,6 @@
 #!/bin/bash
-# spoolmgr runs at most `sessions` deliveries at once: six messages to a
+# spoolmgr runs at most `sessions` deliveries at once (and `destsessions`
+# to one destination; batchsize=1 here, one message a session): six messages to a
 # relay host (smtp-sink on 127.0.5.6, on a free port: another worktree
 # may run this test at once) that waits 3 s before answering
 # DATA, so that every session stays open for 3 s or more.  Measured by
@@ -8,7 +9,7 @@
 # so load on the machine cannot hide a session or make two look apart.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 6
+plan 8
 
 mkdir -p "$T/sink"
 chown nobody "$T/sink"
@@ -42,7 +43,8 @@ PY
 for s in 2 6; do
 	rm -f "$T/sink/"* "$T/most" "$T/stop"
 	rm -rf "$T/spool"
-	setup "relayhost=127.0.5.6:$PORT" "sessions=$s"
+	setup "relayhost=127.0.5.6:$PORT" "sessions=$s" "batchsize=1" \
+	    "destsessions=10"
 	queue_msg alice@example.test x@remote.test -m s$s -n 6 > /dev/null
 	echo 0 > "$T/most"
 	watch_sink
@@ -58,3 +60,17 @@ done
 # overlapped, so the run took about 3 s, not 18 s.
 ok "$(echo "$took < 12" | bc | grep -q 1; echo $?)" "sessions=6: the run took ${took}s, not six times 3 s"
 is "$(spool_count)" 0 "the spool is empty"
+
+# destsessions caps the sessions to one destination (the relay host)
+# below sessions.
+rm -f "$T/sink/"* "$T/most" "$T/stop"
+rm -rf "$T/spool"
+setup "relayhost=127.0.5.6:$PORT" "sessions=6" "batchsize=1" "destsessions=2"
+queue_msg alice@example.test x@remote.test -m d2 -n 4 > /dev/null
+echo 0 > "$T/most"
+watch_sink
+run
+touch "$T/stop"
+wait "$watcher"
+is "$(ls "$T/sink" | wc -l)" 4 "destsessions=2: four messages delivered"
+is "$(cat "$T/most")" 2 "destsessions=2: at most 2 sessions to the relay host at once"

@@ -680,6 +680,147 @@ test_random_servers(void **state)
 	}
 }
 
+/* A second message for a batch: its own recipient d@x.test. */
+static struct client_rcpt	second_rcpt[1];
+static struct client_msg	second_msg;
+
+static struct client_msg *
+setup_second(void)
+{
+	memset(&second_msg, 0, sizeof(second_msg));
+	memset(second_rcpt, 0, sizeof(second_rcpt));
+	second_rcpt[0].addr = "d@x.test";
+	second_msg.sender = "t@y.test";
+	second_msg.size = 50;
+	second_msg.rcpts = second_rcpt;
+	second_msg.nrcpts = 1;
+	return &second_msg;
+}
+
+/* Two messages over one session; no RSET after a finished transaction. */
+static void
+test_batch_two_messages(void **state)
+{
+	struct fixture		 f;
+	enum client_next	 next;
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.c.batch = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n",
+	    "MAIL FROM:<s@y.test>\r\nRCPT TO:<a@x.test>\r\nDATA\r\n");
+	assert_int_equal(say(&f, "250 ok\r\n250 ok\r\n354 go\r\n", NULL),
+	    CLIENT_SEND_BODY);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "250 queued 1\r\n", NULL), CLIENT_TX_DONE);
+	assert_int_equal(f.r[0].result, RESULT_OK);
+	assert_int_equal(f.c.state, CS_IDLE);
+	assert_int_equal(client_next_msg(&f.c, setup_second(), &next), 0);
+	assert_int_equal(next, CLIENT_READ);
+	assert_string_equal(f.c.out.data, "MAIL FROM:<t@y.test>\r\n"
+	    "RCPT TO:<d@x.test>\r\nDATA\r\n");
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "250 ok\r\n250 ok\r\n354 go\r\n", NULL),
+	    CLIENT_SEND_BODY);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "250 queued 2\r\n", NULL), CLIENT_TX_DONE);
+	assert_int_equal(second_rcpt[0].result, RESULT_OK);
+	assert_string_equal(second_rcpt[0].reply, "250 queued 2");
+	assert_int_equal(client_quit(&f.c), CLIENT_READ);
+	assert_string_equal(f.c.out.data, "QUIT\r\n");
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "221 bye\r\n", NULL), CLIENT_CLOSE);
+	assert_int_equal(f.c.messages, 2);
+	client_free(&f.c);
+}
+
+/*
+ * A message whose recipients were all refused leaves MAIL open: the next
+ * one starts with RSET.  Only the refused message's recipient fails.
+ */
+static void
+test_batch_rset_after_refusal(void **state)
+{
+	struct fixture		 f;
+	enum client_next	 next;
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.c.batch = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	assert_int_equal(say(&f, "550 5.1.1 no such user\r\n", NULL),
+	    CLIENT_TX_DONE);
+	assert_int_equal(f.r[0].result, RESULT_FAIL);
+	assert_int_equal(client_next_msg(&f.c, setup_second(), &next), 0);
+	assert_int_equal(next, CLIENT_READ);
+	assert_string_equal(f.c.out.data, "RSET\r\n");
+	buf_consume(&f.c.out, f.c.out.len);
+	say(&f, "250 reset\r\n", "MAIL FROM:<t@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<d@x.test>\r\n");
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	assert_int_equal(say(&f, "354 go\r\n", NULL), CLIENT_SEND_BODY);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "250 queued\r\n", NULL), CLIENT_TX_DONE);
+	assert_int_equal(second_rcpt[0].result, RESULT_OK);
+	assert_int_equal(f.r[0].result, RESULT_FAIL);
+	client_free(&f.c);
+}
+
+/*
+ * 421 to the second message's MAIL: only that message is deferred, and
+ * unsettled (the program may try it elsewhere); a close while idle
+ * touches nobody.
+ */
+static void
+test_batch_421_mid_batch(void **state)
+{
+	struct fixture		 f;
+	enum client_next	 next;
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.c.batch = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	say(&f, "354 go\r\n", NULL);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "250 queued\r\n", NULL), CLIENT_TX_DONE);
+	assert_int_equal(client_next_msg(&f.c, setup_second(), &next), 0);
+	buf_consume(&f.c.out, f.c.out.len);
+	assert_int_equal(say(&f, "421 4.3.2 shutting down\r\n", NULL),
+	    CLIENT_CLOSE);
+	assert_int_equal(second_rcpt[0].result, RESULT_DEFER);
+	assert_int_equal(second_rcpt[0].settled, 0);
+	assert_string_equal(second_rcpt[0].reply, "421 4.3.2 shutting down");
+	assert_int_equal(f.r[0].result, RESULT_OK);
+	client_free(&f.c);
+
+	setup_msg(&f, 1);
+	f.c.batch = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	say(&f, "354 go\r\n", NULL);
+	client_body_sent(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	say(&f, "250 queued\r\n", NULL);
+	client_lost(&f.c, "421 4.4.2 connection closed");
+	assert_int_equal(f.c.state, CS_DONE);
+	assert_int_equal(f.r[0].result, RESULT_OK);
+	assert_string_equal(f.r[0].reply, "250 queued");
+	client_free(&f.c);
+}
+
 int
 main(void)
 {
@@ -702,6 +843,9 @@ main(void)
 		cmocka_unit_test(test_pipeline_groups),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_random_servers),
+		cmocka_unit_test(test_batch_two_messages),
+		cmocka_unit_test(test_batch_rset_after_refusal),
+		cmocka_unit_test(test_batch_421_mid_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

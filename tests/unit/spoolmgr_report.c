@@ -195,10 +195,66 @@ test_dsn_field_of_an_ok_line(void **state)
 	buf_free(&b);
 }
 
+#define BATCH \
+    "host relay.test -\n" \
+    "out MSG 0\n" \
+    "out same@far.test ok 250 2.0.0 queued as 1\n" \
+    "out END 0\n" \
+    "out MSG 1\n" \
+    "out same@far.test fail 550 5.1.1 no, not this one\n" \
+    "out END 1\n" \
+    "out MSG 2\n" \
+    "out ERR 451 4.3.0 5: Bad file descriptor\n" \
+    "out END 2\n" \
+    "out MSG 3\n" \
+    "out same@far.test ok 250 2.0.0 cut short\n" \
+    "mailer 137\n"
+
+/*
+ * A batch's report cut to one message: the same address in two
+ * messages gets each message's own line; ERR stands for every
+ * recipient; a block cut short (mailer killed) is not ended, but its
+ * whole lines are still mailer's word (issue 10).
+ */
+static void
+test_batch_blocks(void **state)
+{
+	struct buf	 b = REPORT(BATCH), view = { NULL, 0, 0 };
+	const char	*addrs[] = { "same@far.test", "other@far.test" };
+	char		 word[16], reply[512];
+
+	(void)state;
+	assert_int_equal(report_block(&b, 0, addrs, 1, &view), 1);
+	assert_int_equal(report_result(&view, "same@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), 0);
+	assert_string_equal(word, "ok");
+	assert_int_equal(report_block(&b, 1, addrs, 1, &view), 1);
+	assert_int_equal(report_result(&view, "same@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), 0);
+	assert_string_equal(word, "fail");
+	assert_string_equal(reply, "550 5.1.1 no, not this one");
+	assert_int_equal(report_block(&b, 2, addrs, 2, &view), 1);
+	assert_int_equal(report_result(&view, "other@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), 0);
+	assert_string_equal(word, "defer");
+	assert_string_equal(reply, "451 4.3.0 5: Bad file descriptor");
+	assert_int_equal(report_block(&b, 3, addrs, 2, &view), 0);
+	assert_int_equal(report_result(&view, "same@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "250 2.0.0 cut short");
+	assert_int_equal(report_result(&view, "other@far.test", word,
+	    sizeof(word), reply, sizeof(reply)), -1);
+	/* what is not mailer's stays: the job's failure is told from it */
+	assert_int_equal(report_number(&view, "mailer", &(int){ 0 }), 0);
+	buf_free(&view);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batch_blocks),
 		cmocka_unit_test(test_each_recipient_gets_its_own_line),
 		cmocka_unit_test(test_no_line_for_an_address_that_is_only_a_prefix),
 		cmocka_unit_test(test_control_bytes_are_made_printable),
