@@ -200,13 +200,15 @@ fuzz: fuzz-build
 	done; \
 	[ -z "$$failed" ] || { ls $(FUZZ_O)crashes; exit 1; }
 
+# The builds go two at a time (the machines that run this have two
+# cores); the tests that follow them run one at a time.
 check: deps
-	$(MAKE) WERROR=-Werror all
+	$(MAKE) -j2 WERROR=-Werror all
 	$(MAKE) WERROR=-Werror hardening-check
-	$(MAKE) clang-check
-	$(MAKE) WERROR=-Werror unit-check
-	$(MAKE) asan-check
-	$(MAKE) fuzz-check
+	$(MAKE) -j2 clang-check
+	$(MAKE) -j2 WERROR=-Werror unit-check
+	$(MAKE) -j2 asan-check
+	$(MAKE) -j2 fuzz-check
 	$(MAKE) lint-man
 	$(MAKE) WERROR=-Werror integration-check
 
