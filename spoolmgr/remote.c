@@ -677,17 +677,9 @@ batch_scan(struct runner *r, struct batch *b,
 			/* recorded: the batch may send its next message */
 			(void)send(b->ackfd, "k", 1, MSG_NOSIGNAL);
 		} else if (strncmp(p, "out DOWN ", 9) == 0 &&
-		    r->cf->relayhost) {
-			size_t	 len = (size_t)(nl - p) - 9;
-
-			if (len >= sizeof(relay_down))
-				len = sizeof(relay_down) - 1;
-			memcpy(relay_down, p + 9, len);
-			relay_down[len] = '\0';
-			for (size_t c = 0; c < len; c++)	/* no CR, no TAB */
-				if ((unsigned char)relay_down[c] < 0x20)
-					relay_down[c] = '?';
-		}
+		    r->cf->relayhost)
+			report_copy_text(relay_down, sizeof(relay_down), p + 9,
+			    (size_t)(nl - p) - 9);
 	}
 }
 

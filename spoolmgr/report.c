@@ -87,6 +87,14 @@ copy_value(char *dst, size_t dstlen, const struct line *v)
 		dst[o] = '\0';
 }
 
+void
+report_copy_text(char *dst, size_t dstlen, const char *text, size_t len)
+{
+	struct line	 v = { text, len };
+
+	copy_value(dst, dstlen, &v);
+}
+
 /* The first whitespace-free word of v into word, and v moved past it. */
 static int
 take_word(struct line *v, char *word, size_t wordlen)

@@ -145,6 +145,10 @@ int	report_result(const struct buf *out, const char *addr, char *word,
  */
 int	report_offered_dsn(const struct buf *out, const char *addr);
 int	report_number(const struct buf *out, const char *key, int *value);
+/* len bytes of a report line's text as printable text into dst, as
+ * report_text gives a value (control bytes '?'). */
+void	report_copy_text(char *dst, size_t dstlen, const char *text,
+	    size_t len);
 /* The text of the line "key TEXT", or "". */
 void	report_text(const struct buf *out, const char *key, char *text,
 	    size_t len);
