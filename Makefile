@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # smtpgate: a mail gateway in small C programs.
 # GNU make.  `make` builds, `make check` tests, `make demo` shows it work.
 

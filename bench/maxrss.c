@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * maxrss OUTFILE CMD...: runs CMD (stdin, stdout and the environment passed
  * on, as tcpserver gives them) and writes its peak resident memory in KiB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nofsync.so: LD_PRELOAD shim that makes fsync and fdatasync return at
  * once.  bench/run.sh runs one extra smtpd under it, for diagnosis only:

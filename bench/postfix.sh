@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A private Postfix for bench/run.sh (sourced after tests/postfix-env.sh;
 # not run on its own).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # bench/recipients.sh [N...]: the cost of one message to N local recipients
 # (issue 8, defect 6).  For each N (default 3000 10000): a fresh spool and
 # N Maildirs under a scratch mail root, one message queued to all of them,

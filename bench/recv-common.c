@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The minimal SMTP receiver's session (see recv.h).  It answers every
  * command with the reply a willing server gives and keeps no state beyond

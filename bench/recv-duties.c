@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * recv-duties CONFIG: a minimal receiver with smtpd's start-up duties, for
  * bench/run.sh.  Dynamically linked like smtpd, it reads a configuration

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * recv-floor SPOOLDIR: the floor of the design for bench/run.sh.  The same
  * protocol and disk work as recv-duties (recv-common.c), with none of the

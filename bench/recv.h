@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The protocol work both minimal receivers share (bench/recv-common.c):
  * an SMTP session on stdin/stdout, one file per message text and one per

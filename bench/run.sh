@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # make bench: smtpgate measured side by side with real peers, in one run.
 # Each line compares a smtpgate program with a program that does the same
 # job -- a private Postfix (smtpd into its queue on disk, virtual(8) into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RFC 5321 4.1.2 addresses: Path, Mailbox, Local-part, Domain. */
 #ifndef SMTPGATE_ADDR_H
 #define SMTPGATE_ADDR_H

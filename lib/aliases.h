@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The aliases file (smtpgate.conf(5) aliases=), read by smtpd to accept
  * aliased recipients and by spoolmgr to expand them.  One alias a line:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A growing byte buffer: what an engine has to say, waiting to be sent. */
 #ifndef SMTPGATE_BUF_H
 #define SMTPGATE_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* CIDR lists such as relayclients=127.0.0.0/8 ::1/128 10.1.0.0/16 */
 #ifndef SMTPGATE_CIDR_H
 #define SMTPGATE_CIDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpgate.conf(5): one key=value per line; every program reads it. */
 #ifndef SMTPGATE_CONFIG_H
 #define SMTPGATE_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Saying what a directory or file refused us lacks: whose it must be. */
 #ifndef SMTPGATE_DENIED_H
 #define SMTPGATE_DENIED_H

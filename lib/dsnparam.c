@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DSN parameters, xtext and RFC 6533 utf-8 addresses: see dsnparam.h for
  * the policy.  Pure string work, no I/O, so the unit tests reach all of it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The DSN parameters of RFC 3461 (NOTIFY, ORCPT, RET, ENVID), their xtext
  * encoding, the "utf-8" address type of RFC 6533, and the splitting of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The envelope of a spooled message: the N.CMD / N.WRK file of
  * smtpgate-spool(5).  "Key: value" lines; From and the To lines first.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Hash indexes of an envelope, so that finding a recipient or a
  * recipient's line costs the same with ten recipients or ten thousand

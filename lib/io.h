@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Reads and writes on sockets and pipes, each bounded by a timeout. */
 #ifndef SMTPGATE_IO_H
 #define SMTPGATE_IO_H

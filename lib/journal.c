@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The delivery journal's writer and reader, for spoolmgr and for
  * mailer's deliveries at once: the format is in journal.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The delivery journal, SPOOL/journal/YYYY-MM-DD (UTC): one line per
  * attempt or notice, from spoolmgr and from mailer's deliveries at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Events go to syslog (LOG_MAIL), or to a file when logfile= is set. */
 #ifndef SMTPGATE_LOG_H
 #define SMTPGATE_LOG_H

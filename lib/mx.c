@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Where mail for a domain goes (RFC 5321 section 5): the domain's MX
  * records in order, each exchanger resolved to its IPv6 and IPv4

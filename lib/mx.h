@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Where mail for a domain goes (RFC 5321 section 5, RFC 7505): the MX
  * resolver on ldns that mxlookup and mailer share.

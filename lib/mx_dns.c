@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DNS questions for the MX resolver, on ldns.  Every question is sent
  * with the time that is left of the look-up's one deadline, a reply

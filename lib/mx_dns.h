@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The DNS questions the MX resolver asks, on ldns, within one deadline
  * for the whole look-up, each answer sorted into the outcomes that

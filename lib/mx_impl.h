@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The pieces of the MX resolver (lib/mx*.c) behind lib/mx.h.  The
  * parsers and the ordering are pure functions, apart from the DNS code,

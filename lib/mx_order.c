@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The order to try exchangers in (RFC 5321 5.1): lowest preference
  * first, equal preferences in random order so that load spreads, and

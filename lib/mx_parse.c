@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The text the MX resolver is given: a resolver "ADDR[@PORT]", a domain
  * name, an address literal.  No I/O here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reading one DNS reply for the MX resolver.  A reply is a stranger's
  * bytes: ldns parses the wire format, but it keeps a record whose data

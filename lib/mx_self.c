@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * This host's own addresses, for the loop rule of RFC 5321 5.1: an
  * exchanger at one of them is this host, whatever its name, and mail

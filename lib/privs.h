@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Giving up root: smtpd and spoolmgr run as the gateway's user. */
 #ifndef SMTPGATE_PRIVS_H
 #define SMTPGATE_PRIVS_H

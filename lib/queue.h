@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Work on messages already in the spool: locking, recipient state and
  * atomic rewrites of N.WRK (smtpgate-spool(5)).  Used by spoolmgr and by

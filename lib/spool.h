@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The spool writer of smtpgate-spool(5), one code path for smtpd,
  * mailer and bounces.  A message exists once its N.WRK exists:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Small string edits and formats that config, aliases and the programs share. */
 #ifndef SMTPGATE_TEXT_H
 #define SMTPGATE_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One escaping for everything shown to a person or a JSON reader.
  * libbsd's strvis(3) was the first candidate but does not fit: in the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Text from the network or a user made safe to show: on a terminal its
  * control characters would move the cursor, retitle the window or clear

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The mailboxes of an RFC 5322 3.4 address-list (To:, Cc:, Bcc:):
  * display names, comments, quoted strings, groups and angle-addrs.

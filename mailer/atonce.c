@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Delivery at once of a message just queued.  The parent keeps the
  * spool group, holds the flock on in/N.WRK (spoolmgr skips the message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The relay host's credentials: the file named by authfile= holds one
  * line "USER PASSWORD" (the password is the rest of the line); empty

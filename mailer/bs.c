@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * -bs: an SMTP session on standard input and output, for the MUAs that
  * submit that way.  It is smtpd's own protocol engine (smtpd/session.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * -bv: says for each recipient whether mail to it could be delivered,
  * sending nothing, one line each as sendmail does:

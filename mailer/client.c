@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SMTP client engine (RFC 5321, with RFC 2920 PIPELINING, RFC 1870
  * SIZE, RFC 6152 8BITMIME, RFC 3461 DSN and RFC 6531 SMTPUTF8): a state

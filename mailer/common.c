@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What mailer's two modes share: -x (xmode.c) and the sendmail mode's
  * delivery at once (atonce.c) both call here, and this file calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One connection to a server: a socket, and TLS on it after STARTTLS
  * (RFC 3207).  Reads and writes are bounded by timeouts either way.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The message as it goes on the wire after DATA (RFC 5321 4.5.2,
  * RFC 5322 2.1.1), as a streaming filter in constant memory:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Delivery of one message to one list of hosts: connect to each address
  * in turn and run the client engine over the socket (RFC 5321 5.1).

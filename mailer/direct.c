@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Where each recipient's mail goes: the relayhost when there is one,
  * else the exchangers of the recipient's domain (RFC 5321 5.1) found

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include <sys/time.h>
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sendmail mode's reading of the message from a script: the header
  * section in memory (bounded), the body streamed into the spool.

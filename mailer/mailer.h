@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The two modes of mailer and what they share. */
 #ifndef MAILER_MAILER_H
 #define MAILER_MAILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailer: the SMTP client of smtpgate.  With -x it is the queue
  * runner's delivery agent; otherwise it is a sendmail for scripts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* 8-bit MIME to 7 bits (see mime.h). */
 #include <ctype.h>
 #include <stdio.h>

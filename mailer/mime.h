@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * 8-bit MIME to 7 bits, for a server without 8BITMIME (RFC 6152 3 lets
  * the client convert): a streaming filter in bounded memory, run twice

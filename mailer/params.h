@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checks of what users and spoolmgr hand to mailer: addresses and the
  * DSN parameters of RFC 3461 (read by lib/dsnparam.c).  Anything that

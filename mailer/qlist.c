@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mailer -bp: the queue, as `spoolmgr list` shows it (in short). */
 #include <sys/stat.h>
 

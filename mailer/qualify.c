@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unqualified addresses in header fields get "@domain", as sendmail and
  * Postfix do on local submission: cron writes "From: root (Cron Daemon)",

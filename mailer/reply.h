@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SMTP replies (RFC 5321 4.2): "CODE-text" lines, then "CODE text".
  * A push parser: fed whatever bytes arrived, it says when a whole reply

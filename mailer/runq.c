@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sendmail's queue commands: -q runs the queue (spoolmgr run), -bi, -I
  * and newaliases check the aliases file.

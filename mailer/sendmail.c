@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailer's sendmail mode, for scripts, cron and mail(1):
  *   queue the message durably (the spool writer smtpd uses), then try

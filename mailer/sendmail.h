@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sendmail mode's pieces: submission into the spool, delivery at once. */
 #ifndef MAILER_SENDMAIL_H
 #define MAILER_SENDMAIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Submission: the envelope from the options (and -t), the message from
  * stdin, both into the spool through the one writer (lib/spool.c).

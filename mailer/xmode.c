@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailer -x: the queue runner's mode.  spoolmgr picks the hosts (from
  * mxlookup or relayhost) and gives the message on stdin; mailer tries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mxlookup: prints the addresses to try for mail to a domain, in order,
  * one "PREFERENCE HOSTNAME ADDRESS" line each (see mxlookup(1)).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verbs that do not touch a transaction's envelope.  RFC 2034 exempts
  * the greeting and the replies to EHLO and HELO from enhanced status

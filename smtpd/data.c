@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Message text after 354: a byte-level machine that ends only at
  * CRLF "." CRLF, removes the stuffed dots (RFC 5321 4.5.2) and stores

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the parts of smtpd's engine share; main.c uses session.h only. */
 #ifndef SMTPD_ENGINE_H
 #define SMTPD_ENGINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * MAIL and RCPT parameters (RFC 5321 4.1.2 esmtp-param): SIZE (RFC 1870),
  * BODY (RFC 6152), SMTPUTF8 (RFC 6531), and the DSN ones of RFC 3461:

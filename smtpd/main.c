@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtpd: one SMTP session on fd 0 and 1, as inetd, xinetd, tcpserver or
  * a systemd socket (Accept=yes) hand it over.  This file does the I/O

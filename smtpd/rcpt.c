@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Which recipients smtpd takes.  The domain after the last '@' (source
  * routes are already gone) decides: a local domain's mailbox must exist

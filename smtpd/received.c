@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The trace header of RFC 5321 4.4 that begins every spooled message:
  *

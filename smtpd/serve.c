@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The read loop around the protocol engine: the client's bytes come on
  * fd 0, replies go out on fd 1 when the client has nothing more queued.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SMTP server's protocol engine: a state machine fed the client's
  * bytes.  It appends its replies to a struct buf and writes accepted
@@ -84,6 +85,12 @@ struct session {
 	int			 msg_open;	/* msg has files in the spool */
 	struct data_reader	 data;
 	unsigned		 accepted;	/* messages spooled this session */
+
+	/* Set by the I/O layer once a TLS handshake has completed (issue 11). */
+	int			 tls;		/* the session runs inside TLS */
+	char			 tls_desc[96];	/* version and cipher, for Received */
+	/* Set by AUTH when it succeeds: the login (never put in a header). */
+	char			 auth_login[256];
 };
 
 /* client is a textual address or "local"; out receives the replies. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The verbs of a mail transaction: MAIL, RCPT and DATA. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Notices spoolmgr sends: DSNs to the sender (failed, delayed, delivered),
  * double bounces and system alerts to postmaster.  All go through the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * In a child process: the delivery of one message to one domain.
  * `mxlookup DOMAIN` (unless relayhost= is set), then `mailer -x` with the

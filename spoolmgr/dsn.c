@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The text of an RFC 3464 delivery status notification: multipart/report
  * (RFC 6522) with report-type=delivery-status, a human-readable part, a

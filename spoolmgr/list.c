@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* `spoolmgr list` (like mailq) and `spoolmgr show ID`. */
 #include <sys/stat.h>
 

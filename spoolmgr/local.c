@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Local recipients: aliases, then Maildir delivery into MAILROOT/DOMAIN/USER
  * (or a Maildir path named by an alias).  Maildir: write tmp/NAME, fsync,

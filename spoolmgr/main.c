@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spoolmgr: the queue runner and queue tools; see spoolmgr(8).
  * Each command's handler gets argv with argv[0] its own name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A message in the spool: its files, its lock, its move to out/ or bad/. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The end of one attempt for one recipient, local or remote: its State
  * line, the journal, the log and the run's counters, in one place; and

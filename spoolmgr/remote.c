@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Remote recipients, one job per message and domain.  Waiting jobs for
  * one destination (the domain; with relayhost, all of them) go together,

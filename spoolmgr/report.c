@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reading a job's report (child.c writes it): one "KEY VALUE" line each.
  * Much of it is a remote server's text passed on by mailer, so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * When to try again.  A recipient's interval starts at retrymin and
  * doubles up to retrymax; after queuelife from arrival it fails.  A domain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `spoolmgr run`: one pass over the queue, under SPOOL/lock so that
  * overlapping cron runs never work at once (the second leaves quietly).

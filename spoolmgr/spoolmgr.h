@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spoolmgr: the queue runner and the queue tools of smtpgate.
  * spoolmgr(8) is the user's view; smtpgate-spool(5) the files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* `spoolmgr delete ID`, `retry [ID|DOMAIN]`, `stats`, `trace ...`. */
 #include <sys/stat.h>
 

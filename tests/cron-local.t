@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Mail from Debian's real cron to local users, with the README's kind of
 # configuration (hostname= not among localdomains=): cron runs
 # "sendmail -FCronDaemon -i -B8BITMIME -oem USER", mailer makes USER

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # What the README and the manuals tell an administrator must agree with
 # each other and with the code (issue 9, defect 14): one inetd line, the
 # crontab file the cron line (which has a user field) belongs in, TLS

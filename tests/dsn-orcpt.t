@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Issue 8, defect 3: mail smtpd accepts with 250 must not bounce later
 # because mailer reads its ORCPT otherwise.  A real client (Python's
 # smtplib) sends the cases of the issue to smtpd under tcpserver; each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Two gateways on one machine: host A on 127.0.0.2 serves a.test, host B on
 # 127.0.0.3 serves b.test, each with its own inetd on port 25, config and
 # spool; NSD answers for both domains.  A script on A mails ann@b.test:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A hostile local user (issue 8): nobody, with mailer installed
 # set-group-ID to the spool's group, tries
 #   - -C tricks: a config it may not read, its own config aiming the group

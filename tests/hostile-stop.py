@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A local user's attack on the spool (not a test itself: prove runs *.t).
 
   hostile-stop.py MAILER PIDFILE RCPT [ATTEMPTS]

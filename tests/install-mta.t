@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # make install writes nothing outside PREFIX; make install-mta makes
 # mailer the system's sendmail: set-group-ID to MTA_GROUP, the links
 # sendmail, mailq, newaliases and PREFIX/lib/sendmail, and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `make install PREFIX=...` after a plain `make` (issue 9, defect 12): the
 # programs installed must have the new PREFIX's paths compiled in (spoolmgr
 # runs PREFIX/bin/mxlookup), not the first build's /usr/local ones.  The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared helpers for the TAP integration tests (tests/*.t, run by prove).
 # Source it from a bash test:  . "$(dirname "$0")/lib.sh"
 # Every test gets a scratch directory $T, removed at exit, and every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # logfile= that the gateway's user cannot use (issue 9, defect 13): a
 # file root made when it ran a program by hand, or a directory only root
 # may write in.  spoolmgr, started as root as cron does, gives root up

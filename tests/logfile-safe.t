@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # logfile= and root (issue 8, defect 7).  smtpd and spoolmgr start as
 # root; the log's directory belongs to the gateway's user (nobody), who
 # may plant names there.  Root must neither follow a symbolic link nor

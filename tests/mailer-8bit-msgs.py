@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Messages for tests/mailer-8bit.t, and the check of what arrived.
 
   mailer-8bit-msgs.py write DIR      writes the test messages into DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # 8-bit mail to servers without 8BITMIME, and SMTPUTF8 mail to servers
 # without SMTPUTF8 (mailer -x, as spoolmgr runs it).  smtp-sink -8 offers
 # neither; a private Postfix with smtpd_discard_ehlo_keywords = 8bitmime

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mailer against servers that behave badly or oddly: replies cut into
 # pieces at odd places, RCPT accepted but DATA deferred, a 4xx to EHLO,
 # a 250 to DATA, a connection dropped after the final dot (defer, never

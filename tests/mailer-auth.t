@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # STARTTLS and AUTH to a relay host (authfile=): a private Postfix with
 # Dovecot's SASL, relaying to smtp-sink.  The certificate is checked, the
 # credentials never go in clear nor to a server that fails the check, a

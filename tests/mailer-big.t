@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A 50 MiB message streamed in constant memory, through smtp-sink, from a
 # file and from a pipe; it arrives byte for byte.
 . "$(dirname "$0")/lib.sh"

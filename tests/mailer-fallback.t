@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The host list (RFC 5321 5.1): connection refused, a 421 or 4xx greeting,
 # a silent server, IPv6 falling back to IPv4; which failures move on to
 # the next host and which are final; everything down.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The journal knows every attempt, from either program (lib/journal.c):
 # mailer's deliveries at once, delivered and deferred, show in
 # "spoolmgr trace" beside spoolmgr's own; the spool's group may append

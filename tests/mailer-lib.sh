@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers of the mailer tests: smtp-sink instances and a mailer config.
 # Source after lib.sh.
 MAILER=$TOP/mailer/mailer

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mailer as the system's sendmail: -q runs the queue (root and the
 # gateway's user only), -odq queues only, -bv checks recipients, -I and
 # newaliases check the aliases file, -bs takes an SMTP session on stdin

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Direct delivery by MX (no relayhost): NSD serves the test domains, their
 # exchangers are smtp-sinks on 127.0.4.x port 25.  Recipients are grouped
 # by domain; a dead first MX falls back to the second; null MX, NXDOMAIN

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # sendmail mode for an ordinary user: mailer installed set-group-ID to the
 # spool's group (here "mail") queues and delivers for nobody; without the
 # bit, or with a user's own -C, it cannot touch the spool; the child that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # relayhost= and -h names go to the same resolver as MX look-ups
 # (resolver=): NSD serves example.test on 127.0.0.1, nothing else knows
 # those names.  The smtp-sinks listen in 127.0.21.0/24.

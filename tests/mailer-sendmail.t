@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # sendmail mode: -t, Bcc removed, Date/Message-ID/From added, "." and -i,
 # an empty message, no header, long headers, injection refused, exit
 # codes, -odq and -bp, local domains left to spoolmgr, sendmail's flags.

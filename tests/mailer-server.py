@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A small scripted SMTP server for the mailer tests, on loopback.
 
     mailer-server.py ADDR PORT DIR MODE

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mailer -x against Postfix's smtp-sink: one and many recipients,
 # PIPELINING on and off, HELO after a refused EHLO, 4xx/5xx/421 replies,
 # DSN parameters passed on, 8-bit data only with 8BITMIME, bad addresses

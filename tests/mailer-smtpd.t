@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mailer -x against this project's smtpd under tcpserver: mixed recipient
 # results, the message byte for byte in smtpd's spool (dot lines, 8-bit),
 # SIZE refused before sending, 452 "too many recipients" answered with a

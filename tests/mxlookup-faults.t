@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mxlookup against broken DNS: ldns-testns with canned SERVFAIL, REFUSED
 # and truncated replies, and a UDP socket that never answers.  Failures
 # that may heal are EX_TEMPFAIL (75), and the -t bound holds.

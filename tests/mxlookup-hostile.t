@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mxlookup and mailer against a hostile DNS server: ldns-testns sends raw
 # replies (HEX_ANSWER) whose records are malformed: a CNAME or an MX with
 # empty data, an A of 3 bytes, an AAAA of 4, an empty A, records of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # RFC 5321 5.1: a gateway that finds its own name (hostname=) among the
 # exchangers of a domain drops it and every exchanger of equal or worse
 # preference.  When none is left, mail for the domain would loop back to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mxlookup against a real authoritative DNS server: NSD serving a test
 # zone on a free loopback port, started and stopped by this test.
 . "$(dirname "$0")/lib.sh"

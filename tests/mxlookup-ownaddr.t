@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # RFC 5321 5.1 by address: an exchanger whose address is one of this
 # host's own (127.0.0.1 on lo, an interface's address), whatever its
 # name, is this host.  It is dropped with every exchanger of equal or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mxlookup's default resolvers come from /etc/resolv.conf.  Each run
 # here is in a private mount namespace (unshare -m) where a resolv.conf
 # written by the test is bind-mounted over /etc/resolv.conf, naming NSD

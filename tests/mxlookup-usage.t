@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # mxlookup's command line and configuration: EX_USAGE and EX_CONFIG,
 # decided before any DNS query.
 . "$(dirname "$0")/lib.sh"

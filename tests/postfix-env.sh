@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A private Postfix's main.cf and master.cf, shared by the tests that run
 # one (mailer-auth.t, mailer-8bit.t, postfix-relay.t) and bench/postfix.sh.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A private Postfix as a client of smtpd (issue 9): a message given to
 # Postfix's own sendmail(1) is relayed by Postfix (relayhost = smtpd under
 # tcpserver on 127.0.25.1), and after `spoolmgr run` it is in the Maildir

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The README's "Installing a gateway" steps, followed literally as root in
 # a scratch root ($T/root: /var/... becomes $T/root/var/..., /etc/...
 # $T/root/etc/...; the user smtpgate becomes nobody), then a message for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared set-up of the smtpd tests; source it after tests/lib.sh.
 # It makes $T/spool and the mailbox bob@example.test, and gives:
 #   smtpd_conf [KEY=VALUE...]  a test configuration on stdout; a later

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd when the disk fails: strace makes one write, fsync or rename of
 # the spool writer fail.  The client gets 451 4.3.0, no N.WRK, N.TXT,
 # N.CMD or N.TMP is left, and the same session can send the next message.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd under openbsd-inetd, started as root: it becomes user=nobody
 # before the session, spools what swaks and smtplib send (20 clients at
 # once), and answers 421 on a bad configuration or when it would be root.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd's limits and exit statuses: idle and session timeouts (421
 # 4.4.2), too many errors (421 4.7.0), maxsize (552 5.3.4 at MAIL and
 # after the dot), and a session on a pipe (client "local").  A client

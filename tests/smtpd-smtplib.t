@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd under tcpserver with Python's smtplib as the client, as users
 # meet it (issue 9): sendmail() with a message's own LF line ends is
 # taken, each LF stored as a line end and the dots smtplib doubled after

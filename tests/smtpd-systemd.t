@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd as a systemd socket unit with Accept=yes would start it:
 # systemd-socket-activate --accept --inetd hands each connection over as
 # fd 0 and 1, one smtpd per connection, started as root.  The message is

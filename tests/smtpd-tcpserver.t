@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd under tcpserver, with real clients (swaks, Python's smtplib, a raw
 # socket): messages land in the spool byte for byte, refusals leave
 # nothing, pipelining keeps replies in order, 100 recipients, LF . LF

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # smtpd under xinetd, unchanged: xinetd (root) starts it once per
 # connection, it becomes user=nobody, spools what swaks sends with the
 # client's address from getpeername, and refuses to relay for a client

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Batched delivery (issue 10): spoolmgr hands the mail due for one
 # destination (here a relay host) to one mailer -x -B, which sends it
 # over one SMTP session, a transaction after another.  Scripted servers

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr run killed with SIGKILL while it moves messages to out/ and
 # delivers them through mailer -x to a relay host (smtp-sink on
 # 127.0.5.5): after a final run every message has reached the sink at

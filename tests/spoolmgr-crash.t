@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr run killed with SIGKILL at many points, then run to completion:
 # every message delivered at least once, none more than once except the
 # one in flight at each kill.  Two runs at once over 200 messages: each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Every kind of DSN spoolmgr writes, read back by Python's email package
 # (policy=email.policy.default) with no defect in any part or header, and
 # its delivery-status fields checked: failed (remote 5xx, local unknown

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared set-up of the spoolmgr tests (sourced after lib.sh; not a test).
 # A spool, a mail root with Maildirs owned by nobody, an aliases file and
 # a config in $T; helpers to queue messages and look at Maildirs.

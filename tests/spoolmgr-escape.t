@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A remote sender's and a remote server's control characters never reach
 # the administrator's terminal (issue 8, defect 9): a message whose Subject
 # holds ESC ] 0 ; title BEL and ESC [ 2 J, whose From holds a bare CR, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A helper that fails for one domain while it works for others is that
 # domain's failure, not the system's (issue 8, defect 2): its mail is
 # retried and, once queuelife has passed, bounced with a DSN; it does

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Helpers for the spoolmgr tests (not a test itself: prove runs *.t).
 
   queue SPOOL SENDER RCPT... [-a AGE-SECONDS] [-n COUNT] [-s SUBJECT] [-m MSGID-PREFIX]

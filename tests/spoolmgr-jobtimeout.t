@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A remote delivery killed at jobtimeout is killed whole (issue 8,
 # defect 8): its mailer must not finish the delivery that spoolmgr
 # records as deferred, or the next run sends a second copy.  The relay

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr run, local side: Maildir delivery read back over IMAP and POP3
 # from Dovecot, aliases, postmaster, a DSN for an unknown user that parses
 # as multipart/report, a bounce of a bounce going to postmaster once, and

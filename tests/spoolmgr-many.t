@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # One message to thousands of local recipients (issue 8, defect 6).
 # The cost of `spoolmgr run` grows linearly with the recipients: the bytes
 # it writes stay within a bound linear in N (the quadratic code rewrote the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Each remote recipient keeps exactly its own reply (issue 8, defect 4).
 # One message to four recipients at one server (tests/mailer-server.py
 # on 127.0.11.1, as relay host): one taken, two refused with different

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr run, remote side: mxlookup against NSD, then mailer -x to
 # smtp-sink on 127.0.5.x, on a free port (another worktree may run the
 # same test at once).  Delivered; deferred (4xx) and delivered on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr retries and notices over time: the retry interval, retry ID,
 # one delay warning after delaywarn, failure after queuelife, NOTIFY=SUCCESS,
 # unparseable files to bad/, journal pruning.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # spoolmgr runs at most `sessions` deliveries at once (and `destsessions`
 # to one destination; batchsize=1 here, one message a session): six messages to a
 # relay host (smtp-sink on 127.0.5.6, on a free port: another worktree

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make demo: the whole path of one message through smtpgate, on loopback.
 #
 #   mailer (a script's sendmail) --SMTP--> inetd -> smtpd -> spool

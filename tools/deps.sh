@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install, from Debian's packages, whatever smtpgate needs to build, test
 # and demo that is not installed yet.  Idempotent: when nothing is missing
 # it does nothing, not even apt-get update.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The harnesses' shared part: a scratch directory, and the in-memory
  * stand-ins for the spool writer and the log (see common.h).

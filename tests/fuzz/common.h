@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the libFuzzer harnesses share.  The spool writer and the log are
  * replaced, at link time (ld --wrap), by stand-ins that keep everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The aliases reader (lib/aliases.c) fed a file's text, then asked the
  * questions smtpd and spoolmgr ask.  Besides the sanitizers it checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The smtpgate.conf(5) reader (lib/config.c) fed a file's text, and the
  * questions every program asks of what it read.  Besides the sanitizers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The WRK/TXT envelope reader (lib/envelope_parse.c) and the recipient
  * state lines (lib/queue.c) fed a file's text.  Besides the sanitizers it

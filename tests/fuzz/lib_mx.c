@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The MX resolver (lib/mx*.c: mx_lookup, as mxlookup and mailer use it)
  * over raw DNS replies.  ldns_resolver_send_pkt is replaced here (this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One raw DNS reply read as the MX resolver reads every reply
  * (mx_parse_reply, lib/mx_reply.c): the rcode, the question, the CNAMEs,

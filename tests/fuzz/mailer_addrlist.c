@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The RFC 5322 address-list parser of mailer -t (mailer/addrlist.c) fed
  * one field's value.  Besides the sanitizers it checks each address it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailer's SMTP client engine fed a server's replies, as deliver.c feeds
  * it: in reads of a size the input chooses, the body "sent" when asked,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sendmail mode's reading of a message from a script (mailer/headers.c,
  * with -t the address lists of addrlist.c), the spool writer replaced by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mailer's SMTP reply parser fed a server's bytes in reads of a size the
  * input chooses.  Besides the sanitizers it checks what the client

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Writes the seed corpus of the libFuzzer harnesses (corpus/NAME/).
 
 Run from tests/fuzz/: python3 seeds.py.  Real-looking inputs: SMTP

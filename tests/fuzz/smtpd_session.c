@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * smtpd's protocol engine fed a client's bytes, as main.c feeds it, in
  * pieces of a size the input chooses.  Besides the sanitizers it checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spoolmgr's delivery status notifications (RFC 3464, spoolmgr/dsn.c)
  * composed from a fuzzed envelope (WRK, with State lines), a report of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of lib/addr.c: RFC 5321 paths and mailboxes. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Which domains are local, and whose Maildirs hold their mail. */
 #include <stdarg.h>
 #include <stddef.h>

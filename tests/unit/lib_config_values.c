@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What fuzzing (tests/fuzz/lib_config.c) found in the configuration
  * reader: "hostname=" or "spool=" with an empty value left the setting

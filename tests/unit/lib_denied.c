@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/denied.c: the words that tell an administrator whose a directory
  * must be, after a Permission denied (issue 9, defects 11 and 13).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of lib/dsnparam.c: xtext, ORCPT (RFC 3461 and the utf-8
  * forms of RFC 6533), ENVID, NOTIFY, RET, and the parameter splitter.

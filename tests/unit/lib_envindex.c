@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of lib/envelope_index.c: the hash indexes that find a
  * recipient and its State line without scanning (issue 8, defect 6),

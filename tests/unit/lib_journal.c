@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of lib/journal.c: the one journal writer of spoolmgr and mailer. */
 #include <stdarg.h>
 #include <stddef.h>

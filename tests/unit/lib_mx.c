@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of the MX resolver's pure pieces: ordering and parsers. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of the MX resolver's reading of raw DNS replies
  * (mx_parse_reply), the entry point that tests/fuzz reuses, and of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of lib/queue.c (recipient state) and lib/aliases.c. */
 #include <stdarg.h>
 #include <stddef.h>

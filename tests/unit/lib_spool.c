@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of the spool writer, envelopes, the config reader and CIDR. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of lib/visible.c: text shown to a person or a JSON reader. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The client engine driven by reply byte strings, as a server would send. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The reply parser, the DATA filter, the DSN checks and -t's addresses. */
 #include <stdarg.h>
 #include <stddef.h>

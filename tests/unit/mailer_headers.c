@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unqualified addresses in header fields get "@hostname" (qualify.c). */
 #include <stdarg.h>
 #include <stddef.h>

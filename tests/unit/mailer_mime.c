@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The 7-bit conversion of 8-bit MIME (mailer/mime.c). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of smtpd's protocol engine, driven with byte strings: no
  * socket, a scratch spool and mailroot under /tmp.

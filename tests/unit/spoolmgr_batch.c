@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of spoolmgr's batched WRK writes (msg_changed, msg_flush):
  * a rewrite after SAVE_BATCH changes or SAVE_SECONDS, not after each one

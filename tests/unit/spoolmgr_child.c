@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of run_capture (spoolmgr/child.c), which runs mxlookup and
  * mailer: output, first line of stderr, exit status, a program that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of spoolmgr's engine: retries, replies, names, DSN text. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of spoolmgr/report.c: each recipient gets exactly its own
  * line of a job's report, made printable, whatever the remote server

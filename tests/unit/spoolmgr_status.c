@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What fuzzing (tests/fuzz/spoolmgr_dsn.c) found in the status a DSN
  * reports: signs taken for digits made "Status: 5.-1.1".  The enhanced
