@@ -133,8 +133,15 @@ hardening-check: all
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
+# Two at a time, the longest first so that the last one to start is short.
+# Each test has its own loopback addresses and free ports, so any two of
+# them can run side by side.
+SLOW_TESTS = tests/spoolmgr-batch.t tests/spoolmgr-dsn-kinds.t \
+	tests/spoolmgr-many.t tests/hostile-local.t tests/mailer-fallback.t \
+	tests/smtpd-tcpserver.t tests/install.t tests/mailer-nobody.t
 integration-check: all
-	prove -v --timer tests/*.t
+	prove -j2 --timer --failures --comments \
+	    $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/*.t)))
 
 # libFuzzer harnesses: tests/fuzz/PROG_name.c drives PROG's engine (or
 # lib's parsers), tests/fuzz/corpus/PROG_name/ is its seed corpus and
@@ -201,8 +208,8 @@ fuzz: fuzz-build
 	done; \
 	[ -z "$$failed" ] || { ls $(FUZZ_O)crashes; exit 1; }
 
-# The builds go two at a time (the machines that run this have two
-# cores); the tests that follow them run one at a time.
+# The builds go two at a time, and so do the integration tests (the
+# machines that run this have two cores).
 check: deps
 	$(MAKE) -j2 WERROR=-Werror all
 	$(MAKE) WERROR=-Werror hardening-check
