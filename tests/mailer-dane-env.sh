@@ -145,9 +145,16 @@ stub-zone:
   stub-addr: $NS@$NSDPORT
 EOC
 	bg nsd -d -c "$D/nsd/nsd.conf" > "$D/nsd/log" 2>&1
+	# NSD first: unbound would hold an early silence against it.  The
+	# sockets are watched: drill waits 5 s for a port nobody serves.
+	wait_for 10 udp_bound "$NSDPORT" || return 1
 	bg unbound -d -c "$D/unbound/unbound.conf" > "$D/unbound/log" 2>&1
-	wait_for 10 sh -c "drill -D -p $UPORT @$NS MX good.dane.test 2>/dev/null | grep -q 'flags:.* ad'"
+	wait_for 10 udp_bound "$UPORT" &&
+	    drill -D -p "$UPORT" @"$NS" MX good.dane.test 2>/dev/null |
+	    grep -q 'flags:.* ad'
 }
+
+udp_bound() { [ -n "$(ss -Hlun "sport = :$1")" ]; }
 
 dane_servers() {
 	bg /usr/bin/python3 "$TOP/tests/mailer-dane-server.py" "$D/srv" "$SPORT" \
