@@ -417,7 +417,8 @@ after_hello(struct client *c)
 		set_state(c, CS_STARTTLS);
 		return CLIENT_READ;
 	}
-	if (!c->tls && c->tls_required) {	/* never in clear */
+	/* never in clear; credentials say so themselves (530 below) */
+	if (!c->tls && c->tls_required && c->auth_user == NULL) {
 		defer_open(c, c->tls_required);
 		return send_quit(c);
 	}

@@ -325,9 +325,10 @@ start_tls(struct session *s)
 		    sizeof(s->client.tls_summary));
 		conn_dane_match(&s->conn, match, sizeof(match));
 		if (s->opt->verbose)
-			fprintf(stderr, "mailer: TLS with %s: %s%s%s\n",
-			    s->host->name, s->client.tls_summary,
-			    match[0] ? ", TLSA " : "", match);
+			fprintf(stderr, "mailer: TLS with %s (%s): %s%s%s\n",
+			    s->host->name, SSL_get_version(s->conn.ssl),
+			    s->client.tls_summary, match[0] ? ", TLSA " : "",
+			    match);
 		return 0;
 	}
 	/* Nothing more is said on a connection whose TLS failed.  454
@@ -336,7 +337,7 @@ start_tls(struct session *s)
 	 * the certificate did not check out (tls=verify, DANE). */
 	s->tls_failed = 1;
 	snprintf(why, sizeof(why), "454 4.7.%d %s [%s]:%d: %s",
-	    s->pol.level == TLS_OPPORTUNISTIC ? 0 : 5, s->host->name,
+	    s->opt->tls_mode == TLS_MODE_MAY ? 0 : 5, s->host->name,
 	    s->host->address, s->host->port, err);
 	client_lost(&s->client, why);
 	return -1;
@@ -359,7 +360,7 @@ session_tls(struct session *s, char *why, size_t whylen)
 		return -1;
 	}
 	if (s->opt->verbose)
-		fprintf(stderr, "mailer: TLS with %s: %s (%s)\n", h->name,
+		fprintf(stderr, "mailer: TLS policy for %s: %s (%s)\n", h->name,
 		    s->pol.level == TLS_OPPORTUNISTIC ? "when offered" :
 		    s->pol.level == TLS_DANE ? "required, DANE" :
 		    "required, certificate checked", s->pol.why);

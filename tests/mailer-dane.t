@@ -11,7 +11,7 @@
 . "$(dirname "$0")/mailer-dane-env.sh"
 
 MAILER=${MAILER:-$TOP/mailer/mailer}
-plan 37
+plan 38
 
 if ! dane_certs || ! dane_zones; then
 	echo "Bail out! cannot make the certificates or sign the zone"
@@ -101,7 +101,9 @@ out=$("$MAILER" -x -C "$T/conf" -D -f s@gw.test -h mx-bad.dane.test u@x.test < "
 like "$out" "^u@x\.test defer 454 4\.7\.5 " "and with a mismatching certificate: deferred"
 
 out=$("$MAILER" -x -C "$T/conf" -v -f s@gw.test -h mx-good.dane.test=$A:$SPORT u@good.dane.test < "$T/msg" 2>&1)
-like "$out" "TLS with mx-good\.dane\.test: dane/TLSv1\.[23]/[^ ]*, TLSA 3 1 1 at depth 0" \
+like "$out" "TLS policy for mx-good\.dane\.test: required, DANE \(1 usable TLSA record for mx-good\.dane\.test\)" \
+    "-v says why TLS is required"
+like "$out" "TLS with mx-good\.dane\.test \(TLSv1\.[23]\): dane/TLSv1\.[23]/[^ ]*, TLSA 3 1 1 at depth 0" \
     "-v names the TLSA record that matched"
 like "$out" "^u@good\.dane\.test ok 250 2\.0\.0 kept$" "without -D the line is as it was"
 
