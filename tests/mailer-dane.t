@@ -11,7 +11,7 @@
 . "$(dirname "$0")/mailer-dane-env.sh"
 
 MAILER=${MAILER:-$TOP/mailer/mailer}
-plan 38
+plan 41
 
 if ! dane_certs || ! dane_zones; then
 	echo "Bail out! cannot make the certificates or sign the zone"
@@ -151,3 +151,11 @@ like "$(cat "$T/spool/journal/"*)" "	delivered	mx-good\.dane\.test\[$A\] tls=dan
     "the journal's host field holds the TLS"
 is "$(spool_count)" 1 "the deferred message stays queued"
 like "$(cat "$T/spoolmgr.log")" "to=<ann@good\.dane\.test> ok .*tls=dane/" "mailer's log line says dane"
+
+# sendmail mode, delivering at once through the same resolver
+before_a=$(arrived $A)
+printf 'Subject: at once\n\nhi\n' | "$MAILER" -C "$CONF" -f carol@example.test dora@good.dane.test
+ok $? "sendmail mode: delivered at once"
+like "$($SPOOLMGR -C "$CONF" trace dora@good.dane.test)" "delivered <dora@good\.dane\.test> .*via tls=dane/TLSv1\.[23]/" \
+    "trace: the delivery at once went by DANE"
+is "$(arrived $A)" "$((before_a + 1))" "the server took it"
