@@ -11,7 +11,7 @@
 . "$(dirname "$0")/mailer-dane-env.sh"
 
 MAILER=${MAILER:-$TOP/mailer/mailer}
-plan 41
+plan 42
 
 if ! dane_certs || ! dane_zones; then
 	echo "Bail out! cannot make the certificates or sign the zone"
@@ -136,17 +136,21 @@ before_a=$(arrived $A) before_b=$(arrived $B)
 queue_msg carol@example.test ann@good.dane.test -m m1 > /dev/null
 queue_msg carol@example.test bob@bad.dane.test -m m2 > /dev/null
 queue_msg carol@example.test cid@none.dane.test -m m3 > /dev/null
+queue_msg carol@example.test eve@good.dane.test -m m4 > /dev/null	# a batch with m1
 run
 ok $? "spoolmgr run"
 tr=$($SPOOLMGR -C "$CONF" trace ann@good.dane.test)
 like "$tr" "delivered <ann@good\.dane\.test> .*mx-good\.dane\.test\[$A\] tls=dane/TLSv1\.[23]/" \
     "trace: delivered by DANE"
+tr=$($SPOOLMGR -C "$CONF" trace eve@good.dane.test)
+like "$tr" "delivered <eve@good\.dane\.test> .*tls=dane/TLSv1\.[23]/" \
+    "trace: the second message of the batch (mailer -x -B) by DANE too"
 tr=$($SPOOLMGR -C "$CONF" trace bob@bad.dane.test)
 like "$tr" "deferred <bob@bad\.dane\.test> .*454 4\.7\.5 .*DANE" "trace: the mismatch deferred"
 tr=$($SPOOLMGR -C "$CONF" trace cid@none.dane.test)
 like "$tr" "delivered <cid@none\.dane\.test> .*tls=opportunistic/" "trace: no TLSA, opportunistic"
-is "$(arrived $A) $(arrived $B)" "$((before_a + 1)) $((before_b + 1))" \
-    "the servers took the two, not the mismatched one"
+is "$(arrived $A) $(arrived $B)" "$((before_a + 2)) $((before_b + 1))" \
+    "the servers took the three, not the mismatched one"
 like "$(cat "$T/spool/journal/"*)" "	delivered	mx-good\.dane\.test\[$A\] tls=dane/" \
     "the journal's host field holds the TLS"
 is "$(spool_count)" 1 "the deferred message stays queued"
