@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <string.h>
 
 #include <bsd/string.h>
 
 #include "deliver.h"
+#include "mx_impl.h"
 #include "tls.h"
 
 enum tls_mode
@@ -32,14 +31,6 @@ tls_level_word(enum tls_level level)
 	}
 }
 
-static int
-is_address(const char *name)
-{
-	unsigned char	 ip[16];
-
-	return inet_pton(AF_INET, name, ip) == 1 ||
-	    inet_pton(AF_INET6, name, ip) == 1;
-}
 
 /*
  * RFC 7672 2.2.1: an exchanger named by an MX record that DNSSEC did
@@ -114,6 +105,9 @@ tls_policy_for(struct tls_policy *p, const struct host *h,
 {
 	memset(p, 0, sizeof(*p));
 	p->name = h->name;
+	/* an address, or a literal "[192.0.2.1]": checked as the address */
+	if (mx_name_address(h->name, p->address, sizeof(p->address)))
+		p->name = p->address;
 	p->cafile = opt->tlscafile;
 	p->level = TLS_OPPORTUNISTIC;
 	strlcpy(p->why, "tls=may", sizeof(p->why));
@@ -125,7 +119,7 @@ tls_policy_for(struct tls_policy *p, const struct host *h,
 	}
 	if (opt->tls_mode != TLS_MODE_DANE)
 		return 0;
-	if (is_address(h->name)) {
+	if (p->name == p->address) {
 		snprintf(p->why, sizeof(p->why), "%.150s: no host name for DANE",
 		    h->name);
 		return 0;

@@ -25,6 +25,7 @@ enum tls_level {
 struct tls_policy {
 	enum tls_level	 level;
 	const char	*name;		/* the name to check: the host's */
+	char		 address[64];	/* when the host's name is an address */
 	const char	*cafile;	/* TLS_VERIFIED: NULL is the system's */
 	struct tlsa_set	 tlsa;		/* TLS_DANE: the usable records */
 	char		 why[200];	/* why this level, for -v */

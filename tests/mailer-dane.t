@@ -11,7 +11,7 @@
 . "$(dirname "$0")/mailer-dane-env.sh"
 
 MAILER=${MAILER:-$TOP/mailer/mailer}
-plan 42
+plan 43
 
 if ! dane_certs || ! dane_zones; then
 	echo "Bail out! cannot make the certificates or sign the zone"
@@ -100,6 +100,8 @@ like "$out" "^u@x\.test ok 250 .*	tls=dane/" "a configured host name with TLSA: 
 out=$("$MAILER" -x -C "$T/conf" -D -f s@gw.test -h mx-bad.dane.test u@x.test < "$T/msg" 2>&1)
 like "$out" "^u@x\.test defer 454 4\.7\.5 " "and with a mismatching certificate: deferred"
 
+out=$("$MAILER" -x -C "$T/conf" -D -f s@gw.test -h "[$A]:$SPORT" "u@[$A]" < "$T/msg" 2>&1)
+like "$out" "^u@\[$A\] ok 250 .*	tls=opportunistic/" "an address, no name: no DANE, opportunistic"
 out=$("$MAILER" -x -C "$T/conf" -v -f s@gw.test -h mx-good.dane.test=$A:$SPORT u@good.dane.test < "$T/msg" 2>&1)
 like "$out" "TLS policy for mx-good\.dane\.test: required, DANE \(1 usable TLSA record for mx-good\.dane\.test\)" \
     "-v says why TLS is required"
