@@ -181,6 +181,10 @@ tlsa_lookup(const struct mx_options *opt, const char *host, int port,
 		mx_dns_want_dnssec(&dns);
 		st = ask_tlsa(&dns, &cur, set, err, errlen);
 	}
+	if (st != MX_OK) {
+		set->secure = 0;
+		tlsa_set_free(set);
+	}
 	mx_dns_close(&dns);
 	ldns_rdf_deep_free(cur);
 	return st;
@@ -261,8 +265,10 @@ tlsa_parse_reply(const uint8_t *wire, size_t len, const char *qname,
 		st = MX_OK;
 	} else if (st == MX_OK)
 		st = read_reply(reply, &name, &hops, set, err, errlen);
-	if (st != MX_OK)
+	if (st != MX_OK) {	/* nothing of a failed reply is used */
 		set->secure = 0;
+		tlsa_set_free(set);
+	}
 	ldns_pkt_free(reply);
 	ldns_rdf_deep_free(name);
 	return st;
