@@ -13,7 +13,8 @@
 #include "config.h"
 #include "text.h"
 
-enum kind { K_STRING, K_NUMBER, K_DURATION, K_DOMAINS, K_CIDRS, K_FAMILY };
+enum kind { K_STRING, K_NUMBER, K_DURATION, K_DOMAINS, K_CIDRS, K_FAMILY,
+	K_TLSMODE };
 
 struct setting {
 	const char	*key;
@@ -63,6 +64,8 @@ static const struct setting settings[] = {
 	{ "tlscert",	    K_STRING,	AT(tlscert),	    NULL, 0, 0 },
 	{ "tlskey",	    K_STRING,	AT(tlskey),	    NULL, 0, 0 },
 	{ "authfile",	    K_STRING,	AT(authfile),	    NULL, 0, 0 },
+	{ "tls",	    K_TLSMODE,	AT(tls),	    "may", 0, 0 },
+	{ "tlscafile",	    K_STRING,	AT(tlscafile),	    NULL, 0, 0 },
 };
 
 long long
@@ -128,6 +131,7 @@ free_value(struct config *cf, const struct setting *s)
 	switch (s->kind) {
 	case K_STRING:
 	case K_FAMILY:
+	case K_TLSMODE:
 		free(*(char **)field);
 		*(char **)field = NULL;
 		break;
@@ -169,6 +173,13 @@ set_value(struct config *cf, const struct setting *s, const char *value,
 	case K_FAMILY:
 		if (strcmp(value, "ipv4") != 0 && strcmp(value, "ipv6") != 0) {
 			snprintf(why, whylen, "must be ipv4 or ipv6");
+			return -1;
+		}
+		return (*(char **)field = strdup(value)) ? 0 : -1;
+	case K_TLSMODE:
+		if (strcmp(value, "may") != 0 && strcmp(value, "verify") != 0 &&
+		    strcmp(value, "dane") != 0) {
+			snprintf(why, whylen, "must be may, verify or dane");
 			return -1;
 		}
 		return (*(char **)field = strdup(value)) ? 0 : -1;

@@ -48,6 +48,8 @@ struct config {
 	char	*tlscert;	/* PEM files for STARTTLS, or NULL */
 	char	*tlskey;
 	char	*authfile;	/* relayhost credentials, or NULL */
+	char	*tls;		/* mailer: "may", "verify" or "dane" */
+	char	*tlscafile;	/* tls=verify: CAs instead of the system's */
 };
 
 /*

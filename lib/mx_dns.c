@@ -112,6 +112,13 @@ mx_dns_open(struct mx_dns *dns, const struct mx_options *opt, char *err,
 }
 
 void
+mx_dns_want_dnssec(struct mx_dns *dns)
+{
+	dns->dnssec = 1;
+	dns->unauthenticated = 0;
+}
+
+void
 mx_dns_close(struct mx_dns *dns)
 {
 	if (dns->res != NULL)
@@ -265,11 +272,15 @@ ask_once(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 
 	mx_dns_question(question, sizeof(question), type, qname);
 	s = ldns_resolver_prepare_query_pkt(&query, dns->res, qname, type,
-	    LDNS_RR_CLASS_IN, LDNS_RD);
+	    LDNS_RR_CLASS_IN, LDNS_RD | (dns->dnssec ? LDNS_AD : 0));
 	if (s != LDNS_STATUS_OK) {
 		snprintf(err, errlen, "cannot build a DNS query: %s (%s)",
 		    ldns_get_errorstr_by_id(s), question);
 		return MX_TEMPFAIL;
+	}
+	if (dns->dnssec) {
+		ldns_pkt_set_edns_udp_size(query, EDNS_SIZE);
+		ldns_pkt_set_edns_do(query, true);
 	}
 	s = send_query(dns, query, reply);
 	if (s == LDNS_STATUS_OK && ldns_pkt_tc(*reply)) {
@@ -291,6 +302,8 @@ ask_once(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
 		*reply = NULL;
 		return MX_TEMPFAIL;
 	}
+	dns->last_ad = ldns_pkt_ad(*reply);
+	dns->unauthenticated += !dns->last_ad;
 	if ((st = mx_reply_rcode(*reply, question, err, errlen)) != MX_OK) {
 		if (st == MX_TEMPFAIL)
 			*failed = *reply;
@@ -326,9 +339,8 @@ next_server(struct mx_dns *dns, const ldns_pkt *reply)
 	return live > 0;
 }
 
-/* One question, to each nameserver in turn while they answer errors. */
-static enum mx_status
-ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
+enum mx_status
+mx_dns_ask(struct mx_dns *dns, const ldns_rdf *qname, ldns_rr_type type,
     ldns_pkt **reply, char *err, size_t errlen)
 {
 	ldns_pkt	*failed = NULL;
@@ -369,7 +381,8 @@ mx_dns_records(struct mx_dns *dns, const char *name, ldns_rr_type type,
 		return MX_TEMPFAIL;
 	}
 	for (;;) {
-		if ((st = ask(dns, cur, type, &reply, err, errlen)) != MX_OK)
+		if ((st = mx_dns_ask(dns, cur, type, &reply, err, errlen)) !=
+		    MX_OK)
 			break;
 		before = ans->hops;
 		st = mx_read_reply(reply, type, &cur, ans, err, errlen);

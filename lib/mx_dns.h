@@ -21,12 +21,32 @@ struct mx_dns {
 	long long	 try_ms;	/* how long one send may wait */
 	int		 mismatch;	/* the last reply had the wrong id */
 	int		 timed_out;	/* the last send got no reply in time */
+	/* DNSSEC (mx_dns_want_dnssec): whether the validating resolver
+	 * vouched for the replies, by their AD bit (RFC 4035 3.2.3) */
+	int		 dnssec;	/* ask with DO and AD set */
+	int		 last_ad;	/* the last reply had AD */
+	int		 unauthenticated; /* replies without AD, counted */
 };
 
 /* A resolver from opt->server or /etc/resolv.conf; MX_TEMPFAIL if none. */
 enum mx_status mx_dns_open(struct mx_dns *dns, const struct mx_options *opt,
 	    char *err, size_t errlen);
 void	mx_dns_close(struct mx_dns *dns);
+/*
+ * From now on questions go with the DO bit (EDNS) and the AD bit (RFC
+ * 6840 5.7): a validating resolver then sets AD on the replies it
+ * validated.  The AD bit is only as good as the path to the resolver:
+ * resolver= should be one on this host or the local network.
+ */
+void	mx_dns_want_dnssec(struct mx_dns *dns);
+/*
+ * One question and its checked reply (rcode NOERROR; TC retried over
+ * TCP; every nameserver asked while they answer errors).  MX_NOHOST
+ * for NXDOMAIN, MX_TEMPFAIL otherwise, without a reply.  dns->last_ad
+ * says whether the last reply read (NXDOMAIN too) had the AD bit.
+ */
+enum mx_status mx_dns_ask(struct mx_dns *dns, const ldns_rdf *qname,
+	    ldns_rr_type type, ldns_pkt **reply, char *err, size_t errlen);
 
 /*
  * The records of type for name (text, no trailing dot), following
@@ -49,6 +69,16 @@ void	mx_dns_question(char *out, size_t outlen, ldns_rr_type type,
 /* The rcode decides: NOERROR goes on, NXDOMAIN is final, others wait. */
 enum mx_status mx_reply_rcode(const ldns_pkt *reply, const char *question,
 	    char *err, size_t errlen);
+/* rr is of class IN and of type, owned by name (checked as a name). */
+int	mx_rr_is_ours(const ldns_rr *rr, const ldns_rdf *name,
+	    ldns_rr_type type);
+/*
+ * That a reply answers the question (*name, type), and its CNAMEs from
+ * *name on, followed (replacing *name, counting in *hops, at most
+ * MX_ALIAS_MAX over all replies).  MX_TEMPFAIL with why when not.
+ */
+enum mx_status mx_reply_follow(const ldns_pkt *reply, ldns_rr_type type,
+	    ldns_rdf **name, int *hops, char *err, size_t errlen);
 /*
  * A NOERROR reply to the question (*name, type): checks that it answers
  * that question, follows its CNAMEs (replacing *name, counting in

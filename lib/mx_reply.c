@@ -100,8 +100,8 @@ same_name(const ldns_rdf *a, const ldns_rdf *b)
 }
 
 /* rr is of class IN and type, owned by name. */
-static int
-is_ours(const ldns_rr *rr, const ldns_rdf *name, ldns_rr_type type)
+int
+mx_rr_is_ours(const ldns_rr *rr, const ldns_rdf *name, ldns_rr_type type)
 {
 	return rr != NULL && ldns_rr_get_type(rr) == type &&
 	    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
@@ -116,7 +116,7 @@ answers_question(const ldns_pkt *reply, const ldns_rdf *name,
 	const ldns_rr_list	*q = ldns_pkt_question(reply);
 
 	return q != NULL && ldns_rr_list_rr_count(q) == 1 &&
-	    is_ours(ldns_rr_list_rr(q, 0), name, type);
+	    mx_rr_is_ours(ldns_rr_list_rr(q, 0), name, type);
 }
 
 /* Notes the first reason a record was ignored, and counts them all. */
@@ -145,7 +145,7 @@ alias_target(const ldns_pkt *reply, const ldns_rdf *name, int *bad)
 	*bad = 0;
 	for (i = 0; i < n; i++) {
 		rr = ldns_rr_list_rr(an, i);
-		if (!is_ours(rr, name, LDNS_RR_TYPE_CNAME))
+		if (!mx_rr_is_ours(rr, name, LDNS_RR_TYPE_CNAME))
 			continue;
 		if (ldns_rr_rd_count(rr) == 1 && dname_ok(ldns_rr_rdf(rr, 0)))
 			return ldns_rr_rdf(rr, 0);
@@ -157,10 +157,10 @@ alias_target(const ldns_pkt *reply, const ldns_rdf *name, int *bad)
 
 /*
  * Follows the CNAMEs in reply from *name on, replacing *name with where
- * they lead; ans->hops counts them across replies.
+ * they lead; *hops counts them across replies.
  */
 static enum mx_status
-follow_aliases(const ldns_pkt *reply, ldns_rdf **name, struct mx_answer *ans,
+follow_aliases(const ldns_pkt *reply, ldns_rdf **name, int *hops,
     char *err, size_t errlen)
 {
 	const ldns_rdf	*target;
@@ -169,7 +169,7 @@ follow_aliases(const ldns_pkt *reply, ldns_rdf **name, struct mx_answer *ans,
 	int		 bad;
 
 	while ((target = alias_target(reply, *name, &bad)) != NULL) {
-		if (++ans->hops > MX_ALIAS_MAX) {
+		if (++*hops > MX_ALIAS_MAX) {
 			snprintf(err, errlen, "more than %d CNAMEs in a row "
 			    "(an alias loop?)", MX_ALIAS_MAX);
 			return MX_TEMPFAIL;
@@ -273,7 +273,7 @@ collect(const ldns_pkt *reply, const ldns_rdf *name, ldns_rr_type type,
 
 	for (i = 0; i < n; i++) {
 		rr = ldns_rr_list_rr(an, i);
-		if (!is_ours(rr, name, type))
+		if (!mx_rr_is_ours(rr, name, type))
 			continue;	/* another owner's: not asked for */
 		if (ans->count == MX_RECORDS_MAX) {
 			ans->excess++;
@@ -289,23 +289,32 @@ collect(const ldns_pkt *reply, const ldns_rdf *name, ldns_rr_type type,
 }
 
 enum mx_status
-mx_read_reply(const ldns_pkt *reply, ldns_rr_type type, ldns_rdf **name,
-    struct mx_answer *ans, char *err, size_t errlen)
+mx_reply_follow(const ldns_pkt *reply, ldns_rr_type type, ldns_rdf **name,
+    int *hops, char *err, size_t errlen)
 {
 	char		 question[MX_NAME_MAX + 16];
-	enum mx_status	 st;
 
-	ans->count = 0;
-	ans->ignored = 0;
-	ans->excess = 0;
-	ans->why[0] = '\0';
 	if (!answers_question(reply, *name, type)) {
 		mx_dns_question(question, sizeof(question), type, *name);
 		snprintf(err, errlen, "malformed DNS reply: it does not "
 		    "answer the question (%s)", question);
 		return MX_TEMPFAIL;
 	}
-	if ((st = follow_aliases(reply, name, ans, err, errlen)) != MX_OK)
+	return follow_aliases(reply, name, hops, err, errlen);
+}
+
+enum mx_status
+mx_read_reply(const ldns_pkt *reply, ldns_rr_type type, ldns_rdf **name,
+    struct mx_answer *ans, char *err, size_t errlen)
+{
+	enum mx_status	 st;
+
+	ans->count = 0;
+	ans->ignored = 0;
+	ans->excess = 0;
+	ans->why[0] = '\0';
+	if ((st = mx_reply_follow(reply, type, name, &ans->hops, err,
+	    errlen)) != MX_OK)
 		return st;
 	collect(reply, *name, type, ans);
 	mx_dns_rdf_text(*name, ans->owner, sizeof(ans->owner));

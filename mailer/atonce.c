@@ -36,6 +36,7 @@
 struct outcome {
 	enum rcpt_result result;	/* PENDING: no word from the child */
 	char		 reply[CLIENT_REPLY_MAX];
+	char		 tls[CLIENT_TLS_MAX + 8];	/* "tls=...", or "" */
 };
 
 /* The child: everything that talks to the network, without privilege. */
@@ -81,9 +82,10 @@ child_run(int out_fd, int msgfd, const struct envelope *env,
 		_exit(EX_IOERR);
 	deliver_by_domain(&msg, msgfd, cf, opt);
 	mime_plan_free(&plan);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%zu %s %s\n", index[i],
-		    result_word(msg.rcpts[i].result), msg.rcpts[i].reply);
+	for (size_t i = 0; i < n; i++)	/* a TAB is never in a reply */
+		fprintf(out, "%zu %s %s\ttls=%s\n", index[i],
+		    result_word(msg.rcpts[i].result), msg.rcpts[i].reply,
+		    msg.rcpts[i].tls[0] ? msg.rcpts[i].tls : "none");
 	fclose(out);
 	_exit(0);
 }
@@ -92,15 +94,19 @@ child_run(int out_fd, int msgfd, const struct envelope *env,
 static void
 take_lines(struct buf *in, struct outcome *oc, size_t n)
 {
-	char		*line, *nl, word[8];
+	char		*line, *nl, word[8], *tab;
 	size_t		 idx;
 	int		 used;
 
 	while ((nl = memchr(in->data, '\n', in->len)) != NULL) {
 		*nl = '\0';
 		line = in->data;
+		if ((tab = strchr(line, '\t')) != NULL)
+			*tab++ = '\0';
 		if (sscanf(line, "%zu %7s %n", &idx, word, &used) == 2 &&
 		    idx < n) {
+			strlcpy(oc[idx].tls, tab ? tab : "",
+			    sizeof(oc[idx].tls));
 			oc[idx].result = strcmp(word, "ok") == 0 ? RESULT_OK :
 			    strcmp(word, "fail") == 0 ? RESULT_FAIL :
 			    RESULT_DEFER;
@@ -214,6 +220,9 @@ journal_attempts(const struct envelope *env, const struct outcome *oc,
 		e.event = oc[i].result == RESULT_OK ? "delivered" :
 		    oc[i].result == RESULT_FAIL ? "failed" : "deferred";
 		e.reply = oc[i].reply;
+		/* how it left, as spoolmgr writes it after the hosts */
+		e.host = oc[i].result == RESULT_OK && oc[i].tls[0] ?
+		    oc[i].tls : NULL;
 		if (journal_add(cf->spool, &e, create) == -1)
 			log_error("%lu: journal: %s", (unsigned long)env->id,
 			    strerror(errno));
@@ -244,9 +253,11 @@ report(const struct envelope *env, const struct outcome *oc,
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		const char	*addr = env->rcpts[i].addr;
 
-		log_info("%lu: to=<%s> %s %s", (unsigned long)env->id, addr,
-		    oc[i].result == RESULT_PENDING ? "queued" :
-		    result_word(oc[i].result), oc[i].reply);
+		log_info("%lu: to=<%s> %s %s%s%s", (unsigned long)env->id,
+		    addr, oc[i].result == RESULT_PENDING ? "queued" :
+		    result_word(oc[i].result), oc[i].reply,
+		    oc[i].result == RESULT_OK && oc[i].tls[0] ? " " : "",
+		    oc[i].result == RESULT_OK ? oc[i].tls : "");
 		if (oc[i].result == RESULT_OK) {
 			if (verbose)
 				fprintf(stderr, "mailer: %s: delivered: %s\n",

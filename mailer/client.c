@@ -79,6 +79,7 @@ client_init(struct client *c, const char *helo_name, struct client_msg *msg)
 	c->msg = msg;
 	c->state = CS_GREETING;
 	c->messages = 1;
+	strlcpy(c->tls_summary, "none", sizeof(c->tls_summary));
 	reply_init(&c->parser);
 	c->tx = reallocarray(NULL, msg->nrcpts ? msg->nrcpts : 1,
 	    sizeof(*c->tx));
@@ -410,10 +411,16 @@ send_auth(struct client *c)
 static enum client_next
 after_hello(struct client *c)
 {
-	if (!c->tls && c->starttls && (c->want_tls || c->auth_user)) {
+	if (!c->tls && c->starttls && (c->want_tls || c->auth_user ||
+	    c->tls_required)) {
 		buf_printf(&c->out, "STARTTLS\r\n");
 		set_state(c, CS_STARTTLS);
 		return CLIENT_READ;
+	}
+	/* never in clear; credentials say so themselves (530 below) */
+	if (!c->tls && c->tls_required && c->auth_user == NULL) {
+		defer_open(c, c->tls_required);
+		return send_quit(c);
 	}
 	if (c->auth_user == NULL)
 		return start_transaction(c);
@@ -608,6 +615,7 @@ note_rcpt_reply(struct client *c, struct client_rcpt *rc,
 		c->naccepted++;
 		c->accepted_any = 1;
 		rc->dsn_offered = c->dsn;	/* RFC 3461 5.2.2: "relayed" */
+		strlcpy(rc->tls, c->tls_summary, sizeof(rc->tls));
 		strlcpy(rc->reply, text, sizeof(rc->reply));
 		return;
 	}

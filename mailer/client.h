@@ -17,6 +17,7 @@
 struct mime_plan;
 
 #define CLIENT_REPLY_MAX	512	/* "CODE TEXT" kept per recipient */
+#define CLIENT_TLS_MAX		96	/* "dane/TLSv1.3/TLS_AES_256_GCM_SHA384" */
 /*
  * RCPTs pipelined in one group.  A group and its replies (a few KiB)
  * fit in the sockets' buffers, so neither side can block writing while
@@ -42,6 +43,8 @@ struct client_rcpt {
 	 * recipient was accepted) send the recipient on to the next host. */
 	int		 settled;
 	int		 dsn_offered;	/* the server that took it offered DSN */
+	char		 tls[CLIENT_TLS_MAX];	/* how the session that took it
+						 * was protected, or "" */
 	char		 reply[CLIENT_REPLY_MAX];
 	int		 flags;		/* the engine's: RF_* in client.c */
 };
@@ -99,6 +102,10 @@ struct client {
 	const char	*auth_user, *auth_pass;
 	int		 tls;		/* the session is encrypted now */
 	int		 want_tls;	/* STARTTLS when offered (opportunistic) */
+	/* TLS is a must with this server (tls=verify, DANE): the reply for
+	 * the recipients when it offers no STARTTLS; NULL: it is not */
+	const char	*tls_required;
+	char		 tls_summary[CLIENT_TLS_MAX];	/* set after TLS */
 	int		 auth_step;	/* AUTH LOGIN: what the next 334 wants */
 	/* the message goes converted to 7 bits (no 8BITMIME here) */
 	int		 convert7;

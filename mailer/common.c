@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "mailer.h"
+#include "tls.h"
 
 void
 drop_group(void)
@@ -56,4 +57,7 @@ deliver_opts_from(struct deliver_opts *opt, const struct config *cf)
 	opt->helo = cf->hostname;
 	client_default_timeouts(&opt->timeouts);
 	opt->connect_timeout = (int)cf->connecttimeout;
+	opt->tls_mode = tls_mode_of(cf->tls);
+	opt->tlscafile = cf->tlscafile;
+	mx_options_from(&opt->mo, cf);
 }

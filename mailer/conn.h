@@ -11,6 +11,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tls.h"
+
 struct conn {
 	int	 fd;
 	SSL_CTX	*ctx;
@@ -21,13 +23,19 @@ struct conn {
 ssize_t	conn_read(struct conn *c, void *buf, size_t len, int timeout);
 int	conn_write(struct conn *c, const void *buf, size_t len, int timeout);
 /*
- * The TLS handshake.  With verify, the server's certificate must check
- * out against the system's CAs and against name (a host name or an IP
- * address); without, TLS only keeps passive listeners out
- * (opportunistic, RFC 7435).  -1 with a reason in err.
+ * The TLS handshake as policy p says (tls.h): TLS_VERIFIED, the
+ * server's certificate must check out against the CAs and p->name (a
+ * host name or an IP address); TLS_DANE, against p's TLSA records;
+ * TLS_OPPORTUNISTIC, TLS only keeps passive listeners out (RFC 7435).
+ * -1 with a reason in err.
  */
-int	conn_starttls(struct conn *c, const char *name, int verify,
-	    int timeout, char *err, size_t errlen);
+int	conn_starttls(struct conn *c, const struct tls_policy *p, int timeout,
+	    char *err, size_t errlen);
+/* How the connection is protected: "none" or "dane/TLSv1.3/CIPHER". */
+void	conn_tls_summary(const struct conn *c, const struct tls_policy *p,
+	    char *out, size_t outlen);
+/* The TLSA record that matched ("3 1 1 at depth 0"), or "". */
+void	conn_dane_match(const struct conn *c, char *out, size_t outlen);
 void	conn_close(struct conn *c);
 
 #endif

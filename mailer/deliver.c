@@ -21,6 +21,7 @@
 #include "deliver.h"
 #include "io.h"
 #include "mime.h"
+#include "tls.h"
 
 #define CHUNK		16384	/* message bytes read at a time */
 #define FLUSH_AT	65536	/* converted bytes sent at a time */
@@ -28,6 +29,8 @@
 struct session {
 	struct conn		 conn;
 	int			 tls_failed;	/* the handshake went wrong */
+	struct tls_policy	 pol;		/* TLS with this host */
+	char			 need_tls[CLIENT_REPLY_MAX]; /* no STARTTLS */
 	int			 msgfd;
 	const struct host	*host;
 	const struct deliver_opts *opt;
@@ -314,24 +317,65 @@ send_body(struct session *s, const char **what)
 static int
 start_tls(struct session *s)
 {
-	char	 err[200], why[1024];
+	char	 err[200], why[1024], match[64];
 
-	/* only credentials need a checked certificate */
-	if (conn_starttls(&s->conn, s->host->name, s->opt->auth_user != NULL,
-	    s->opt->timeouts.helo, err, sizeof(err)) == 0) {
+	if (conn_starttls(&s->conn, &s->pol, s->opt->timeouts.helo, err,
+	    sizeof(err)) == 0) {
+		conn_tls_summary(&s->conn, &s->pol, s->client.tls_summary,
+		    sizeof(s->client.tls_summary));
+		conn_dane_match(&s->conn, match, sizeof(match));
 		if (s->opt->verbose)
-			fprintf(stderr, "mailer: TLS with %s (%s)\n",
-			    s->host->name, SSL_get_version(s->conn.ssl));
+			fprintf(stderr, "mailer: TLS with %s (%s): %s%s%s\n",
+			    s->host->name, SSL_get_version(s->conn.ssl),
+			    s->client.tls_summary, match[0] ? ", TLSA " : "",
+			    match);
 		return 0;
 	}
 	/* Nothing more is said on a connection whose TLS failed.  454
 	 * (RFC 3207) lets spoolmgr tell our relay's TLS failing, a fault of
-	 * the configuration, from the relay's own "try later". */
+	 * the configuration, from the relay's own "try later"; 4.7.5 when
+	 * the certificate did not check out (tls=verify, DANE). */
 	s->tls_failed = 1;
-	snprintf(why, sizeof(why), "454 4.7.0 %s [%s]:%d: %s", s->host->name,
+	snprintf(why, sizeof(why), "454 4.7.%d %s [%s]:%d: %s",
+	    s->opt->tls_mode == TLS_MODE_MAY ? 0 : 5, s->host->name,
 	    s->host->address, s->host->port, err);
 	client_lost(&s->client, why);
 	return -1;
+}
+
+/*
+ * The TLS policy for the session's host, before connecting: -1 (the
+ * reply in why) when the host must not be tried.  TLS required makes
+ * the engine give up on a server without STARTTLS.
+ */
+static int
+session_tls(struct session *s, char *why, size_t whylen)
+{
+	const struct host	*h = s->host;
+
+	tls_policy_free(&s->pol);
+	if (tls_policy_for(&s->pol, h, s->opt, why, whylen) == -1) {
+		if (s->opt->verbose)
+			fprintf(stderr, "mailer: %s\n", why);
+		return -1;
+	}
+	if (s->opt->verbose)
+		fprintf(stderr, "mailer: TLS policy for %s: %s (%s)\n", h->name,
+		    s->pol.level == TLS_OPPORTUNISTIC ? "when offered" :
+		    s->pol.level == TLS_DANE ? "required, DANE" :
+		    "required, certificate checked", s->pol.why);
+	snprintf(s->need_tls, sizeof(s->need_tls), "451 4.7.10 %.200s [%s]:%d: "
+	    "no STARTTLS offered; TLS is required (%.150s)", h->name, h->address,
+	    h->port, s->pol.why);
+	return 0;
+}
+
+/* The engine's part of the policy, once client_init has run. */
+static void
+client_tls(struct session *s)
+{
+	if (s->pol.level != TLS_OPPORTUNISTIC)
+		s->client.tls_required = s->need_tls;
 }
 
 /*
@@ -449,56 +493,69 @@ settle_open(struct client_msg *msg)
 /* One SMTP session with h; 1 when the server accepted a recipient. */
 static int
 session_at(const struct host *h, struct client_msg *msg, int msgfd,
-    const struct deliver_opts *opt, int want_tls, int *tls_failed)
+    const struct deliver_opts *opt, int want_tls, int *tls_failed,
+    int *tls_required)
 {
 	struct session	 s = { .msgfd = msgfd, .host = h, .opt = opt };
 	char		 why[CLIENT_REPLY_MAX];
 	int		 accepted;
 
 	s.conn.fd = -1;
+	*tls_required = 0;
 	if (opt->verbose)
 		fprintf(stderr, "mailer: trying %s [%s]:%d\n", h->name,
 		    h->address, h->port);
+	if (session_tls(&s, why, sizeof(why)) == -1) {
+		defer_open(msg, why);
+		tls_policy_free(&s.pol);
+		return 0;
+	}
+	*tls_required = s.pol.level != TLS_OPPORTUNISTIC;
 	if ((s.conn.fd = connect_host(h, opt->connect_timeout, why,
 	    sizeof(why))) == -1) {
 		if (opt->verbose)
 			fprintf(stderr, "mailer: %s\n", why);
 		defer_open(msg, why);
+		tls_policy_free(&s.pol);
 		return 0;
 	}
 	if (client_init(&s.client, opt->helo, msg) == -1) {
 		conn_close(&s.conn);
+		tls_policy_free(&s.pol);
 		defer_open(msg, "451 4.3.0 out of memory");
 		return 1;
 	}
 	if (opt->auth_user)
 		client_set_auth(&s.client, opt->auth_user, opt->auth_pass);
 	s.client.want_tls = want_tls;
+	client_tls(&s);
 	run_session(&s);
 	accepted = s.client.accepted_any;
 	*tls_failed = s.tls_failed;
 	client_free(&s.client);
 	conn_close(&s.conn);
+	tls_policy_free(&s.pol);
 	return accepted;
 }
 
 /*
  * TLS whenever the server offers it.  When that handshake fails, the
  * same host is asked once more in clear, as RFC 7435 opportunistic
- * security has it; with credentials never.
+ * security has it; with credentials, tls=verify or DANE never.
  */
 static int
 one_host(const struct host *h, struct client_msg *msg, int msgfd,
     const struct deliver_opts *opt)
 {
-	int	 tls_failed = 0, accepted;
+	int	 tls_failed = 0, accepted, required = 0;
 
-	accepted = session_at(h, msg, msgfd, opt, 1, &tls_failed);
-	if (tls_failed && !accepted && opt->auth_user == NULL) {
+	accepted = session_at(h, msg, msgfd, opt, 1, &tls_failed, &required);
+	if (tls_failed && !accepted && !required) {
 		if (opt->verbose)
 			fprintf(stderr, "mailer: TLS failed with %s; once more "
 			    "without\n", h->name);
-		accepted = session_at(h, msg, msgfd, opt, 0, &tls_failed);
+		accepted = session_at(h, msg, msgfd, opt, 0, &tls_failed,
+		    &required);
 	}
 	return accepted;
 }
@@ -563,6 +620,7 @@ batch_connect(struct batch_state *b, size_t h, struct client_msg *msg,
 	const struct host	*host = &b->hosts->hosts[h];
 	char			 why[CLIENT_REPLY_MAX];
 
+	tls_policy_free(&b->s.pol);
 	memset(&b->s, 0, sizeof(b->s));
 	b->s.host = host;
 	b->s.opt = b->opt;
@@ -570,6 +628,12 @@ batch_connect(struct batch_state *b, size_t h, struct client_msg *msg,
 	if (b->opt->verbose)
 		fprintf(stderr, "mailer: trying %s [%s]:%d\n", host->name,
 		    host->address, host->port);
+	if (session_tls(&b->s, why, sizeof(why)) == -1) {
+		defer_open(msg, why);
+		strlcpy(b->down, why, sizeof(b->down));
+		b->dead[h] = 1;
+		return 0;
+	}
 	if ((b->s.conn.fd = connect_host(host, b->opt->connect_timeout, why,
 	    sizeof(why))) == -1) {
 		defer_open(msg, why);
@@ -586,6 +650,7 @@ batch_connect(struct batch_state *b, size_t h, struct client_msg *msg,
 		client_set_auth(&b->s.client, b->opt->auth_user,
 		    b->opt->auth_pass);
 	b->s.client.want_tls = !b->clear[h];
+	client_tls(&b->s);
 	b->s.client.batch = 1;
 	b->open = 1;
 	b->at = h;
@@ -600,7 +665,7 @@ static int
 batch_try(struct batch_state *b, size_t h, struct client_msg *msg, int msgfd)
 {
 	enum client_next	 next = CLIENT_READ;
-	int			 reused = 0, accepted;
+	int			 reused = 0, accepted, clear;
 
 	if (b->open && (b->at != h || b->s.client.messages >= b->batchsize))
 		batch_close(b);
@@ -618,9 +683,10 @@ batch_try(struct batch_state *b, size_t h, struct client_msg *msg, int msgfd)
 	if (next == CLIENT_TX_DONE)
 		return accepted;
 	/* the session is over */
-	if (b->s.tls_failed && b->opt->auth_user == NULL)
+	clear = b->s.tls_failed && b->s.pol.level == TLS_OPPORTUNISTIC;
+	if (clear)
 		b->clear[h] = 1;	/* RFC 7435: once more in clear */
-	if (!reused && b->s.client.transactions == 0 && !b->s.tls_failed) {
+	if (!reused && b->s.client.transactions == 0 && !clear) {
 		/* greeting, EHLO or AUTH failed: the host is no good now */
 		strlcpy(b->down, b->s.client.note, sizeof(b->down));
 		b->dead[h] = 1;
@@ -694,6 +760,7 @@ deliver_batch(const struct host_list *hosts, struct batch_item *items,
 		done(&items[i], arg);
 	}
 	batch_close(&b);
+	tls_policy_free(&b.s.pol);
 	for (size_t h = 0; h < hosts->count && b.dead; h++)
 		all_dead &= b.dead[h];
 	strlcpy(down, b.down, downlen);

@@ -17,6 +17,9 @@ struct host {
 	char	 name[256];	/* for messages: the name given or the MX */
 	char	 address[64];	/* numeric IPv4 or IPv6 */
 	int	 port;
+	/* the domain whose MX records named this host, "" when it was
+	 * named by the configuration: DANE asks whether they were secure */
+	char	 mx_domain[256];
 };
 
 struct host_list {
@@ -32,20 +35,28 @@ struct deliver_opts {
 	int			 verbose;	/* protocol to stderr */
 	/* credentials for the relay host (authfile), or NULL */
 	const char		*auth_user, *auth_pass;
+	int			 tls_mode;	/* enum tls_mode (tls.h) */
+	const char		*tlscafile;	/* tls=verify's CAs, or NULL */
+	struct mx_options	 mo;		/* DANE's DNS questions */
 };
 
 /*
  * Splits "HOST", "HOST:PORT", "[ADDR]:PORT" or a bare IPv6 address and
  * adds every address of HOST to list: a numeric one as it is,
  * "localhost" as 127.0.0.1 and ::1, a name by its A and AAAA records
- * through the resolver of mo (resolver=, as for MX look-ups).  -1 with
- * a reason.
+ * through the resolver of mo (resolver=, as for MX look-ups).
+ * "NAME=ADDR:PORT" or "NAME=[ADDR]:PORT" is an exchanger that an MX
+ * record named (spoolmgr passes mxlookup's so): the address as given,
+ * NAME for TLS and messages.  -1 with a reason.
  */
 int	hosts_add(struct host_list *list, const char *spec, int default_port,
 	    const struct mx_options *mo, char *err, size_t errlen);
 int	hosts_add_one(struct host_list *list, const char *name,
 	    const char *address, int port);
 void	hosts_free(struct host_list *list);
+/* Notes domain (from the address addr) as the MX domain of the
+ * exchangers named by MX records ("NAME=" hosts). */
+void	hosts_set_mx_domain(struct host_list *list, const char *addr);
 
 /*
  * Octets as RFC 1870 counts them and 8-bit-ness of the message at fd

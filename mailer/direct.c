@@ -50,8 +50,10 @@ exchangers(const char *domain, const struct config *cf,
 	switch (st) {
 	case MX_OK:
 		for (size_t i = 0; i < list.count; i++)
-			hosts_add_one(hosts, list.hosts[i].name,
-			    list.hosts[i].address, (int)cf->remoteport);
+			if (hosts_add_one(hosts, list.hosts[i].name,
+			    list.hosts[i].address, (int)cf->remoteport) == 0)
+				strlcpy(hosts->hosts[hosts->count - 1].mx_domain,
+				    domain, sizeof(hosts->hosts[0].mx_domain));
 		mx_list_free(&list);
 		return 0;
 	case MX_NULLMX:

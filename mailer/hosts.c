@@ -8,6 +8,7 @@
 #include <bsd/string.h>
 
 #include "deliver.h"
+#include "mx_impl.h"
 
 int
 hosts_add_one(struct host_list *list, const char *name, const char *address,
@@ -23,7 +24,24 @@ hosts_add_one(struct host_list *list, const char *name, const char *address,
 	strlcpy(h->name, name, sizeof(h->name));
 	strlcpy(h->address, address, sizeof(h->address));
 	h->port = port;
+	h->mx_domain[0] = '\0';
 	return 0;
+}
+
+void
+hosts_set_mx_domain(struct host_list *list, const char *addr)
+{
+	char		 copy[1024], domain[256], *d;
+
+	/* "<local part with space@domain> NOTIFY=..." or "addr NOTIFY=..." */
+	strlcpy(copy, addr + (addr[0] == '<'), sizeof(copy));
+	copy[strcspn(copy, addr[0] == '<' ? ">" : " ")] = '\0';
+	d = strrchr(copy, '@');
+	strlcpy(domain, d ? d + 1 : "", sizeof(domain));
+	for (size_t i = 0; i < list->count; i++)
+		if (list->hosts[i].mx_domain[0])
+			strlcpy(list->hosts[i].mx_domain, domain,
+			    sizeof(list->hosts[i].mx_domain));
 }
 
 void
@@ -94,16 +112,46 @@ add_localhost(struct host_list *list, const char *host, int port)
 	return 1;
 }
 
+/* "NAME=ADDR..." for an exchanger: NAME into mxname, the rest back. */
+static const char *
+split_mx_name(const char *spec, char *mxname, size_t len)
+{
+	const char	*eq = strchr(spec, '=');
+	size_t		 n = eq ? (size_t)(eq - spec) : 0;
+
+	mxname[0] = '\0';
+	if (eq == NULL || n == 0 || n >= len)
+		return spec;
+	memcpy(mxname, spec, n);
+	mxname[n] = '\0';
+	return eq + 1;
+}
+
 int
 hosts_add(struct host_list *list, const char *spec, int default_port,
     const struct mx_options *mo, char *err, size_t errlen)
 {
 	struct mx_list	 found = { NULL, 0 };
-	char		 host[256], why[512];
+	char		 host[256], why[512], mxname[256], addr[64];
 	int		 port = default_port, rc;
 
+	spec = split_mx_name(spec, mxname, sizeof(mxname));
 	if (split_spec(spec, host, sizeof(host), &port, err, errlen) == -1)
 		return -1;
+	if (mxname[0]) {	/* spoolmgr: mxlookup resolved it already */
+		if (!mx_name_address(host, addr, sizeof(addr))) {
+			snprintf(err, errlen, "%s: not an address", host);
+			return -1;
+		}
+		if (hosts_add_one(list, mxname, addr, port) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		/* marked as the MX's until the domain is known */
+		strlcpy(list->hosts[list->count - 1].mx_domain, ".",
+		    sizeof(list->hosts[0].mx_domain));
+		return 0;
+	}
 	if ((rc = add_localhost(list, host, port)) != 0) {
 		if (rc == -1)
 			snprintf(err, errlen, "out of memory");

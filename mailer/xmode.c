@@ -44,7 +44,11 @@ struct xargs {
  * that took the recipient offered DSN, so that spoolmgr owes the
  * "relayed" notice of RFC 3461 5.2.2 when it did not.  A TAB never
  * occurs in the reply (reply_summary makes control bytes '?'); without
- * -D the lines are as they always were.
+ * -D the lines are as they always were.  After it, a TAB and
+ * "tls=none" or "tls=LEVEL/VERSION/CIPHER" (LEVEL opportunistic,
+ * verified or dane): how the session that took the recipient was
+ * protected.  Readers take the fields by name and skip those they do
+ * not know.
  */
 static int
 results_print(FILE *out, const struct client_msg *msg, int say_dsn)
@@ -55,7 +59,8 @@ results_print(FILE *out, const struct client_msg *msg, int say_dsn)
 		fprintf(out, "%s %s %s", r->addr, result_word(r->result),
 		    r->reply[0] ? r->reply : "451 4.4.0 not tried");
 		if (say_dsn && r->result == RESULT_OK)
-			fprintf(out, "\tdsn=%s", r->dsn_offered ? "yes" : "no");
+			fprintf(out, "\tdsn=%s\ttls=%s", r->dsn_offered ?
+			    "yes" : "no", r->tls[0] ? r->tls : "none");
 		fputc('\n', out);
 	}
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
@@ -224,6 +229,8 @@ copy_duplicates(struct client_msg *msg, const size_t *first)
 			msg->rcpts[i].result = msg->rcpts[first[i]].result;
 			msg->rcpts[i].dsn_offered =
 			    msg->rcpts[first[i]].dsn_offered;
+			strlcpy(msg->rcpts[i].tls, msg->rcpts[first[i]].tls,
+			    sizeof(msg->rcpts[i].tls));
 			strlcpy(msg->rcpts[i].reply, msg->rcpts[first[i]].reply,
 			    sizeof(msg->rcpts[i].reply));
 		}
@@ -232,10 +239,16 @@ copy_duplicates(struct client_msg *msg, const size_t *first)
 static void
 log_results(const struct client_msg *msg)
 {
-	for (size_t i = 0; i < msg->nrcpts; i++)
-		log_info("from=<%s> to=<%s> %s %s", msg->sender,
-		    msg->rcpts[i].addr, result_word(msg->rcpts[i].result),
-		    msg->rcpts[i].reply);
+	for (size_t i = 0; i < msg->nrcpts; i++) {
+		const struct client_rcpt	*r = &msg->rcpts[i];
+
+		if (r->result == RESULT_OK)
+			log_info("from=<%s> to=<%s> ok %s tls=%s", msg->sender,
+			    r->addr, r->reply, r->tls[0] ? r->tls : "none");
+		else
+			log_info("from=<%s> to=<%s> %s %s", msg->sender,
+			    r->addr, result_word(r->result), r->reply);
+	}
 }
 
 /*
@@ -509,7 +522,7 @@ report_xmsg(struct batch_item *it, void *arg)
 }
 
 static int
-xbatch_main(const struct xargs *a, const struct host_list *hosts,
+xbatch_main(const struct xargs *a, struct host_list *hosts,
     const struct deliver_opts *opt, const struct config *cf, int creds_ok,
     const char *why)
 {
@@ -521,6 +534,9 @@ xbatch_main(const struct xargs *a, const struct host_list *hosts,
 	size_t			 n;
 
 	msgs = parse_batch(text, &n);
+	/* a batch goes to one destination: its first recipient's domain */
+	if (n > 0 && msgs[0].nops > 0)
+		hosts_set_mx_domain(hosts, msgs[0].ops[0]);
 	if ((items = calloc(n + 1, sizeof(*items))) == NULL)
 		err(EX_OSERR, "calloc");
 	for (size_t i = 0; i < n; i++) {
@@ -609,6 +625,7 @@ xmode_main(int argc, char **argv)
 		if (hosts_add(&hosts, a.hosts[i], (int)cf.remoteport, &mo, why,
 		    sizeof(why)) == -1)
 			warnx("-h %s", why);	/* the others may do */
+	hosts_set_mx_domain(&hosts, msg.rcpts[0].addr);
 	if ((fd = message_from_stdin(why, sizeof(why))) == -1)
 		errx(EX_IOERR, "%s", why);
 	if (message_measure(fd, &msg, &plan) == -1)

@@ -12,7 +12,7 @@
  *   mailer STATUS        mailer's exit status, as mx's
  *   out LINE             each whole line mailer printed:
  *                        "RCPT ok|defer|fail REPLY", an ok one ending
- *                        in "<TAB>dsn=yes|no" (mailer -D)
+ *                        in "<TAB>dsn=yes|no<TAB>tls=..." (mailer -D)
  * The job has no line of its own to say it was killed: the parent tells
  * that by what is missing (see remote.c).
  *
@@ -162,10 +162,12 @@ parse_hosts(struct buf *mx, long long port, char hosts[][300], FILE *report)
 	while (rest && (line = strsep(&rest, "\n")) != NULL && n < HOSTS_MAX) {
 		if (sscanf(line, "%d %255s %63s", &pref, name, addr) != 3)
 			continue;
-		if (strchr(addr, ':'))
-			snprintf(hosts[n], 300, "[%s]:%lld", addr, port);
-		else
-			snprintf(hosts[n], 300, "%s:%lld", addr, port);
+		/* NAME=: the exchanger's name, for TLS (mailer(1) -h);
+		 * without it when it does not fit */
+		if (snprintf(hosts[n], 300, strchr(addr, ':') ?
+		    "%s=[%s]:%lld" : "%s=%s:%lld", name, addr, port) >= 300)
+			snprintf(hosts[n], 300, strchr(addr, ':') ?
+			    "[%s]:%lld" : "%s:%lld", addr, port);
 		fprintf(report, "host %s %s\n", name, addr);
 		n++;
 	}

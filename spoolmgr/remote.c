@@ -415,7 +415,7 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 	const char		*addr = m->env.rcpts[ri].addr;
 	struct rcpt_status	 st;
 	enum outcome		 out;
-	char			 word[16];
+	char			 word[16], tls[100], where[1200];
 
 	queue_get_state(&m->env, addr, &st);
 	st.last = r->now;
@@ -431,7 +431,12 @@ apply_one(struct runner *r, struct job *j, size_t ri, const char *hosts)
 		out = job_failure(r, j, st.reply, sizeof(st.reply));
 		set_own_reply(m, ri);
 	}
-	out = record_outcome(r, m, ri, out, &st, hosts);
+	/* the journal's HOST field says how it left: "... tls=dane/..." */
+	if (out == OUT_DONE && report_tls(&j->out, addr, tls, sizeof(tls)) == 0)
+		snprintf(where, sizeof(where), "%s tls=%s", hosts, tls);
+	else
+		snprintf(where, sizeof(where), "%s", hosts);
+	out = record_outcome(r, m, ri, out, &st, where);
 	/* RFC 3461 5.2.2: the next hop will not report; we say "relayed" */
 	if (out == OUT_DONE && dsn_notify_wants(m->env.rcpts[ri].notify,
 	    "SUCCESS") && !report_offered_dsn(&j->out, addr))

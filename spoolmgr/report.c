@@ -187,6 +187,29 @@ report_offered_dsn(const struct buf *out, const char *addr)
 }
 
 int
+report_tls(const struct buf *out, const char *addr, char *tls, size_t len)
+{
+	struct line	 v, fields;
+	char		 text[256], *rest, *field;
+
+	if (!find_result(out, addr, &v))
+		return -1;
+	split_fields(&v, &fields);
+	if (fields.len >= sizeof(text))
+		fields.len = sizeof(text) - 1;
+	memcpy(text, fields.text, fields.len);
+	text[fields.len] = '\0';
+	for (rest = text; (field = strsep(&rest, "\t")) != NULL;)
+		if (strncmp(field, "tls=", 4) == 0) {
+			struct line	 value = { field + 4, strlen(field + 4) };
+
+			copy_value(tls, len, &value);
+			return tls[0] ? 0 : -1;
+		}
+	return -1;
+}
+
+int
 report_number(const struct buf *out, const char *key, int *value)
 {
 	struct line	 v;

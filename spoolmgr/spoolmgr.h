@@ -145,6 +145,13 @@ int	report_result(const struct buf *out, const char *addr, char *word,
  * "dsn=no" field after a TAB on its line: mailer(1)); 1 otherwise.
  */
 int	report_offered_dsn(const struct buf *out, const char *addr);
+/*
+ * How the session that took addr was protected, from the "tls=" field
+ * after a TAB on its line (mailer(1) -D): "none", "dane/TLSv1.3/..."
+ * into tls; -1 when the line has none (an older mailer).
+ */
+int	report_tls(const struct buf *out, const char *addr, char *tls,
+	    size_t len);
 int	report_number(const struct buf *out, const char *key, int *value);
 /* len bytes of a report line's text as printable text into dst, as
  * report_text gives a value (control bytes '?'). */

@@ -26,7 +26,7 @@ printf 'Subject: at once\n\nhi\n' | "$MAILER" -C "$CONF" -f s@client.test bob@ex
 is "$?" 0 "mailer delivers to bob@example.net at once"
 is "$(kept s)" 1 "... the sink has it"
 like "$(trace bob@example.net)" \
-    "^[0-9-]+ [0-9:]+Z [0-9]+ delivered <bob@example\.net> from <s@client\.test>: 250 " \
+    "^[0-9-]+ [0-9:]+Z [0-9]+ delivered <bob@example\.net> from <s@client\.test> via tls=none: 250 " \
     "spoolmgr trace shows the delivery at once"
 
 # Deferred at once: a line too, and the message stays for spoolmgr.

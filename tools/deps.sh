@@ -10,7 +10,7 @@ set -eu
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libldns-dev s-nail bsd-mailx
 libbsd-dev libssl-dev libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3
 postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc
-procps libwrap0 libtirpc3 libselinux1 devscripts cron"
+procps libwrap0 libtirpc3 libselinux1 devscripts cron unbound python3-aiosmtpd"
 
 # xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
 # super-server in), yet the tests run both, privately, in the foreground:

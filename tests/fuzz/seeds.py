@@ -14,7 +14,7 @@ import struct
 
 for d in ('smtpd_session', 'mailer_client', 'mailer_reply', 'mailer_headers',
           'mailer_addrlist', 'lib_envelope', 'spoolmgr_dsn', 'lib_config',
-          'lib_aliases', 'lib_mx', 'lib_mx_reply'):
+          'lib_aliases', 'lib_mx', 'lib_mx_reply', 'lib_tlsa'):
     os.makedirs('corpus/' + d, exist_ok=True)
 
 
@@ -182,3 +182,16 @@ w('lib_mx_reply', 'a-short', bytes([0x05]) + pkt("mx1.example.test", A, [rr("mx1
 w('lib_mx_reply', 'aaaa', bytes([0x06]) + pkt("mx1.example.test", AAAA, [rr("mx1.example.test", AAAA, v6)]))
 w('lib_mx_reply', 'nxdomain', bytes([0]) + pkt("example.test", MX, [], rcode=3))
 w('lib_mx_reply', 'wrong-question', bytes([0]) + pkt("other.test", MX, [rr("other.test", MX, mx(10, "mx.other.test"))]))
+
+# lib_tlsa: byte 0 bit 0: the name asked is _25._tcp.mx.example.test
+TLSA = 52
+TQ = "_25._tcp.mx.example.test"
+def tlsa(u, s, m, data): return bytes([u, s, m]) + data
+AD = 0x81a0
+w('lib_tlsa', 'ee-311', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, TLSA, tlsa(3, 1, 1, bytes(range(32))))], flags=AD))
+w('lib_tlsa', 'ta-202-and-pkix', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, TLSA, tlsa(2, 0, 2, bytes(range(64)))), rr(TQ, TLSA, tlsa(1, 1, 1, bytes(32)))], flags=AD))
+w('lib_tlsa', 'full-cert', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, TLSA, tlsa(3, 0, 0, bytes(range(200))))]))
+w('lib_tlsa', 'short-data', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, TLSA, b""), rr(TQ, TLSA, b"\3\1"), rr(TQ, TLSA, tlsa(3, 1, 1, b""))], flags=AD))
+w('lib_tlsa', 'cname', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, CNAME, name("_25._tcp.mx.hoster.test")), rr("_25._tcp.mx.hoster.test", TLSA, tlsa(3, 1, 1, bytes(32)))], flags=AD))
+w('lib_tlsa', 'nxdomain-ad', bytes([1]) + pkt(TQ, TLSA, [], rcode=3, flags=AD))
+w('lib_tlsa', 'servfail', bytes([1]) + pkt(TQ, TLSA, [], rcode=2))

@@ -82,6 +82,33 @@ test_spoolmgr_key(void **state)
 	config_free(&cf);
 }
 
+/* mailer's tls=: may by default, verify or dane, nothing else. */
+static void
+test_tls_key(void **state)
+{
+	static const char *const bad[] = { "tls=\n", "tls=yes\n",
+	    "tls=DANE\n", "tls=dane verify\n" };
+	struct config	 cf;
+	char		 err[512];
+
+	(void)state;
+	assert_int_equal(load_text(&cf, "hostname=h\n", err, sizeof(err)), 0);
+	assert_string_equal(cf.tls, "may");
+	assert_null(cf.tlscafile);
+	config_free(&cf);
+	assert_int_equal(load_text(&cf, "tls=dane\ntlscafile=/x/ca.pem\n",
+	    err, sizeof(err)), 0);
+	assert_string_equal(cf.tls, "dane");
+	assert_string_equal(cf.tlscafile, "/x/ca.pem");
+	config_free(&cf);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load_text(&cf, bad[i], err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "tls: "));
+		assert_non_null(strstr(err, "must be may, verify or dane"));
+		config_free(&cf);
+	}
+}
+
 int
 main(void)
 {
@@ -89,6 +116,7 @@ main(void)
 		cmocka_unit_test(test_empty_needed_value_refused),
 		cmocka_unit_test(test_empty_optional_value_unsets),
 		cmocka_unit_test(test_spoolmgr_key),
+		cmocka_unit_test(test_tls_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

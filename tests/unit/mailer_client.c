@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <bsd/string.h>
+
 #include "../../mailer/client.h"
 
 struct fixture {
@@ -294,6 +296,55 @@ test_starttls_auth(void **state)
 	say(&f, "250 hi\r\n", "QUIT\r\n");
 	assert_int_equal(f.r[0].result, RESULT_DEFER);
 	assert_non_null(strstr(f.r[0].reply, "530 5.7.10"));
+	client_free(&f.c);
+}
+
+/*
+ * tls=verify and DANE (mailer/tls.c): TLS required.  A server without
+ * STARTTLS gets QUIT and the recipients the reply the program gave; one
+ * with it gets STARTTLS even without want_tls; a recipient taken after
+ * TLS carries the session's TLS summary.
+ */
+static void
+test_tls_required(void **state)
+{
+	struct fixture	 f;
+	static const char need[] = "451 4.7.10 mx.x.test: no STARTTLS "
+	    "offered; TLS is required (DANE)";
+
+	(void)state;
+	setup_msg(&f, 1);
+	f.c.tls_required = need;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250-hi\r\n250 PIPELINING\r\n", "QUIT\r\n");
+	assert_int_equal(f.r[0].result, RESULT_DEFER);
+	assert_string_equal(f.r[0].reply, need);
+	assert_false(f.r[0].settled);		/* the next host may do */
+	client_free(&f.c);
+
+	setup_msg(&f, 1);
+	f.c.tls_required = need;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	assert_int_equal(say(&f, "250-hi\r\n250 STARTTLS\r\n",
+	    "STARTTLS\r\n"), CLIENT_READ);
+	assert_int_equal(say(&f, "220 go\r\n", NULL), CLIENT_START_TLS);
+	strlcpy(f.c.tls_summary, "dane/TLSv1.3/X", sizeof(f.c.tls_summary));
+	client_tls_started(&f.c);
+	buf_consume(&f.c.out, f.c.out.len);
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	assert_string_equal(f.r[0].tls, "dane/TLSv1.3/X");
+	client_free(&f.c);
+
+	/* opportunistic, no STARTTLS: in clear, and the summary says so */
+	setup_msg(&f, 1);
+	f.c.want_tls = 1;
+	say(&f, "220 hi\r\n", "EHLO me.test\r\n");
+	say(&f, "250 hi\r\n", "MAIL FROM:<s@y.test>\r\n");
+	say(&f, "250 ok\r\n", "RCPT TO:<a@x.test>\r\n");
+	say(&f, "250 ok\r\n", "DATA\r\n");
+	assert_string_equal(f.r[0].tls, "none");
 	client_free(&f.c);
 }
 
@@ -827,6 +878,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipelined_session),
+		cmocka_unit_test(test_tls_required),
 		cmocka_unit_test(test_helo_fallback_no_pipelining),
 		cmocka_unit_test(test_size_refused_before_mail),
 		cmocka_unit_test(test_smtputf8),

@@ -196,6 +196,40 @@ test_dsn_field_of_an_ok_line(void **state)
 	buf_free(&b);
 }
 
+/*
+ * mailer -x -D: "<TAB>tls=..." after the dsn field says how the session
+ * was protected; an older mailer's line has none.
+ */
+static void
+test_tls_field_of_an_ok_line(void **state)
+{
+	static const char text[] =
+	    "out a@far.test ok 250 2.0.0 queued\tdsn=no\t"
+	    "tls=dane/TLSv1.3/TLS_AES_256_GCM_SHA384\n"
+	    "out b@far.test ok 250 2.0.0 queued\tdsn=yes\ttls=none\n"
+	    "out c@far.test ok 250 2.0.0 old mailer\tdsn=yes\n"
+	    "out d@far.test ok 250 tls=dane in the reply\n"
+	    "out e@far.test ok 250 ok\tdsn=no\ttls=\x1b[31m\n";
+	struct buf	 b = REPORT(text);
+	char		 word[16], reply[512], tls[100];
+
+	(void)state;
+	assert_int_equal(report_tls(&b, "a@far.test", tls, sizeof(tls)), 0);
+	assert_string_equal(tls, "dane/TLSv1.3/TLS_AES_256_GCM_SHA384");
+	assert_int_equal(report_offered_dsn(&b, "a@far.test"), 0);
+	assert_int_equal(report_result(&b, "a@far.test", word, sizeof(word),
+	    reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "250 2.0.0 queued");
+	assert_int_equal(report_tls(&b, "b@far.test", tls, sizeof(tls)), 0);
+	assert_string_equal(tls, "none");
+	assert_int_equal(report_tls(&b, "c@far.test", tls, sizeof(tls)), -1);
+	assert_int_equal(report_tls(&b, "d@far.test", tls, sizeof(tls)), -1);
+	assert_int_equal(report_tls(&b, "e@far.test", tls, sizeof(tls)), 0);
+	assert_string_equal(tls, "?[31m");
+	assert_int_equal(report_tls(&b, "f@far.test", tls, sizeof(tls)), -1);
+	buf_free(&b);
+}
+
 #define BATCH \
     "host relay.test -\n" \
     "out MSG 0\n" \
@@ -263,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_numbers_texts_and_hosts),
 		cmocka_unit_test(test_two_hosts_name_no_single_one),
 		cmocka_unit_test(test_dsn_field_of_an_ok_line),
+		cmocka_unit_test(test_tls_field_of_an_ok_line),
 		cmocka_unit_test(test_one_name_two_addresses_is_one_host),
 	};
 
