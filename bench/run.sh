@@ -457,7 +457,7 @@ dns_run() {
 # root up) but loads OpenSSL only when a client says STARTTLS: a plain
 # session should cost what it cost before TLS.  STARTS sessions of just
 # QUIT, smtpd run directly (one fork+exec each), as root like inetd.
-STARTS=${STARTS:-200}
+STARTS=${STARTS:-100}
 [ "$STARTS" -le 2000 ] || STARTS=2000
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
     -keyout "$B/tls.key" -out "$B/tls.crt" -days 2 -subj /CN=bench.test \
