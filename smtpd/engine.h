@@ -34,6 +34,8 @@ void	cmd_quit(struct session *s, char *arg);
 void	cmd_vrfy(struct session *s, char *arg);
 void	cmd_expn(struct session *s, char *arg);
 void	cmd_help(struct session *s, char *arg);
+/* starttls.c */
+void	cmd_starttls(struct session *s, char *arg);
 
 /* rcpt.c: whether a recipient is taken; replies when it is not. */
 struct mailbox;
