@@ -167,30 +167,18 @@ report_result(const struct buf *out, const char *addr, char *word,
 	return 0;
 }
 
-int
-report_offered_dsn(const struct buf *out, const char *addr)
+/*
+ * The field of addr's result line that starts with prefix ("dsn=",
+ * "tls="), its value copied into value; -1 when the line or the field
+ * is missing.
+ */
+static int
+result_field(const struct buf *out, const char *addr, const char *prefix,
+    char *value, size_t valuelen)
 {
 	struct line	 v, fields;
 	char		 text[256], *rest, *field;
-
-	if (!find_result(out, addr, &v))
-		return 1;
-	split_fields(&v, &fields);
-	if (fields.len >= sizeof(text))
-		fields.len = sizeof(text) - 1;
-	memcpy(text, fields.text, fields.len);
-	text[fields.len] = '\0';
-	for (rest = text; (field = strsep(&rest, "\t")) != NULL;)
-		if (strcmp(field, "dsn=no") == 0)
-			return 0;
-	return 1;
-}
-
-int
-report_tls(const struct buf *out, const char *addr, char *tls, size_t len)
-{
-	struct line	 v, fields;
-	char		 text[256], *rest, *field;
+	size_t		 prefixlen = strlen(prefix);
 
 	if (!find_result(out, addr, &v))
 		return -1;
@@ -200,13 +188,31 @@ report_tls(const struct buf *out, const char *addr, char *tls, size_t len)
 	memcpy(text, fields.text, fields.len);
 	text[fields.len] = '\0';
 	for (rest = text; (field = strsep(&rest, "\t")) != NULL;)
-		if (strncmp(field, "tls=", 4) == 0) {
-			struct line	 value = { field + 4, strlen(field + 4) };
+		if (strncmp(field, prefix, prefixlen) == 0) {
+			struct line	 found = { field + prefixlen,
+			    strlen(field + prefixlen) };
 
-			copy_value(tls, len, &value);
-			return tls[0] ? 0 : -1;
+			copy_value(value, valuelen, &found);
+			return 0;
 		}
 	return -1;
+}
+
+int
+report_offered_dsn(const struct buf *out, const char *addr)
+{
+	char	 dsn[8];
+
+	return result_field(out, addr, "dsn=", dsn, sizeof(dsn)) != 0 ||
+	    strcmp(dsn, "no") != 0;
+}
+
+int
+report_tls(const struct buf *out, const char *addr, char *tls, size_t len)
+{
+	if (result_field(out, addr, "tls=", tls, len) != 0)
+		return -1;
+	return tls[0] ? 0 : -1;
 }
 
 int
