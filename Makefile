@@ -111,7 +111,7 @@ $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULE,$(p))))
 
 # tests/unit/PROG_name.c tests PROG's engine; tests/unit/lib_name.c tests lib.
 define UNIT_RULE
-$(O)tests/unit/$(1): tests/unit/$(1).c $(call prog_objs,$(firstword $(subst _, ,$(1)))) \
+$(O)tests/unit/$(1): tests/unit/$(1).c $(wildcard tests/unit/*.h) $(call prog_objs,$(firstword $(subst _, ,$(1)))) \
     $(call extra_objs,$(1)) $(LIBA) \
     $(FLAGS_FILE)
 	@mkdir -p $$(dir $$@)

@@ -15,83 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dnswire.h"
 #include "mx_impl.h"
-
-#define T_A	1
-#define T_CNAME	5
-#define T_MX	15
-#define T_AAAA	28
-
-/* A DNS reply being built. */
-struct wire {
-	uint8_t	 b[8192];
-	size_t	 len;
-	uint16_t ancount;
-};
-
-static void
-put(struct wire *w, const void *data, size_t len)
-{
-	assert_true(w->len + len <= sizeof(w->b));
-	memcpy(w->b + w->len, data, len);
-	w->len += len;
-}
-
-static void
-put16(struct wire *w, unsigned v)
-{
-	uint8_t	 two[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	put(w, two, 2);
-}
-
-/* "a.b.test" in wire form; "." is the root. */
-static void
-put_name(struct wire *w, const char *name)
-{
-	const char	*p = name, *dot;
-	uint8_t		 len;
-
-	while (*p != '\0' && strcmp(p, ".") != 0) {
-		dot = strchr(p, '.');
-		len = (uint8_t)(dot ? (size_t)(dot - p) : strlen(p));
-		put(w, &len, 1);
-		put(w, p, len);
-		p += len + (dot ? 1 : 0);
-	}
-	put(w, "", 1);
-}
-
-/* Header (id 1, QR RD RA, rcode) and the question; answers follow. */
-static void
-start(struct wire *w, int rcode, const char *qname, unsigned qtype)
-{
-	memset(w, 0, sizeof(*w));
-	put16(w, 1);
-	put16(w, 0x8180 | (unsigned)rcode);
-	put16(w, 1);
-	put16(w, 0);	/* ANCOUNT, set by finish() */
-	put16(w, 0);
-	put16(w, 0);
-	put_name(w, qname);
-	put16(w, qtype);
-	put16(w, 1);
-}
-
-/* One answer record with raw data. */
-static void
-answer(struct wire *w, const char *owner, unsigned type, const void *data,
-    size_t len)
-{
-	put_name(w, owner);
-	put16(w, type);
-	put16(w, 1);
-	put16(w, 0);
-	put16(w, 300);
-	put16(w, (unsigned)len);
-	put(w, data, len);
-	w->ancount++;
-}
 
 /* Record data that is a name (CNAME), or preference and name (MX). */
 static void
@@ -110,8 +35,7 @@ answer_name(struct wire *w, const char *owner, unsigned type, int pref,
 static void
 finish(struct wire *w)
 {
-	w->b[6] = (uint8_t)(w->ancount >> 8);
-	w->b[7] = (uint8_t)w->ancount;
+	wire_finish(w);
 }
 
 static struct mx_answer	 ans;	/* large: not on the stack */
@@ -131,7 +55,7 @@ test_good_mx(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	answer_name(&w, "example.test", T_MX, 10, "mx1.example.test");
 	answer_name(&w, "EXAMPLE.test", T_MX, 20, "mx2.example.test");
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_OK);
@@ -150,7 +74,7 @@ test_null_mx(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	answer_name(&w, "example.test", T_MX, 0, ".");
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_OK);
 	assert_int_equal(ans.count, 1);
@@ -164,7 +88,7 @@ test_empty_cname(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	answer(&w, "example.test", T_CNAME, "", 0);
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "CNAME record for example.test"));
@@ -176,7 +100,7 @@ test_malformed_mx_ignored(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	answer(&w, "example.test", T_MX, "", 0);		/* empty */
 	answer(&w, "example.test", T_MX, "\0\12", 2);		/* no exchanger */
 	answer_name(&w, "example.test", T_MX, 10, "bad_name.test");
@@ -196,7 +120,7 @@ test_addresses(void **state)
 	const uint8_t	 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x25 };
 
 	(void)state;
-	start(&w, 0, "mx.test", T_A);
+	wire_start(&w, 0, 0, "mx.test", T_A);
 	answer(&w, "mx.test", T_A, "\300\0\2\1", 4);
 	answer(&w, "mx.test", T_A, "", 0);			/* empty */
 	answer(&w, "mx.test", T_AAAA, v6, 16);		/* not asked */
@@ -206,7 +130,7 @@ test_addresses(void **state)
 	assert_string_equal(ans.records[0].address, "192.0.2.1");
 	assert_int_equal(ans.ignored, 1);
 
-	start(&w, 0, "mx.test", T_AAAA);
+	wire_start(&w, 0, 0, "mx.test", T_AAAA);
 	answer(&w, "mx.test", T_AAAA, v6, 16);
 	assert_int_equal(parse(&w, "mx.test", T_AAAA), MX_OK);
 	assert_int_equal(ans.count, 1);
@@ -220,12 +144,12 @@ test_short_addresses(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "mx.test", T_A);
+	wire_start(&w, 0, 0, "mx.test", T_A);
 	answer(&w, "mx.test", T_A, "\1\2\3", 3);
 	assert_int_equal(parse(&w, "mx.test", T_A), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "malformed DNS reply"));
 
-	start(&w, 0, "mx.test", T_AAAA);
+	wire_start(&w, 0, 0, "mx.test", T_AAAA);
 	answer(&w, "mx.test", T_AAAA, "\1\2\3\4", 4);
 	assert_int_equal(parse(&w, "mx.test", T_AAAA), MX_TEMPFAIL);
 }
@@ -236,7 +160,7 @@ test_cname_chain(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "a.test", T_A);
+	wire_start(&w, 0, 0, "a.test", T_A);
 	answer_name(&w, "a.test", T_CNAME, -1, "b.test");
 	answer_name(&w, "b.test", T_CNAME, -1, "c.test");
 	answer(&w, "a.test", T_A, "\300\0\2\7", 4);	/* beside a CNAME */
@@ -254,7 +178,7 @@ test_cname_loop(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "a.test", T_MX);
+	wire_start(&w, 0, 0, "a.test", T_MX);
 	answer_name(&w, "a.test", T_CNAME, -1, "b.test");
 	answer_name(&w, "b.test", T_CNAME, -1, "a.test");
 	assert_int_equal(parse(&w, "a.test", T_MX), MX_TEMPFAIL);
@@ -267,12 +191,12 @@ test_wrong_question(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, "other.test", T_MX);
+	wire_start(&w, 0, 0, "other.test", T_MX);
 	answer_name(&w, "other.test", T_MX, 10, "mx.other.test");
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "does not answer the question"));
 
-	start(&w, 0, "example.test", T_A);
+	wire_start(&w, 0, 0, "example.test", T_A);
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_TEMPFAIL);
 }
 
@@ -282,12 +206,12 @@ test_rcodes(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 3, "example.test", T_MX);
+	wire_start(&w, 3, 0, "example.test", T_MX);
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_NOHOST);
-	start(&w, 2, "example.test", T_MX);
+	wire_start(&w, 2, 0, "example.test", T_MX);
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "SERVFAIL"));
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	assert_int_equal(parse(&w, "example.test", T_MX), MX_OK);
 	assert_int_equal(ans.count, 0);
 }
@@ -300,7 +224,7 @@ test_many_records(void **state)
 	int		 i;
 
 	(void)state;
-	start(&w, 0, "mx.test", T_A);
+	wire_start(&w, 0, 0, "mx.test", T_A);
 	for (i = 0; i < 100; i++) {
 		a[3] = (uint8_t)i;
 		answer(&w, "mx.test", T_A, a, 4);
@@ -320,7 +244,7 @@ test_truncated_and_junk(void **state)
 	enum mx_status	 st;
 
 	(void)state;
-	start(&w, 0, "example.test", T_MX);
+	wire_start(&w, 0, 0, "example.test", T_MX);
 	answer_name(&w, "example.test", T_MX, 10, "mx1.example.test");
 	finish(&w);
 	for (len = 0; len < w.len; len++) {

@@ -15,79 +15,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dnswire.h"
 #include "tlsa.h"
 
-#define T_CNAME	5
-#define T_TLSA	52
 #define Q	"_25._tcp.mx.example.test"
-
-struct wire {
-	uint8_t	 b[8192];
-	size_t	 len;
-	uint16_t ancount;
-};
-
-static void
-put(struct wire *w, const void *data, size_t len)
-{
-	assert_true(w->len + len <= sizeof(w->b));
-	memcpy(w->b + w->len, data, len);
-	w->len += len;
-}
-
-static void
-put16(struct wire *w, unsigned v)
-{
-	uint8_t	 two[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	put(w, two, 2);
-}
-
-static void
-put_name(struct wire *w, const char *name)
-{
-	const char	*p = name, *dot;
-	uint8_t		 len;
-
-	while (*p != '\0') {
-		dot = strchr(p, '.');
-		len = (uint8_t)(dot ? (size_t)(dot - p) : strlen(p));
-		put(w, &len, 1);
-		put(w, p, len);
-		p += len + (dot ? 1 : 0);
-	}
-	put(w, "", 1);
-}
-
-/* Header (QR RD RA, AD when ad, rcode) and the question. */
-static void
-start(struct wire *w, int rcode, int ad, const char *qname)
-{
-	memset(w, 0, sizeof(*w));
-	put16(w, 1);
-	put16(w, 0x8180 | (ad ? 0x20 : 0) | (unsigned)rcode);
-	put16(w, 1);
-	put16(w, 0);
-	put16(w, 0);
-	put16(w, 0);
-	put_name(w, qname);
-	put16(w, T_TLSA);
-	put16(w, 1);
-}
-
-static void
-answer(struct wire *w, const char *owner, unsigned type, const void *data,
-    size_t len)
-{
-	put_name(w, owner);
-	put16(w, type);
-	put16(w, 1);
-	put16(w, 0);
-	put16(w, 300);
-	put16(w, (unsigned)len);
-	put(w, data, len);
-	w->ancount++;
-}
 
 /* A TLSA record: usage, selector, matching type, n octets of data. */
 static void
@@ -112,8 +43,7 @@ parse(struct wire *w, const char *qname)
 {
 	enum mx_status	 st;
 
-	w->b[6] = (uint8_t)(w->ancount >> 8);
-	w->b[7] = (uint8_t)w->ancount;
+	wire_finish(w);
 	tlsa_set_free(&set);
 	st = tlsa_parse_reply(w->b, w->len, qname, &set, err, sizeof(err));
 	return st;
@@ -125,7 +55,7 @@ test_dane_ee_and_ta(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	tlsa(&w, Q, 3, 1, 1, 32);
 	tlsa(&w, Q, 2, 0, 2, 64);
 	tlsa(&w, Q, 3, 0, 0, 300);	/* a whole certificate */
@@ -151,7 +81,7 @@ test_without_ad_not_secure(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 0, Q);
+	wire_start(&w, 0, 0, Q, T_TLSA);
 	tlsa(&w, Q, 3, 1, 1, 32);
 	assert_int_equal(parse(&w, Q), MX_OK);
 	assert_int_equal(set.secure, 0);
@@ -165,7 +95,7 @@ test_unusable(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	tlsa(&w, Q, 1, 1, 1, 32);	/* PKIX-EE */
 	tlsa(&w, Q, 0, 0, 1, 32);	/* PKIX-TA */
 	tlsa(&w, Q, 4, 1, 1, 32);	/* unknown usage */
@@ -187,7 +117,7 @@ test_malformed(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	answer(&w, Q, T_TLSA, "", 0);
 	answer(&w, Q, T_TLSA, "\3", 1);
 	answer(&w, Q, T_TLSA, "\3\1\1", 3);
@@ -205,7 +135,7 @@ test_other_owner_and_type_skipped(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	tlsa(&w, "_25._tcp.other.test", 3, 1, 1, 32);
 	answer(&w, Q, 16, "\3abc", 4);		/* TXT */
 	assert_int_equal(parse(&w, Q), MX_OK);
@@ -223,7 +153,7 @@ test_cname(void **state)
 	(void)state;
 	put_name(&t, "_25._tcp.mx.hoster.test");
 	memcpy(target, t.b, t.len);
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	answer(&w, Q, T_CNAME, target, t.len);
 	tlsa(&w, "_25._tcp.mx.hoster.test", 3, 1, 1, 32);
 	assert_int_equal(parse(&w, Q), MX_OK);
@@ -237,18 +167,19 @@ test_denial_and_failure(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 3, 1, Q);			/* NXDOMAIN, authenticated */
+	wire_start(&w, 3, DNS_FLAG_AD, Q, T_TLSA);			/* NXDOMAIN, authenticated */
 	assert_int_equal(parse(&w, Q), MX_OK);
 	assert_int_equal(set.count + set.unusable, 0);
 	assert_int_equal(set.secure, 1);
-	start(&w, 3, 0, Q);
+	wire_start(&w, 3, 0, Q, T_TLSA);
 	assert_int_equal(parse(&w, Q), MX_OK);
 	assert_int_equal(set.secure, 0);
-	start(&w, 2, 0, Q);			/* SERVFAIL: bogus */
+	wire_start(&w, 2, 0, Q, T_TLSA);			/* SERVFAIL: bogus */
 	assert_int_equal(parse(&w, Q), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "SERVFAIL"));
 	assert_int_equal(set.secure, 0);
-	start(&w, 0, 1, "_25._tcp.other.test");	/* not our question */
+	/* not our question */
+	wire_start(&w, 0, DNS_FLAG_AD, "_25._tcp.other.test", T_TLSA);
 	tlsa(&w, "_25._tcp.other.test", 3, 1, 1, 32);
 	assert_int_equal(parse(&w, Q), MX_TEMPFAIL);
 	assert_non_null(strstr(err, "does not answer the question"));
@@ -261,7 +192,7 @@ test_truncated_and_junk(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	tlsa(&w, Q, 3, 1, 1, 32);
 	w.b[6] = 0;
 	w.b[7] = 1;
@@ -280,7 +211,7 @@ test_many_records(void **state)
 	struct wire	 w;
 
 	(void)state;
-	start(&w, 0, 1, Q);
+	wire_start(&w, 0, DNS_FLAG_AD, Q, T_TLSA);
 	for (int i = 0; i < TLSA_RECORDS_MAX + 5; i++)
 		tlsa(&w, Q, 3, 1, 1, 32);
 	assert_int_equal(parse(&w, Q), MX_OK);
