@@ -28,6 +28,7 @@
 #include "log.h"
 #include "privs.h"
 #include "session.h"
+#include "version.h"
 
 /*
  * Refuses the connection the only way smtpd can: a 421 to the client.
@@ -122,6 +123,7 @@ main(int argc, char **argv)
 	char		 client[INET6_ADDRSTRLEN + 8];
 	int		 status;
 
+	version_option(argc, argv, "smtpd");
 	/* A client gone away is an EPIPE to handle, not a death with the
 	 * message's files left in the spool. */
 	signal(SIGPIPE, SIG_IGN);
