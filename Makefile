@@ -250,7 +250,7 @@ deb:
 	tar cf - $(DEB_FILES) | tar xf - -C $(DEB_DIR)/smtpgate-$(VERSION)
 	$(MAKE) -s -C $(DEB_DIR)/smtpgate-$(VERSION) clean
 	cd $(DEB_DIR)/smtpgate-$(VERSION) && dpkg-buildpackage -us -uc -b -J2
-	lintian --info $(DEB_DIR)/smtpgate_$(VERSION)_*.changes \
+	lintian -I --pedantic $(DEB_DIR)/smtpgate_$(VERSION)_*.changes \
 	    > $(DEB_DIR)/lintian.txt 2>&1; status=$$?; cat $(DEB_DIR)/lintian.txt; \
 	    exit $$status
 	@ls $(DEB_DIR)/*.deb

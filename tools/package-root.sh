@@ -14,9 +14,10 @@ CACHE=${SMTPGATE_ROOT_CACHE:-/var/cache/smtpgate-test}
 MIRROR=${SMTPGATE_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 # adduser, update-inetd, libssl3 and the shared libraries: the package's
-# Depends (so that it installs without the network); openbsd-inetd and
-# cron: the peers the tests drive.
-INCLUDE=adduser,update-inetd,openbsd-inetd,cron,libldns3,libbsd0,libssl3
+# Depends (so that it installs without the network); openbsd-inetd, cron
+# and logrotate: its Recommends, which the tests drive; netbase: the
+# /etc/services that names port 25 "smtp" for inetd, as on any system.
+INCLUDE=adduser,update-inetd,openbsd-inetd,netbase,cron,logrotate,libldns3,libbsd0,libssl3
 
 # The list is part of the name: a new list makes a new root.
 key=$(printf '%s %s %s' "$SUITE" "$MIRROR" "$INCLUDE" | md5sum | cut -c1-10)
