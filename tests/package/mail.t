@@ -6,13 +6,15 @@
 # inetd is queued by smtpd as user smtpgate and lands in the Maildir
 # once the cron job's command has run.  An ordinary user's script mails
 # through /usr/sbin/sendmail (set-group-ID mailer), and its mail to
-# root reaches the package's postmaster mailbox.
+# root reaches the package's postmaster mailbox.  The log file that
+# logrotate's file names is written, rotated and written again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 21
 
 install_package || { echo "Bail out! the package does not install"; exit 1; }
 set_conf localdomains=example.org
+set_conf logfile=/var/log/smtpgate/smtpgate.log
 make_mailbox example.org ann
 ok $? "ann@example.org's mailbox, made as the README says"
 
@@ -66,3 +68,21 @@ like "$(maildir_text example.org ann)" "Subject: from bob's script" \
     "bob's message is in ann's Maildir"
 like "$(cat "$R"/var/mail/smtpgate/postmaster/new/* 2> /dev/null)" \
     'Subject: for root' "mail to root reaches the postmaster mailbox (the shipped aliases)"
+
+# logrotate, as its daily job runs it, forced: the log moves aside and
+# the next run starts a new file of the gateway's user.
+LOG=$R/var/log/smtpgate/smtpgate.log
+like "$(cat "$LOG" 2> /dev/null)" 'smtpd\[[0-9]+\]: message [0-9]+' \
+    "smtpd and spoolmgr log to logfile=/var/log/smtpgate/smtpgate.log"
+in_root logrotate -f -s /var/lib/logrotate/test.status /etc/logrotate.d/smtpgate \
+    > "$T/logrotate.log" 2>&1
+ok $? "logrotate -f /etc/logrotate.d/smtpgate"
+[ $? -eq 0 ] || sed 's/^/# /' "$T/logrotate.log"
+like "$(cat "$LOG.1" 2> /dev/null)" 'spoolmgr\[[0-9]+\]: message [0-9]+' \
+    "the old log is smtpgate.log.1"
+run_cron_job > /dev/null 2>&1
+printf 'Subject: after rotation\n\n.\n' | in_root sendmail ann@example.org
+run_cron_job > /dev/null 2>&1
+is "$(in_root stat -c '%a %U' /var/log/smtpgate/smtpgate.log)" "640 smtpgate" \
+    "the new log: 640, smtpgate's"
+like "$(cat "$LOG")" 'message [0-9]+' "and written to"
