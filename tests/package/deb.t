@@ -9,7 +9,8 @@
 plan 19
 
 VERSION=$(cat "$TOP/VERSION")
-DEB=$(ls "$TOP"/build-deb/smtpgate_"$VERSION"_*.deb 2> /dev/null | head -n 1)
+# SMTPGATE_DEB: another package file to test (default: make deb's)
+DEB=${SMTPGATE_DEB:-$(ls "$TOP"/build-deb/smtpgate_"$VERSION"_*.deb 2> /dev/null | head -n 1)}
 if [ -z "$DEB" ]; then
 	echo "Bail out! no build-deb/smtpgate_${VERSION}_*.deb: run make deb"
 	exit 1
