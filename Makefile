@@ -52,6 +52,14 @@ PROG_PKGS_mxlookup = ldns libbsd
 PROG_PKGS_mailer   = $(PKGS)
 prog_libs = $(shell pkg-config --libs $(or $(PROG_PKGS_$(1)),$(PKGS)))
 
+# The version lives in the file VERSION and nowhere else: lib/version.c
+# has it from here (--version of every program), debian/changelog's
+# version follows it (tests/version.t checks that they agree).
+VERSION := $(strip $(file <VERSION))
+ifeq ($(VERSION),)
+$(error VERSION: the file VERSION is missing or empty)
+endif
+
 # O is where objects and programs go: empty for the normal build (programs
 # land beside their sources, as ./smtpd/smtpd), build-asan/ for the
 # sanitizer build that `make check` runs the unit tests under, build-clang/
@@ -87,7 +95,7 @@ MANPAGES  = $(wildcard man/*.[158])
 
 .PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
         hardening-check fuzz fuzz-build fuzz-check demo bench install install-mta clean \
-        $(PROGRAMS)
+        offline-check deb package-deps package-check version $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
 
@@ -97,6 +105,10 @@ deps:
 $(O)%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Only lib/version.o has the version compiled in: a new one rebuilds it alone.
+$(O)lib/version.o: ALL_CPPFLAGS += -DSMTPGATE_VERSION='"$(VERSION)"'
+$(O)lib/version.o: VERSION
 
 $(LIBA): $(LIB_OBJS)
 	rm -f $@
@@ -224,6 +236,49 @@ check: deps
 	$(MAKE) lint-man
 	$(MAKE) WERROR=-Werror integration-check
 
+# What a package build runs (debian/rules, dh_auto_test): the checks that
+# need neither root nor the network, nor anything but the build deps.
+offline-check:
+	$(MAKE) unit-check
+	$(MAKE) asan-check
+	$(MAKE) lint-man
+
+version:
+	@echo $(VERSION)
+
+# The Debian package, built by dpkg-buildpackage in a clean copy of the
+# tree under build-deb/, where its files land:
+# build-deb/smtpgate_VERSION_ARCH.deb, and lintian's report beside it
+# (build-deb/lintian.txt; an error fails the build).
+DEB_DIR   = build-deb
+DEB_FILES = Makefile VERSION LICENSE README.md SECURITY.md smtpgate.conf.sample \
+            debian docs lib man mailer mxlookup smtpd spoolmgr tests tools
+deb:
+	@v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog is at $$v, VERSION at $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/smtpgate-$(VERSION)
+	tar cf - $(DEB_FILES) | tar xf - -C $(DEB_DIR)/smtpgate-$(VERSION)
+	$(MAKE) -s -C $(DEB_DIR)/smtpgate-$(VERSION) clean
+	cd $(DEB_DIR)/smtpgate-$(VERSION) && dpkg-buildpackage -us -uc -b -J2
+	lintian -I --pedantic $(DEB_DIR)/smtpgate_$(VERSION)_*.changes \
+	    > $(DEB_DIR)/lintian.txt 2>&1; status=$$?; cat $(DEB_DIR)/lintian.txt; \
+	    exit $$status
+	@ls $(DEB_DIR)/*.deb
+
+# What make deb and package-check need beyond make deps (debhelper,
+# lintian, debootstrap): installed when missing, as make deps does.
+package-deps:
+	@sh tools/deps.sh package
+
+# The package installed for real into a throwaway Debian 12 root, its
+# maintainer scripts run, mail through its inetd line and its cron job
+# (tests/package/*.t).  As root; minutes, more the first time
+# (tools/package-root.sh caches the root).
+package-check: package-deps deb
+	sh tools/package-root.sh > /dev/null
+	prove -v --timer tests/package/*.t
+
 demo: deps
 	$(MAKE) all
 	sh tools/demo.sh
@@ -249,10 +304,12 @@ install: all
 # (BINDIR) and PREFIX/lib/sendmail (so /usr/lib/sendmail with
 # PREFIX=/usr), and SYSCONFDIR/smtpgate/smtpgate.conf when there is none.
 # Plain `make install` writes nothing outside PREFIX; this target does.
+# MTA_GROUP= (empty) leaves mailer as it is: the Debian package, built
+# where the group does not exist yet, has its postinst do that step.
 MTA_GROUP ?= smtpgate
 install-mta: install
-	chgrp $(MTA_GROUP) $(DESTDIR)$(BINDIR)/mailer
-	chmod 2755 $(DESTDIR)$(BINDIR)/mailer
+	$(if $(MTA_GROUP),chgrp $(MTA_GROUP) $(DESTDIR)$(BINDIR)/mailer)
+	$(if $(MTA_GROUP),chmod 2755 $(DESTDIR)$(BINDIR)/mailer)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(SYSCONFDIR)/smtpgate
 	ln -sf $(BINDIR)/mailer $(DESTDIR)$(SBINDIR)/sendmail
 	ln -sf $(BINDIR)/mailer $(DESTDIR)$(BINDIR)/mailq
@@ -262,6 +319,6 @@ install-mta: install
 	    install -m 644 smtpgate.conf.sample $(DESTDIR)$(SYSCONFDIR)/smtpgate/smtpgate.conf
 
 clean:
-	rm -rf build-asan build-clang build-fuzz demo .build-flags
+	rm -rf build-asan build-clang build-fuzz build-deb demo .build-flags
 	rm -f lib/*.o lib/*.a $(foreach p,$(PROGRAMS),$(p)/*.o $(p)/$(p)) \
 	    $(patsubst %.c,%,$(UNIT_SRCS))

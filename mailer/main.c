@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mailer.h"
+#include "version.h"
 
 /*
  * Called as mailq (a link to mailer) it lists the queue, -bp; called
@@ -32,6 +33,7 @@ main(int argc, char **argv)
 {
 	const char	*name = strrchr(argv[0], '/');
 
+	version_option(argc, argv, "mailer");
 	name = name ? name + 1 : argv[0];
 	/* a server that hangs up must not kill us in the middle of a write */
 	signal(SIGPIPE, SIG_IGN);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "mx.h"
 #include "mx_impl.h"
+#include "version.h"
 
 #define USAGE "usage: mxlookup [-v] [-C file] [-s server[@port]] " \
 	    "[-t seconds] domain\n"
@@ -134,6 +135,7 @@ main(int argc, char **argv)
 	char			 why[1024];
 	size_t			 i;
 
+	version_option(argc, argv, "mxlookup");
 	parse_args(argc, argv, &a);
 	if (config_load(&cf, a.conf, why, sizeof(why)) == -1)
 		errx(EX_CONFIG, "%s", why);

@@ -32,6 +32,7 @@
 #include "privs.h"
 #include "session.h"
 #include "tls.h"
+#include "version.h"
 
 #define USAGE	"usage: smtpd [-T] [-C conf]"
 
@@ -178,6 +179,7 @@ main(int argc, char **argv)
 	char		 client[INET6_ADDRSTRLEN + 8];
 	int		 status;
 
+	version_option(argc, argv, "smtpd");
 	/* A client gone away is an EPIPE to handle, not a death with the
 	 * message's files left in the spool. */
 	signal(SIGPIPE, SIG_IGN);

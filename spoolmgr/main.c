@@ -15,6 +15,7 @@
 #include "log.h"
 #include "privs.h"
 #include "spoolmgr.h"
+#include "version.h"
 
 #define USAGE "usage: spoolmgr [-C conf] [-j] run | list | show ID | " \
 	"delete ID | retry [ID|DOMAIN] | stats |\n" \
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 	char			 err[1024];
 	int			 ch, json = 0;
 
+	version_option(argc, argv, "spoolmgr");
 	while ((ch = getopt(argc, argv, "+C:j")) != -1) {
 		if (ch == 'C')
 			confpath = optarg;

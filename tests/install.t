@@ -13,7 +13,7 @@ plan 8
 
 SRC=$T/src
 mkdir -p "$SRC"
-(cd "$TOP" && cp -r Makefile lib smtpd mxlookup mailer spoolmgr man \
+(cd "$TOP" && cp -r Makefile VERSION lib smtpd mxlookup mailer spoolmgr man \
     smtpgate.conf.sample "$SRC/")
 make -s -C "$SRC" clean > /dev/null 2>&1
 # paths: the strings naming the programs' default places, in one binary

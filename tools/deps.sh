@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # Install, from Debian's packages, whatever smtpgate needs to build, test
 # and demo that is not installed yet.  Idempotent: when nothing is missing
-# it does nothing, not even apt-get update.
+# it does nothing, not even apt-get update.  `deps.sh package` does the
+# same for `make deb` and `make package-check` (tools/package-root.sh).
 set -eu
 
 # clang with libclang-rt-14-dev: the libFuzzer harnesses (-fsanitize=fuzzer);
@@ -11,6 +12,11 @@ PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libldns-dev s-nail
 libbsd-dev libssl-dev libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3
 postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc
 procps libwrap0 libtirpc3 libselinux1 devscripts cron unbound python3-aiosmtpd"
+# make deb (the Build-Depends of debian/control, dpkg-buildpackage,
+# lintian) and make package-check (debootstrap, and the host's swaks,
+# python3 and prove that talk to the installed package).
+PACKAGE_PACKAGES="build-essential dpkg-dev debhelper lintian debootstrap pkg-config
+libldns-dev libbsd-dev libssl-dev libcmocka-dev mandoc swaks python3 perl"
 
 # xinetd cannot be installed beside openbsd-inetd (Debian lets one inet
 # super-server in), yet the tests run both, privately, in the foreground:
@@ -18,6 +24,9 @@ procps libwrap0 libtirpc3 libselinux1 devscripts cron unbound python3-aiosmtpd"
 # tests/smtpd-xinetd.t looks for it at this path.
 XINETD_ROOT=/opt/smtpgate-test/xinetd
 
+if [ "${1:-}" = package ]; then
+	PACKAGES=$PACKAGE_PACKAGES
+fi
 missing=""
 for pkg in $PACKAGES; do
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
@@ -26,7 +35,8 @@ for pkg in $PACKAGES; do
 	fi
 done
 need_xinetd=""
-[ -x "$XINETD_ROOT/usr/sbin/xinetd" ] || need_xinetd=yes
+[ "${1:-}" = package ] || [ -x "$XINETD_ROOT/usr/sbin/xinetd" ] ||
+    need_xinetd=yes
 [ -z "$missing" ] && [ -z "$need_xinetd" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
