@@ -48,6 +48,9 @@ struct config {
 	char	*tlscert;	/* PEM files for STARTTLS, or NULL */
 	char	*tlskey;
 	char	*authfile;	/* relayhost credentials, or NULL */
+	char	*authusers;	/* smtpd AUTH: login:crypt-hash lines */
+	char	*dovecotauth;	/* smtpd AUTH: Dovecot's auth socket */
+	char	*authsenders;	/* smtpd AUTH: login: allowed senders */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include <bsd/string.h>
 
 #include "aliases.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "io.h"
@@ -83,24 +84,34 @@ client_address(char *out, size_t outlen)
 }
 
 static void
-start(int argc, char **argv, struct config *cf, struct aliases *al)
+start(int argc, char **argv, struct config *cf, struct aliases *al,
+    struct auth_setup *auth, int *submission)
 {
 	const char	*conf = NULL;
 	char		 err[1024];
 	int		 ch;
 
 	opterr = 0;	/* getopt must not write to fd 2, the client */
-	while ((ch = getopt(argc, argv, "C:")) != -1) {
-		if (ch != 'C')
-			refuse(EX_USAGE, NULL, "usage: smtpd [-C conf]");
-		conf = optarg;
+	while ((ch = getopt(argc, argv, "C:S")) != -1) {
+		if (ch != 'C' && ch != 'S')
+			refuse(EX_USAGE, NULL, "usage: smtpd [-S] [-C conf]");
+		if (ch == 'S')
+			*submission = 1;
+		else
+			conf = optarg;
 	}
 	if (optind != argc)
-		refuse(EX_USAGE, NULL, "usage: smtpd [-C conf]");
+		refuse(EX_USAGE, NULL, "usage: smtpd [-S] [-C conf]");
 	if (config_load(cf, conf, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
+	/* authusers= may be root's alone: read while still root */
+	if (auth_setup_load(auth, cf, err, sizeof(err)) < 0)
+		refuse(EX_CONFIG, cf->logfile, err);
+	if (*submission && auth->check == NULL)
+		refuse(EX_CONFIG, cf->logfile, "-S needs AUTH: set authusers "
+		    "or dovecotauth in the configuration");
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	if (getuid() == 0 || geteuid() == 0)
@@ -118,22 +129,26 @@ main(int argc, char **argv)
 	struct config	 cf;
 	struct aliases	 al;
 	struct session	 s;
+	struct auth_setup auth;
 	struct buf	 out = { NULL, 0, 0 };
 	char		 client[INET6_ADDRSTRLEN + 8];
-	int		 status;
+	int		 status, submission = 0;
 
 	/* A client gone away is an EPIPE to handle, not a death with the
 	 * message's files left in the spool. */
 	signal(SIGPIPE, SIG_IGN);
-	start(argc, argv, &cf, &al);
+	start(argc, argv, &cf, &al, &auth, &submission);
 	client_address(client, sizeof(client));
 	session_init(&s, &cf, &al, client, &out);
+	s.auth = auth.check ? &auth : NULL;
+	s.submission = submission;
 	session_greet(&s);
 	status = session_serve(&s, &out, &cf);
 	if (status == EX_OK && s.dropped)
 		status = EX_TEMPFAIL;
 	session_free(&s);
 	buf_free(&out);
+	auth_setup_free(&auth);
 	aliases_free(&al);
 	config_free(&cf);
 	return status;
