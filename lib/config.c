@@ -301,6 +301,13 @@ config_load(struct config *cf, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", cf->path, strerror(errno));
 		rc = -1;
 	}
+	if (rc == 0 && (cf->tlscert == NULL) != (cf->tlskey == NULL)) {
+		/* one alone is a half-done TLS set-up, never meant */
+		snprintf(err, errlen, "%s: %s: set tlscert and tlskey "
+		    "together, or neither", cf->path,
+		    cf->tlscert ? "tlscert" : "tlskey");
+		rc = -1;
+	}
 	if (rc == 0 && cf->authsenders != NULL && cf->authusers == NULL &&
 	    cf->dovecotauth == NULL) {
 		snprintf(err, errlen, "%s: authsenders: needs authusers or "

@@ -15,9 +15,8 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Polls fd for events until deadline_ms; 1 ready, 0 timed out, -1 error. */
-static int
-wait_for(int fd, short events, long long deadline_ms)
+int
+io_wait(int fd, short events, long long deadline_ms)
 {
 	struct pollfd	 pfd = { .fd = fd, .events = events };
 	long long	 left;
@@ -41,7 +40,7 @@ io_read(int fd, void *buf, size_t len, int timeout)
 	int		 rc;
 
 	for (;;) {
-		if ((rc = wait_for(fd, POLLIN, deadline)) == 0) {
+		if ((rc = io_wait(fd, POLLIN, deadline)) == 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -62,7 +61,7 @@ io_write_all(int fd, const void *buf, size_t len, int timeout)
 	int		 rc;
 
 	while (len > 0) {
-		if ((rc = wait_for(fd, POLLOUT, deadline)) == 0) {
+		if ((rc = io_wait(fd, POLLOUT, deadline)) == 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}

@@ -70,6 +70,8 @@ cmd_ehlo(struct session *s, char *arg)
 		reply_line(s, 250, 0, "AUTH PLAIN LOGIN");
 	reply_line(s, 250, 0, "SMTPUTF8");
 	reply_line(s, 250, 0, "DSN");
+	if (s->tls_offer == TLS_OFFER_YES && !s->tls)
+		reply_line(s, 250, 0, "STARTTLS");
 	reply_line(s, 250, 1, "HELP");
 }
 

@@ -34,6 +34,8 @@ void	cmd_quit(struct session *s, char *arg);
 void	cmd_vrfy(struct session *s, char *arg);
 void	cmd_expn(struct session *s, char *arg);
 void	cmd_help(struct session *s, char *arg);
+/* starttls.c */
+void	cmd_starttls(struct session *s, char *arg);
 
 /* auth.c: AUTH, and what it decides for MAIL. */
 void	cmd_auth(struct session *s, char *arg);

@@ -29,6 +29,20 @@
 #include "log.h"
 #include "privs.h"
 #include "session.h"
+#include "tls.h"
+
+#define USAGE	"usage: smtpd [-S] [-T] [-C conf]"
+
+/* What start() found on the command line and in the configuration. */
+struct startup {
+	int		 implicit_tls;		/* -T */
+	struct tls_server tls;
+	int		 tls_offer;		/* TLS_OFFER_* */
+	char		 tls_problem[600];	/* logged once the log is open */
+	char		 tls_warning[600];
+	int		 submission;		/* -S */
+	struct auth_setup auth;			/* its check NULL: no AUTH */
+};
 
 /*
  * Refuses the connection the only way smtpd can: a 421 to the client.
@@ -83,33 +97,61 @@ client_address(char *out, size_t outlen)
 	unmap_v4(out);
 }
 
+/*
+ * tlscert and tlskey into memory, while still root.  A file that cannot
+ * be read leaves STARTTLS unoffered (said in the log), and -T refused.
+ */
+static void
+read_tls_files(const struct config *cf, struct startup *st)
+{
+	st->tls_offer = TLS_OFFER_NONE;
+	if (cf->tlscert == NULL || cf->tlskey == NULL) {
+		if (st->implicit_tls)
+			refuse(EX_CONFIG, cf->logfile, "-T needs tlscert and "
+			    "tlskey in the configuration");
+		return;
+	}
+	if (tls_server_files(&st->tls, cf->tlscert, cf->tlskey,
+	    st->tls_problem, sizeof(st->tls_problem), st->tls_warning,
+	    sizeof(st->tls_warning)) == 0) {
+		st->tls_offer = TLS_OFFER_YES;
+		return;
+	}
+	if (st->implicit_tls)
+		refuse(EX_CONFIG, cf->logfile, st->tls_problem);
+	st->tls_offer = TLS_OFFER_BROKEN;
+}
+
 static void
 start(int argc, char **argv, struct config *cf, struct aliases *al,
-    struct auth_setup *auth, int *submission)
+    struct startup *st)
 {
 	const char	*conf = NULL;
 	char		 err[1024];
 	int		 ch;
 
 	opterr = 0;	/* getopt must not write to fd 2, the client */
-	while ((ch = getopt(argc, argv, "C:S")) != -1) {
-		if (ch != 'C' && ch != 'S')
-			refuse(EX_USAGE, NULL, "usage: smtpd [-S] [-C conf]");
-		if (ch == 'S')
-			*submission = 1;
-		else
+	while ((ch = getopt(argc, argv, "C:ST")) != -1) {
+		if (ch == 'C')
 			conf = optarg;
+		else if (ch == 'T')
+			st->implicit_tls = 1;
+		else if (ch == 'S')
+			st->submission = 1;
+		else
+			refuse(EX_USAGE, NULL, USAGE);
 	}
 	if (optind != argc)
-		refuse(EX_USAGE, NULL, "usage: smtpd [-S] [-C conf]");
+		refuse(EX_USAGE, NULL, USAGE);
 	if (config_load(cf, conf, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
+	read_tls_files(cf, st);
 	/* authusers= may be root's alone: read while still root */
-	if (auth_setup_load(auth, cf, err, sizeof(err)) < 0)
+	if (auth_setup_load(&st->auth, cf, err, sizeof(err)) < 0)
 		refuse(EX_CONFIG, cf->logfile, err);
-	if (*submission && auth->check == NULL)
+	if (st->submission && st->auth.check == NULL)
 		refuse(EX_CONFIG, cf->logfile, "-S needs AUTH: set authusers "
 		    "or dovecotauth in the configuration");
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
@@ -121,6 +163,10 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	 * directory can lead it only where that user may write anyway.
 	 * A log that cannot be used is said on syslog (never on fd 2). */
 	log_open("smtpd", cf->logfile);
+	if (st->tls_offer == TLS_OFFER_BROKEN)
+		log_error("%s: STARTTLS not offered", st->tls_problem);
+	if (st->tls_warning[0])
+		log_warn("%s", st->tls_warning);
 }
 
 int
@@ -129,26 +175,30 @@ main(int argc, char **argv)
 	struct config	 cf;
 	struct aliases	 al;
 	struct session	 s;
-	struct auth_setup auth;
+	struct startup	 st;
 	struct buf	 out = { NULL, 0, 0 };
 	char		 client[INET6_ADDRSTRLEN + 8];
-	int		 status, submission = 0;
+	int		 status;
 
 	/* A client gone away is an EPIPE to handle, not a death with the
 	 * message's files left in the spool. */
 	signal(SIGPIPE, SIG_IGN);
-	start(argc, argv, &cf, &al, &auth, &submission);
+	memset(&st, 0, sizeof(st));
+	start(argc, argv, &cf, &al, &st);
 	client_address(client, sizeof(client));
 	session_init(&s, &cf, &al, client, &out);
-	s.auth = auth.check ? &auth : NULL;
-	s.submission = submission;
+	s.tls_offer = st.tls_offer;
+	s.auth = st.auth.check ? &st.auth : NULL;
+	s.submission = st.submission;
 	session_greet(&s);
-	status = session_serve(&s, &out, &cf);
+	status = session_serve_tls(&s, &out, &cf,
+	    st.tls_offer == TLS_OFFER_YES ? &st.tls : NULL, st.implicit_tls);
 	if (status == EX_OK && s.dropped)
 		status = EX_TEMPFAIL;
 	session_free(&s);
+	tls_server_free(&st.tls);
+	auth_setup_free(&st.auth);
 	buf_free(&out);
-	auth_setup_free(&auth);
 	aliases_free(&al);
 	config_free(&cf);
 	return status;

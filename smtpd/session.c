@@ -38,6 +38,9 @@ static const struct verb {
 	{ "VRFY", COMMAND_STATES, NULL, cmd_vrfy, CMD_LINE_MAX },
 	{ "EXPN", COMMAND_STATES, NULL, cmd_expn, CMD_LINE_MAX },
 	{ "HELP", COMMAND_STATES, NULL, cmd_help, CMD_LINE_MAX },
+	{ "STARTTLS", BIT(S_FRESH) | BIT(S_READY),
+	    "STARTTLS not allowed during a mail transaction", cmd_starttls,
+	    CMD_LINE_MAX },
 	/* RFC 4954 4: not inside a transaction; room for PLAIN's answer */
 	{ "AUTH", BIT(S_READY), "AUTH is not allowed during a mail "
 	    "transaction", cmd_auth, CMD_BUF_MAX },
@@ -220,11 +223,14 @@ session_input(struct session *s, const char *bytes, size_t len)
 {
 	size_t	 used = 0;
 
-	while (used < len && s->state != S_CLOSED && !s->flush_now) {
+	while (used < len && s->state != S_CLOSED && !s->flush_now &&
+	    !s->tls_start) {
 		if (s->state == S_DATA)
 			used += data_input(s, bytes + used, len - used);
 		else
 			used += command_input(s, bytes + used, len - used);
 	}
-	return s->state == S_CLOSED ? len : used;
+	/* After STARTTLS, what the client sent with it is dropped unread:
+	 * plaintext must never be taken as said inside TLS (CVE-2011-0411). */
+	return s->state == S_CLOSED || s->tls_start ? len : used;
 }

@@ -99,7 +99,13 @@ struct session {
 	struct data_reader	 data;
 	unsigned		 accepted;	/* messages spooled this session */
 
-	/* Set by the I/O layer once a TLS handshake has completed (issue 11). */
+	/* TLS (issue 11).  main: whether STARTTLS can be had (tlscert and
+	 * tlskey read); the engine: that its 220 to STARTTLS is queued, so
+	 * the I/O layer must send it, drop any input after it unread and
+	 * start the handshake; the I/O layer, once a handshake has completed
+	 * (session_tls_started()): tls and tls_desc. */
+	int			 tls_offer;	/* TLS_OFFER_* */
+	int			 tls_start;	/* handshake due: input ignored */
 	int			 tls;		/* the session runs inside TLS */
 	char			 tls_desc[96];	/* version and cipher, for Received */
 	/* Set by AUTH when it succeeds: the login (never put in a header). */
@@ -110,6 +116,10 @@ struct session {
 	enum auth_step		 auth_step;
 	char			 auth_pending[AUTH_LOGIN_MAX + 1]; /* LOGIN's */
 };
+
+#define TLS_OFFER_NONE	0	/* no tlscert and tlskey: 502 to STARTTLS */
+#define TLS_OFFER_YES	1	/* EHLO offers STARTTLS */
+#define TLS_OFFER_BROKEN 2	/* set but unreadable: 454, logged at start */
 
 /* client is a textual address or "local"; out receives the replies. */
 void	session_init(struct session *s, const struct config *cf,
@@ -124,6 +134,15 @@ void	session_greet(struct session *s);
  * flag and feeds the rest.
  */
 size_t	session_input(struct session *s, const char *bytes, size_t len);
+/*
+ * The I/O layer's TLS handshake after tls_start completed (desc: "VERSION
+ * CIPHER"): the session starts over as RFC 3207 4.2 says, all that the
+ * client said before forgotten, no greeting.  The -T session calls it
+ * before the greeting.
+ */
+void	session_tls_started(struct session *s, const char *desc);
+/* The handshake failed (why): logged, and the session is over. */
+void	session_tls_failed(struct session *s, const char *why);
 /* The client was silent too long (whole: the session's time is up). */
 void	session_timeout(struct session *s, int whole);
 /* The client closed the connection: any message being read is dropped. */
@@ -136,5 +155,13 @@ int	session_closed(const struct session *s);
  */
 int	session_serve(struct session *s, struct buf *out,
 	    const struct config *cf);
+/*
+ * The same with TLS after STARTTLS, or from the first byte when implicit
+ * (-T): the chain and key are in tls (tls.h).  EX_PROTOCOL when a
+ * handshake failed (logged; the session is over).
+ */
+struct tls_server;
+int	session_serve_tls(struct session *s, struct buf *out,
+	    const struct config *cf, struct tls_server *tls, int implicit);
 
 #endif
