@@ -65,8 +65,21 @@ setup(void)
 		fuzz_fail("setup", err);
 }
 
+static int
+contains(const char *text, size_t len, const char *word)
+{
+	size_t	 wlen = strlen(word);
+
+	for (size_t at = 0; at + wlen <= len; at++)
+		if (memcmp(text + at, word, wlen) == 0)
+			return 1;
+	return 0;
+}
+
+/* echoed_ok: the client itself sent "secret" as text (an address, say),
+ * which a reply may quote; otherwise it came only inside base64. */
 static void
-check_replies(const struct buf *out)
+check_replies(const struct buf *out, int echoed_ok)
 {
 	size_t	 at = 0, end;
 
@@ -86,9 +99,8 @@ check_replies(const struct buf *out)
 			fuzz_fail("reply", "CR or NUL inside a line");
 		at += end;
 	}
-	for (at = 0; at + 6 <= out->len; at++)
-		if (memcmp(out->data + at, "secret", 6) == 0)
-			fuzz_fail("reply", "the password echoed to the client");
+	if (!echoed_ok && contains(out->data, out->len, "secret"))
+		fuzz_fail("reply", "the password echoed to the client");
 }
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -136,7 +148,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("auth", "logged in without TLS");
 	}
 	session_eof(&s);
-	check_replies(&out);
+	check_replies(&out, contains(in, len, "secret"));
 	if (getenv("FUZZ_SHOW") != NULL && out.len > 0)
 		fprintf(stderr, "%.*s", (int)out.len, out.data);
 	session_free(&s);
