@@ -452,12 +452,42 @@ dns_run() {
 	[ "$n1" = 200 ] && [ "$n2" = 200 ] || warn "dns, run $r: $n1 and $n2 answers of 200"
 }
 
+# --- Start-up of a plain session, with tlscert/tlskey set and without ---
+# smtpd reads the chain and key at every start (as root, before it gives
+# root up) but loads OpenSSL only when a client says STARTTLS: a plain
+# session should cost what it cost before TLS.  STARTS sessions of just
+# QUIT, smtpd run directly (one fork+exec each), as root like inetd.
+STARTS=${STARTS:-100}
+[ "$STARTS" -le 2000 ] || STARTS=2000
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$B/tls.key" -out "$B/tls.crt" -days 2 -subj /CN=bench.test \
+    > /dev/null 2>&1
+chmod 600 "$B/tls.key"
+cp "$B/tcp.conf" "$B/plain.conf"
+{ cat "$B/tcp.conf"; printf 'tlscert=%s\ntlskey=%s\n' "$B/tls.crt" "$B/tls.key"; } > "$B/tls.conf"
+printf 'QUIT\r\n' > "$B/quit.in"
+startup_run() {
+	local conf t end n
+	note "start-up: $STARTS plain sessions each, with and without tlscert, run $r of $REPEAT"
+	for conf in tls plain; do
+		t=$(now)
+		end=$(( $(date +%s) + LIMIT ))
+		n=0
+		for _ in $(seq 1 "$STARTS"); do
+			[ "$(date +%s)" -lt "$end" ] || break
+			"$SMTPD" -C "$B/$conf.conf" < "$B/quit.in" > /dev/null && n=$((n + 1))
+		done
+		add "start.$conf" "$(awk -v s="$(since "$t")" -v n="$n" 'BEGIN { if (n) printf "%.3f", 1000 * s / n; else print "-" }')"
+	done
+}
+
 for r in $(seq 1 "$REPEAT"); do
 	receive_run 1 remove
 	receive_run "$SESSIONS" keep
 	deliver_run
 	send_run
 	[ -n "$P_DNS" ] && dns_run
+	startup_run
 done
 
 # --- Draining a backlog: DRAIN messages to one remote domain -----------
@@ -615,6 +645,11 @@ if [ -n "$P_DNS" ]; then
 	say "  (ratio in each run: $(pair_ratios dns.sg dns.drill))"
 	say "  (mxlookup also asks for each exchanger's A and AAAA: 7 queries to drill's 1)"
 fi
+line "plain session start-up: ms, smtpd with tlscert/tlskey vs without" start.tls start.plain lower
+# shellcheck disable=SC2086
+say "  (runs: with $(spread ${samples[start.tls]}), without $(spread ${samples[start.plain]}); ratio in each run: $(pair_ratios start.tls start.plain))"
+relocs() { LD_DEBUG=statistics "$SMTPD" -C "$B/$1.conf" < "$B/quit.in" 2>&1 > /dev/null | awk '/final number of relocations:/ { print $NF; exit }'; }
+say "  (dynamic relocations at start: $(relocs tls) with tlscert, $(relocs plain) without; OpenSSL is loaded only at STARTTLS)"
 say ""
 if [ "$bad" = 0 ]; then
 	say "counts: every run put as many messages on disk (spool, hold queue, Maildir, the sink) as were sent, none twice"

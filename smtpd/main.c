@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 #include <bsd/string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "aliases.h"
 #include "auth.h"
@@ -159,6 +162,12 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	if (getuid() == 0 || geteuid() == 0)
 		refuse(EX_CONFIG, cf->logfile, "refusing to run as root: set "
 		    "user= in the configuration");
+	/* The key is in memory: no core file, no ptrace by the gateway's
+	 * other processes (whatever fs.suid_dumpable says). */
+#ifdef PR_SET_DUMPABLE
+	if (st->tls_offer == TLS_OFFER_YES)
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 	/* Only now, as the gateway's user: a name planted in the log's
 	 * directory can lead it only where that user may write anyway.
 	 * A log that cannot be used is said on syslog (never on fd 2). */

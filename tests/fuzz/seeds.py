@@ -166,6 +166,8 @@ w('smtpd_session', 'errors', bytes([0x02 | (1 << 5)]) + b"HELO\r\nMAIL FROM:<>\r
 w('smtpd_session', 'bad-data', bytes([0x02 | (1 << 2)]) + b"HELO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<postmaster>\r\nDATA\r\nbare\rcr\r\nbare\nlf\r\nnul\x00\r\n" + b"L" * 1100 + b"\r\n.\r\nQUIT\r\n")
 w('smtpd_session', 'disk-full', bytes([0x80 | 0x02]) + b"HELO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n")
 w('smtpd_session', 'eof-in-data', bytes([0x02 | (2 << 2)]) + b"EHLO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: cut\r\n\r\nhalf a mess")
+w('smtpd_session', 'starttls-injection', bytes([0x02]) + b"EHLO c.test\r\nSTARTTLS\r\nRSET\r\nMAIL FROM:<evil@remote.test>\r\n")
+w('smtpd_session', 'starttls-then-mail', bytes([0x02 | (3 << 2)]) + b"EHLO c.test\r\nSTARTTLS now\r\nSTARTTLS\r\nEHLO c.test\r\nSTARTTLS\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nSTARTTLS\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n")
 for n, rdata in (('a-record-3-bytes', bytes([192, 0, 2])), ('crash-a-record-empty', b"")):
     w('lib_mx', n, bytes([0x01]) + frame(
         pkt("example.test", MX, [rr("example.test", MX, mx(10, "mx1.example.test"))]),

@@ -11,6 +11,7 @@
  *     envelope reads back (common.c).
  * The first input byte chooses the client (relay or not), the piece
  * size and how the session ends; the rest is what the client sends.
+ * STARTTLS is offered, and each one "succeeds" at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_spool_fail(data[0] >> 7 & 1);
 	session_init(&s, &cf, &al, (data[0] & 3) == 0 ? "127.0.0.1" :
 	    (data[0] & 3) == 1 ? "local" : "192.0.2.7", &out);
+	s.tls_offer = TLS_OFFER_YES;
 	session_greet(&s);
 	while (off < len && !session_closed(&s)) {
 		n = len - off < step ? len - off : step;
@@ -138,6 +140,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("engine", "does not make progress");
 		off += used;
 		s.flush_now = 0;
+		/* after STARTTLS, as serve.c after a handshake: the rest of
+		 * the piece was dropped, the session starts over in TLS */
+		if (s.tls_start)
+			session_tls_started(&s, "TLSv1.3 TLS_AES_128_GCM_SHA256");
 	}
 	switch (data[0] >> 5 & 3) {
 	case 0:
