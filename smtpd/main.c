@@ -162,10 +162,11 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	if (getuid() == 0 || geteuid() == 0)
 		refuse(EX_CONFIG, cf->logfile, "refusing to run as root: set "
 		    "user= in the configuration");
-	/* The key is in memory: no core file, no ptrace by the gateway's
-	 * other processes (whatever fs.suid_dumpable says). */
+	/* The key or authusers' hashes are in memory: no core file, no
+	 * ptrace by the gateway's other processes (whatever
+	 * fs.suid_dumpable says). */
 #ifdef PR_SET_DUMPABLE
-	if (st->tls_offer == TLS_OFFER_YES)
+	if (st->tls_offer == TLS_OFFER_YES || st->auth.check != NULL)
 		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 	/* Only now, as the gateway's user: a name planted in the log's
