@@ -33,7 +33,7 @@ struct auth_setup {
 	    size_t canonlen);
 	void			*ctx;
 	struct auth_senders	*senders;	/* NULL: any sender */
-	const char		*backend;	/* for the log: "authusers"... */
+	const char		*backend;	/* for the log: "authusers" */
 };
 
 /*

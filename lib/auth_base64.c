@@ -33,7 +33,7 @@ decode_group(const char *in, int last, unsigned char *out)
 			continue;
 		}
 		if (pad > 0 || (v[i] = sextet(in[i])) < 0)
-			return -1;	/* data after padding, or a stray byte */
+			return -1;	/* data after padding, or a stray */
 	}
 	/* RFC 4648 3.5: the bits that padding leaves over must be zero,
 	 * or two texts would decode to the same octets. */

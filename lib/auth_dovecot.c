@@ -73,7 +73,8 @@ handshake(struct dovecot_conv *c, const char *line, size_t len)
 	if (c->state == 0) {
 		if (!field_is(line, len, 0, "VERSION") ||
 		    !field_is(line, len, 1, "1"))
-			return error(c, "not Dovecot's auth protocol version 1");
+			return error(c, "not Dovecot's auth protocol, "
+			    "version 1");
 		c->state = 1;
 		return DV_MORE;
 	}

@@ -28,12 +28,12 @@ enum dovecot_step {
 	DV_HANDSHAKE_DONE, /* send AUTH now */
 	DV_OK,
 	DV_FAIL,
-	DV_TEMPFAIL,	/* FAIL with "temp": the user's data is unreachable */
+	DV_TEMPFAIL,	/* FAIL with "temp": Dovecot cannot tell now */
 	DV_ERROR	/* not the protocol: why says what */
 };
 
 struct dovecot_conv {
-	int		 state;		/* 0 VERSION, 1 handshake, 2 reply */
+	int		 state;	/* 0 VERSION, 1 handshake, 2 reply, 3 done */
 	int		 has_plain;	/* MECH PLAIN offered */
 	unsigned	 id;		/* of our AUTH */
 	char		 user[AUTH_LOGIN_MAX + 1]; /* OK's user=, or "" */

@@ -226,7 +226,8 @@ auth_users_check(const struct auth_users *users, const char *login,
 		len = strlen(want);
 		/* The hash's length is no secret; its bytes are compared
 		 * in constant time. */
-		if (strlen(got) == len && !differ_in_constant_time(got, want, len))
+		if (strlen(got) == len &&
+		    !differ_in_constant_time(got, want, len))
 			rc = AUTH_OK;
 	}
 	explicit_bzero(cd, sizeof(*cd));

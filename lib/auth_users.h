@@ -14,7 +14,7 @@
 
 struct auth_user {
 	char	*login;
-	char	*hash;		/* crypt(3) setting and hash: $y$..., $6$... */
+	char	*hash;		/* crypt(3) setting and hash: $y$... */
 };
 
 struct auth_users {
