@@ -42,6 +42,10 @@ LDLIBS    = $(shell pkg-config --libs $(PKGS))
 # loaded and relocated at every start, and smtpd starts once a connection
 # (OpenSSL's libcrypto alone is thousands of relocations; bench/README.md).
 # Toolchains that link --as-needed drop the others anyway; clang here does not.
+# smtpd is not linked with OpenSSL: it dlopen()s libssl at the first
+# STARTTLS (smtpd/tls_load.c; dlopen is in libc since glibc 2.34, older
+# ones need -ldl here).  The soname comes from the OpenSSL headers it is
+# compiled with; CPPFLAGS=-DSSL_SONAME='"libssl.so.N"' names another.
 PROG_PKGS_smtpd    = libbsd
 PROG_PKGS_spoolmgr = libbsd
 PROG_PKGS_mxlookup = ldns libbsd

@@ -131,14 +131,15 @@ void	session_greet(struct session *s);
  * Feeds bytes from the client; returns how many it used.  It stops early
  * after a sync point (a reply to DATA, to the final dot, to QUIT, or a
  * 421), with s->flush_now set: the caller sends the replies, clears the
- * flag and feeds the rest.
+ * flag and feeds the rest.  After its 220 to STARTTLS (tls_start set)
+ * it counts all the bytes as used, and runs none of them.
  */
 size_t	session_input(struct session *s, const char *bytes, size_t len);
 /*
  * The I/O layer's TLS handshake after tls_start completed (desc: "VERSION
  * CIPHER"): the session starts over as RFC 3207 4.2 says, all that the
- * client said before forgotten, no greeting.  The -T session calls it
- * before the greeting.
+ * client said before forgotten, no greeting.  With -T it is called
+ * after the greeting was queued and before it is sent, inside TLS.
  */
 void	session_tls_started(struct session *s, const char *desc);
 /* The handshake failed (why): logged, and the session is over. */

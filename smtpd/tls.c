@@ -241,7 +241,7 @@ ssize_t
 tls_server_read(struct tls_server *t, void *buf, size_t len, int timeout)
 {
 	long long	 deadline = now_ms() + (long long)timeout * 1000;
-	int		 n, more;
+	int		 n, more, saved;
 
 	if (len > INT_MAX)
 		len = INT_MAX;
@@ -250,8 +250,10 @@ tls_server_read(struct tls_server *t, void *buf, size_t len, int timeout)
 		if ((n = t->api->SSL_read(t->ssl, buf, (int)len)) > 0)
 			return n;
 	} while ((more = ssl_wait(t, n, deadline)) == 1);
+	saved = errno;
 	t->api->ERR_clear_error();
-	return more == 0 || errno == ECONNRESET ? 0 : -1;
+	errno = saved;	/* ETIMEDOUT tells serve.c which end it was */
+	return more == 0 || saved == ECONNRESET ? 0 : -1;
 }
 
 int
@@ -260,7 +262,7 @@ tls_server_write_all(struct tls_server *t, const void *buf, size_t len,
 {
 	long long	 deadline = now_ms() + (long long)timeout * 1000;
 	const char	*p = buf;
-	int		 chunk, n;
+	int		 chunk, n, saved;
 
 	while (len > 0) {
 		chunk = len > 16384 ? 16384 : (int)len;
@@ -269,9 +271,9 @@ tls_server_write_all(struct tls_server *t, const void *buf, size_t len,
 			n = t->api->SSL_write(t->ssl, p, chunk);
 		} while (n <= 0 && ssl_wait(t, n, deadline) == 1);
 		if (n <= 0) {
+			saved = errno ? errno : EPIPE;
 			t->api->ERR_clear_error();
-			if (errno == 0)
-				errno = EPIPE;
+			errno = saved;
 			return -1;
 		}
 		p += n;

@@ -8,16 +8,18 @@
 # Certificates are made here, with openssl req.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/smtpd-env.sh"
-plan 35
+plan 38
 
 CLIENT=$TOP/tests/smtpd-tls-client.py
 A_TLS=127.0.40.1	# tcpserver, STARTTLS
 A_465=127.0.40.2	# inetd, smtpd -T
 A_USER=127.0.40.3	# tcpserver -u: smtpd cannot read the root-only key
+A_SLOW=127.0.40.4	# tcpserver, timeout=2
 port_on() {	# port_on ADDRESS: a TCP port free there now
 	python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
 }
 P_TLS=$(port_on $A_TLS); P_465=$(port_on $A_465); P_USER=$(port_on $A_USER)
+P_SLOW=$(port_on $A_SLOW)
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
     -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
@@ -25,12 +27,15 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 chmod 600 "$T/key.pem"
 smtpd_conf "tlscert=$T/cert.pem" "tlskey=$T/key.pem" > "$T/tls.conf"
 smtpd_conf > "$T/plain.conf"
+smtpd_conf "tlscert=$T/cert.pem" "tlskey=$T/key.pem" timeout=2 > "$T/slow.conf"
 bg tcpserver -HRl0 "$A_TLS" "$P_TLS" "$SMTPD" -C "$T/tls.conf"
 TCPSERVER=$!
+bg tcpserver -HRl0 "$A_SLOW" "$P_SLOW" "$SMTPD" -C "$T/slow.conf"
 bg tcpserver -u 65534 -g 65534 -HRl0 "$A_USER" "$P_USER" "$SMTPD" -C "$T/tls.conf"
 echo "$A_465:$P_465 stream tcp nowait.100 root $SMTPD smtpd -T -C $T/tls.conf" > "$T/inetd.conf"
 bg inetd -i "$T/inetd.conf"
 wait_port "$A_TLS" "$P_TLS" && wait_port "$A_USER" "$P_USER" &&
+    wait_port "$A_SLOW" "$P_SLOW" &&
     wait_port "$A_465" "$P_465"
 
 flat() { tr '\n\t' '~_' | tr -d '\r'; }
@@ -163,3 +168,14 @@ like "$(echo "$out$(tail -3 "$T/smtpd.log")" | flat)" "250-STARTTLS.*tlskey $T/k
 out=$(printf 'EHLO client.test\r\nSTARTTLS\r\nQUIT\r\n' | "$SMTPD" -C "$T/plain.conf")
 like "$(echo "$out" | flat)" '250 HELP~502 5\.5\.1 STARTTLS not available~221' \
     "no tlscert: STARTTLS not offered, 502"
+
+# 36-38: timeouts: no ClientHello after the 220, and silence inside TLS
+out=$(printf 'STARTTLS\r\n' | ADDR=$A_SLOW raw "$P_SLOW")
+like "$(echo "$out" | flat)" '220 2\.0\.0 ready to start TLS~$' \
+    "no handshake after 220: nothing more, the connection ends"
+like "$(grep 'TLS handshake' "$T/smtpd.log" | tail -1)" 'failed: timed out after 2 s' \
+    "the handshake's time limit is timeout=, logged"
+out=$(sleep 4 | timeout 20 openssl s_client -quiet -starttls smtp \
+    -connect "$A_SLOW:$P_SLOW" 2>&1)
+like "$out" '421 4\.4\.2 mx\.example\.test timeout waiting for the client' \
+    "a client silent inside TLS: 421 4.4.2 through TLS"
