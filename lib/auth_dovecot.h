@@ -22,6 +22,7 @@
 #include "auth.h"
 
 #define DOVECOT_LINE_MAX	16384	/* what Dovecot's own clients allow */
+#define DOVECOT_TIMEOUT_MAX	30	/* seconds for one conversation */
 
 enum dovecot_step {
 	DV_MORE,	/* line taken: read another */

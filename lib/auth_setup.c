@@ -68,7 +68,9 @@ load_backend(struct auth_setup *setup, const struct config *cf, char *err,
 	if ((dc = calloc(1, sizeof(*dc))) == NULL)
 		return -1;
 	dc->path = cf->dovecotauth;
-	dc->timeout = (int)cf->timeout;
+	/* the client waits meanwhile: a silent Dovecot is a 454 soon */
+	dc->timeout = cf->timeout < DOVECOT_TIMEOUT_MAX ? (int)cf->timeout :
+	    DOVECOT_TIMEOUT_MAX;
 	setup->check = check_dovecot;
 	setup->ctx = dc;
 	setup->backend = "dovecotauth";
