@@ -5,16 +5,18 @@
 # STARTTLS: PLAIN and LOGIN taken, refused without TLS (538), relaying
 # only after AUTH, a wrong password refused (535) and logged without
 # the password, maxerrors ends a guessing session, authsenders binds
-# the sender to the login, and port 25 keeps the text as received.
+# the sender to the login, port 25 keeps the text as received, and
+# implicit TLS with -T -S (port 465) offers AUTH in its first EHLO.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/smtpd-env.sh"
 . "$(dirname "$0")/smtpd-auth-env.sh"
-plan 24
+plan 26
 
 ADDR=127.0.41.1
 CLIENT=127.0.41.2
 PORT=$(free_port)
 SPORT=$(free_port)
+TPORT=$(free_port)
 PASS='S3cret-pw'
 WRONG='Wr0ng-guess'
 
@@ -28,6 +30,7 @@ smtpd_conf relayclients=192.0.2.0/24 "tlscert=$T/cert.pem" \
 cat > "$T/inetd.conf" <<EOC
 $ADDR:$PORT stream tcp nowait.1000 root $SMTPD smtpd -C $T/smtpgate.conf
 $ADDR:$SPORT stream tcp nowait.1000 root $SMTPD smtpd -C $T/senders.conf
+$ADDR:$TPORT stream tcp nowait.1000 root $SMTPD smtpd -T -S -C $T/smtpgate.conf
 EOC
 unset TCPREMOTEIP
 bg inetd -i -E "$T/inetd.conf"
@@ -115,7 +118,14 @@ like "$(sa --from Alice@Example.Test)" '<~  250 2\.0\.0 queued as' \
 like "$(sa --from ann@alice.test)" '<~  250 2\.0\.0 queued as' \
     "an address of her @domain is taken"
 
-# 23-24: a bad authusers file is a configuration error, said on the socket
+# 23-24: implicit TLS with submission (port 465: -T -S): AUTH at once
+out=$(swaks --server "$ADDR:$TPORT" -li "$CLIENT" --helo client.test \
+    --tls-on-connect --auth PLAIN --auth-user alice --auth-password "$PASS" \
+    --from alice@example.test --to friend@remote.test --data "@$T/msg" 2>&1)
+like "$out" '<~  250-AUTH PLAIN LOGIN' "-T: the first EHLO offers AUTH"
+like "$out" '<~  250 2\.0\.0 queued as ' "-T -S: AUTH, then the message is queued"
+
+# 25-26: a bad authusers file is a configuration error, said on the socket
 printf 'alice:{PLAIN}secret\n' > "$T/bad-users"
 sed "s|^authusers=.*|authusers=$T/bad-users|" "$T/smtpgate.conf" > "$T/bad.conf"
 out=$("$SMTPD" -C "$T/bad.conf" < /dev/null 2>&1)
