@@ -177,7 +177,7 @@ login_password(struct session *s, const char *b64)
 	explicit_bzero(pass, sizeof(pass));
 }
 
-/* Why AUTH cannot start now, with the reply given; NULL when it can. */
+/* Why AUTH cannot start now, with the reply given (-1); 0 when it can. */
 static int
 auth_refused(struct session *s)
 {
@@ -223,11 +223,12 @@ cmd_auth(struct session *s, char *arg)
 	} else
 		reply_error(s, 504, "5.5.4", "unrecognized authentication "
 		    "type: PLAIN and LOGIN are offered");
+	explicit_bzero(initial, strlen(initial));	/* PLAIN's password */
 	s->flush_now = s->auth_step != AUTH_IDLE;	/* the client waits */
 }
 
 void
-auth_answer(struct session *s, const char *line, size_t len, int overflow)
+auth_answer(struct session *s, char *line, size_t len, int overflow)
 {
 	enum auth_step	 step = s->auth_step;
 
@@ -249,6 +250,7 @@ auth_answer(struct session *s, const char *line, size_t len, int overflow)
 		login_user(s, line);
 	else
 		login_password(s, line);
+	explicit_bzero(line, len);	/* the base64 of a password, perhaps */
 	s->flush_now = s->auth_step != AUTH_IDLE;
 }
 

@@ -40,7 +40,7 @@ void	cmd_starttls(struct session *s, char *arg);
 /* auth.c: AUTH, and what it decides for MAIL. */
 void	cmd_auth(struct session *s, char *arg);
 /* A line answering AUTH's 334 (overflow: it was too long). */
-void	auth_answer(struct session *s, const char *line, size_t len,
+void	auth_answer(struct session *s, char *line, size_t len,
 	    int overflow);
 /* 1 if MAIL may go on; otherwise 0, and the reply was given. */
 int	auth_mail_allowed(struct session *s);
