@@ -34,6 +34,7 @@ struct auth_setup {
 	void			*ctx;
 	struct auth_senders	*senders;	/* NULL: any sender */
 	const char		*backend;	/* for the log: "authusers" */
+	char			 warning[300];	/* for the log, or "" */
 };
 
 /*

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* The AUTH back end smtpgate.conf(5) chooses, loaded for smtpd. */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,18 @@ check_dovecot(void *ctx, const char *login, const char *password,
 	return rc;
 }
 
+/* Hashes others may read can be attacked offline: said, not refused. */
+static void
+check_mode(struct auth_setup *setup, const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+		snprintf(setup->warning, sizeof(setup->warning), "authusers "
+		    "%s: group or others may read it (mode %03o): make it "
+		    "root's, mode 600", path, (unsigned)(st.st_mode & 0777));
+}
+
 static int
 load_backend(struct auth_setup *setup, const struct config *cf, char *err,
     size_t errlen)
@@ -63,6 +77,7 @@ load_backend(struct auth_setup *setup, const struct config *cf, char *err,
 		setup->check = check_users;
 		setup->ctx = users;
 		setup->backend = "authusers";
+		check_mode(setup, cf->authusers);
 		return 0;
 	}
 	if ((dc = calloc(1, sizeof(*dc))) == NULL)

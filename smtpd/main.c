@@ -177,6 +177,8 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 		log_error("%s: STARTTLS not offered", st->tls_problem);
 	if (st->tls_warning[0])
 		log_warn("%s", st->tls_warning);
+	if (st->auth.warning[0])
+		log_warn("%s", st->auth.warning);
 }
 
 int

@@ -6,6 +6,7 @@
  * on a unix socket, and the configuration keys.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -328,6 +329,22 @@ test_config_keys(void **state)
 	assert_non_null(strstr(err, "senders.conf: authsenders: needs "
 	    "authusers or dovecotauth"));
 	config_free(&cf);
+	{
+		struct auth_setup setup;
+		char		 conf[300];
+		const char	*users = write_tmp("users644", "a:$6$x$y\n");
+
+		chmod(users, 0644);
+		snprintf(conf, sizeof(conf), "authusers=%s\n", users);
+		path = write_tmp("users.conf", conf);
+		assert_int_equal(config_load(&cf, path, err, sizeof(err)), 0);
+		assert_int_equal(auth_setup_load(&setup, &cf, err,
+		    sizeof(err)), 1);
+		assert_non_null(strstr(setup.warning, "group or others may "
+		    "read it (mode 644)"));
+		auth_setup_free(&setup);
+		config_free(&cf);
+	}
 	path = write_tmp("ok.conf", "dovecotauth=/run/dovecot/auth-client\n"
 	    "authsenders=/s\n");
 	assert_int_equal(config_load(&cf, path, err, sizeof(err)), 0);
