@@ -50,6 +50,10 @@ PROG_PKGS_smtpd    = libbsd
 PROG_PKGS_spoolmgr = libbsd
 PROG_PKGS_mxlookup = ldns libbsd
 PROG_PKGS_mailer   = $(PKGS)
+# smtpd's AUTH back end authusers= hashes with libcrypt (crypt_r); so do
+# the unit tests and fuzzers that link it.
+PROG_PKGS_smtpd   += libxcrypt
+LDLIBS            += $(shell pkg-config --libs libxcrypt)
 prog_libs = $(shell pkg-config --libs $(or $(PROG_PKGS_$(1)),$(PKGS)))
 
 # The version lives in the file VERSION and nowhere else: lib/version.c

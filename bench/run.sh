@@ -119,7 +119,7 @@ cc -o "$B/recv-duties" "$TOP/bench/recv-duties.c" $RECV || exit 1
 cc -static -o "$B/recv-floor" "$TOP/bench/recv-floor.c" $RECV || exit 1
 STATIC_SMTPD=$B/smtpd-static
 cc -static -o "$STATIC_SMTPD" "$TOP"/smtpd/*.o "$TOP/lib/libsmtpgate.a" \
-    -lbsd -lmd 2> /dev/null || { note "no static smtpd (libbsd.a?)"; STATIC_SMTPD=; }
+    -lbsd -lmd -lcrypt 2> /dev/null || { note "no static smtpd (libbsd.a?)"; STATIC_SMTPD=; }
 
 # smtpgate: one spool and config per way of running smtpd, so that each
 # run's messages can be counted on disk.

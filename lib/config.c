@@ -66,6 +66,9 @@ static const struct setting settings[] = {
 	{ "authfile",	    K_STRING,	AT(authfile),	    NULL, 0, 0 },
 	{ "tls",	    K_TLSMODE,	AT(tls),	    "may", 0, 0 },
 	{ "tlscafile",	    K_STRING,	AT(tlscafile),	    NULL, 0, 0 },
+	{ "authusers",	    K_STRING,	AT(authusers),	    NULL, 0, 0 },
+	{ "dovecotauth",    K_STRING,	AT(dovecotauth),    NULL, 0, 0 },
+	{ "authsenders",    K_STRING,	AT(authsenders),    NULL, 0, 0 },
 };
 
 long long
@@ -234,6 +237,19 @@ load_defaults(struct config *cf)
 	return (cf->hostname = strdup(host)) ? 0 : -1;
 }
 
+/* smtpd's AUTH has one back end: the second one set is the error. */
+static int
+auth_keys_clash(const struct config *cf, const char *key, char *why,
+    size_t whylen)
+{
+	if (cf->authusers == NULL || cf->dovecotauth == NULL)
+		return 0;
+	snprintf(why, whylen, "%s: %s is set too: AUTH takes one back end, "
+	    "authusers or dovecotauth", key, strcmp(key, "authusers") == 0 ?
+	    "dovecotauth" : "authusers");
+	return -1;
+}
+
 static int
 parse_line(struct config *cf, char *line, char *why, size_t whylen)
 {
@@ -261,7 +277,7 @@ parse_line(struct config *cf, char *line, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", key, reason);
 		return -1;
 	}
-	return 0;
+	return auth_keys_clash(cf, key, why, whylen);
 }
 
 int
@@ -301,6 +317,12 @@ config_load(struct config *cf, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s: set tlscert and tlskey "
 		    "together, or neither", cf->path,
 		    cf->tlscert ? "tlscert" : "tlskey");
+		rc = -1;
+	}
+	if (rc == 0 && cf->authsenders != NULL && cf->authusers == NULL &&
+	    cf->dovecotauth == NULL) {
+		snprintf(err, errlen, "%s: authsenders: needs authusers or "
+		    "dovecotauth", cf->path);
 		rc = -1;
 	}
 	free(line);

@@ -50,6 +50,9 @@ struct config {
 	char	*authfile;	/* relayhost credentials, or NULL */
 	char	*tls;		/* mailer: "may", "verify" or "dane" */
 	char	*tlscafile;	/* tls=verify: CAs instead of the system's */
+	char	*authusers;	/* smtpd AUTH: login:crypt-hash lines */
+	char	*dovecotauth;	/* smtpd AUTH: Dovecot's auth socket */
+	char	*authsenders;	/* smtpd AUTH: login: allowed senders */
 };
 
 /*

@@ -66,6 +66,8 @@ cmd_ehlo(struct session *s, char *arg)
 	reply_line(s, 250, 0, line);
 	reply_line(s, 250, 0, "8BITMIME");
 	reply_line(s, 250, 0, "ENHANCEDSTATUSCODES");
+	if (s->auth != NULL && s->tls)	/* RFC 4954, inside TLS only */
+		reply_line(s, 250, 0, "AUTH PLAIN LOGIN");
 	reply_line(s, 250, 0, "SMTPUTF8");
 	reply_line(s, 250, 0, "DSN");
 	if (s->tls_offer == TLS_OFFER_YES && !s->tls)

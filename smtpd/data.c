@@ -65,7 +65,8 @@ line_end(struct session *s, int after_lf)
 		fault(d, FAULT_TOO_BIG);
 	if (d->fault == FAULT_NONE) {
 		d->line[d->kept++] = '\n';
-		if (spool_write(&s->msg, d->line, d->kept) != 0)
+		if (submission_line(s, d->line, d->kept) != 0 ||
+		    spool_write(&s->msg, d->line, d->kept) != 0)
 			fault(d, FAULT_SPOOL);
 	}
 	d->kept = 0;
@@ -82,6 +83,7 @@ data_begin(struct session *s, int discard)
 
 	memset(&s->data, 0, sizeof(s->data));
 	s->data.state = D_BOL;
+	s->data.in_header = 1;
 	set_state(s, S_DATA);
 	if (discard) {
 		fault(&s->data, FAULT_DISCARD);
@@ -98,6 +100,13 @@ commit(struct session *s)
 	char	 err[300];
 
 	s->env.date = time(NULL);
+	if (submission_end(s) != 0) {
+		log_error("message %lu: not queued: %s",
+		    (unsigned long)s->msg.id, strerror(s->msg.saved_errno));
+		reply(s, 451, "4.3.0", "cannot queue the message now; try "
+		    "later");
+		return;
+	}
 	if ((s->env.client = strdup(s->client)) == NULL ||
 	    (s->env.helo = strdup(s->helo)) == NULL ||
 	    spool_commit(&s->msg, &s->env, err, sizeof(err)) != 0) {
@@ -111,9 +120,12 @@ commit(struct session *s)
 	}
 	s->msg_open = 0;
 	s->accepted++;
-	log_info("message %lu: accepted from <%s> by %s, %zu recipient%s, "
-	    "%lld octets", (unsigned long)s->msg.id, s->env.sender, s->client,
-	    s->env.nrcpts, s->env.nrcpts == 1 ? "" : "s", s->data.size);
+	/* the login goes to the log, never into the message's header */
+	log_info("message %lu: accepted from <%s> by %s%s%s%s, %zu "
+	    "recipient%s, %lld octets", (unsigned long)s->msg.id,
+	    s->env.sender, s->client, s->auth_login[0] ? " (login " : "",
+	    s->auth_login, s->auth_login[0] ? ")" : "", s->env.nrcpts,
+	    s->env.nrcpts == 1 ? "" : "s", s->data.size);
 	reply(s, 250, "2.0.0", "queued as %lu", (unsigned long)s->msg.id);
 }
 

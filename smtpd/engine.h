@@ -37,6 +37,24 @@ void	cmd_help(struct session *s, char *arg);
 /* starttls.c */
 void	cmd_starttls(struct session *s, char *arg);
 
+/* auth.c: AUTH, and what it decides for MAIL. */
+void	cmd_auth(struct session *s, char *arg);
+/* A line answering AUTH's 334 (overflow: it was too long). */
+void	auth_answer(struct session *s, char *line, size_t len,
+	    int overflow);
+/* 1 if MAIL may go on; otherwise 0, and the reply was given. */
+int	auth_mail_allowed(struct session *s);
+int	auth_sender_allowed(struct session *s, const char *sender);
+/* MAIL's AUTH= parameter (RFC 4954 5): 0 if good, else replied. */
+int	auth_mail_param(struct session *s, const char *value);
+
+/* submission.c: -S adds Date and Message-ID when a message has none. */
+/* The line (LF-terminated) is about to be spooled: missing headers go
+ * before the header section's end; -1 if the spool write failed. */
+int	submission_line(struct session *s, const char *line, size_t len);
+/* The final dot: a message that was header only gets them at its end. */
+int	submission_end(struct session *s);
+
 /* rcpt.c: whether a recipient is taken; replies when it is not. */
 struct mailbox;
 int	rcpt_check(struct session *s, const struct mailbox *mb, char *canon,

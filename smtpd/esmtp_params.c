@@ -115,6 +115,8 @@ mail_param(struct session *s, const char *keyword, const char *value)
 	}
 	if (strcasecmp(keyword, "ENVID") == 0)
 		return envid_param(s, value);
+	if (strcasecmp(keyword, "AUTH") == 0 && s->auth != NULL)
+		return auth_mail_param(s, value);
 	return unknown_param(s, "MAIL", keyword);
 }
 

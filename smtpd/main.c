@@ -25,6 +25,7 @@
 #endif
 
 #include "aliases.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "io.h"
@@ -34,7 +35,7 @@
 #include "tls.h"
 #include "version.h"
 
-#define USAGE	"usage: smtpd [-T] [-C conf]"
+#define USAGE	"usage: smtpd [-S] [-T] [-C conf]"
 
 /* What start() found on the command line and in the configuration. */
 struct startup {
@@ -43,6 +44,8 @@ struct startup {
 	int		 tls_offer;		/* TLS_OFFER_* */
 	char		 tls_problem[600];	/* logged once the log is open */
 	char		 tls_warning[600];
+	int		 submission;		/* -S */
+	struct auth_setup auth;			/* its check NULL: no AUTH */
 };
 
 /*
@@ -132,11 +135,13 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	int		 ch;
 
 	opterr = 0;	/* getopt must not write to fd 2, the client */
-	while ((ch = getopt(argc, argv, "C:T")) != -1) {
+	while ((ch = getopt(argc, argv, "C:ST")) != -1) {
 		if (ch == 'C')
 			conf = optarg;
 		else if (ch == 'T')
 			st->implicit_tls = 1;
+		else if (ch == 'S')
+			st->submission = 1;
 		else
 			refuse(EX_USAGE, NULL, USAGE);
 	}
@@ -147,15 +152,22 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	if (aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	read_tls_files(cf, st);
+	/* authusers= may be root's alone: read while still root */
+	if (auth_setup_load(&st->auth, cf, err, sizeof(err)) < 0)
+		refuse(EX_CONFIG, cf->logfile, err);
+	if (st->submission && st->auth.check == NULL)
+		refuse(EX_CONFIG, cf->logfile, "-S needs AUTH: set authusers "
+		    "or dovecotauth in the configuration");
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	if (getuid() == 0 || geteuid() == 0)
 		refuse(EX_CONFIG, cf->logfile, "refusing to run as root: set "
 		    "user= in the configuration");
-	/* The key is in memory: no core file, no ptrace by the gateway's
-	 * other processes (whatever fs.suid_dumpable says). */
+	/* The key or authusers' hashes are in memory: no core file, no
+	 * ptrace by the gateway's other processes (whatever
+	 * fs.suid_dumpable says). */
 #ifdef PR_SET_DUMPABLE
-	if (st->tls_offer == TLS_OFFER_YES)
+	if (st->tls_offer == TLS_OFFER_YES || st->auth.check != NULL)
 		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 	/* Only now, as the gateway's user: a name planted in the log's
@@ -166,6 +178,8 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 		log_error("%s: STARTTLS not offered", st->tls_problem);
 	if (st->tls_warning[0])
 		log_warn("%s", st->tls_warning);
+	if (st->auth.warning[0])
+		log_warn("%s", st->auth.warning);
 }
 
 int
@@ -188,6 +202,8 @@ main(int argc, char **argv)
 	client_address(client, sizeof(client));
 	session_init(&s, &cf, &al, client, &out);
 	s.tls_offer = st.tls_offer;
+	s.auth = st.auth.check ? &st.auth : NULL;
+	s.submission = st.submission;
 	session_greet(&s);
 	status = session_serve_tls(&s, &out, &cf,
 	    st.tls_offer == TLS_OFFER_YES ? &st.tls : NULL, st.implicit_tls);
@@ -195,6 +211,7 @@ main(int argc, char **argv)
 		status = EX_TEMPFAIL;
 	session_free(&s);
 	tls_server_free(&st.tls);
+	auth_setup_free(&st.auth);
 	buf_free(&out);
 	aliases_free(&al);
 	config_free(&cf);

@@ -41,6 +41,9 @@ static const struct verb {
 	{ "STARTTLS", BIT(S_FRESH) | BIT(S_READY),
 	    "STARTTLS not allowed during a mail transaction", cmd_starttls,
 	    CMD_LINE_MAX },
+	/* RFC 4954 4: not inside a transaction; room for PLAIN's answer */
+	{ "AUTH", BIT(S_READY), "AUTH is not allowed during a mail "
+	    "transaction", cmd_auth, CMD_BUF_MAX },
 };
 
 void
@@ -171,7 +174,10 @@ dispatch(struct session *s, char *line)
 static void
 command_line(struct session *s)
 {
-	if (s->cmd_overflow) {
+	if (s->auth_step != AUTH_IDLE) {	/* an answer to AUTH's 334 */
+		s->cmd[s->cmdlen] = '\0';
+		auth_answer(s, s->cmd, s->cmdlen, s->cmd_overflow);
+	} else if (s->cmd_overflow) {
 		reply_error(s, 500, "5.5.2", "line too long: commands are "
 		    "limited to %d octets", CMD_LINE_MAX);
 	} else if (memchr(s->cmd, '\0', s->cmdlen) ||

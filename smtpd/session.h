@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "aliases.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "envelope.h"
@@ -28,6 +29,14 @@ enum state {
 	S_RCPT,		/* at least one recipient accepted */
 	S_DATA,		/* reading message text up to CRLF.CRLF */
 	S_CLOSED	/* after QUIT or 421: input is ignored */
+};
+
+/* Which answer to a 334 AUTH awaits (smtpd/auth.c). */
+enum auth_step {
+	AUTH_IDLE,		/* none: lines are commands */
+	AUTH_WANT_PLAIN,	/* PLAIN's message */
+	AUTH_WANT_USER,		/* LOGIN's login */
+	AUTH_WANT_PASSWORD	/* LOGIN's password */
 };
 
 /* The first thing wrong with a message's text; it decides the reply. */
@@ -59,6 +68,10 @@ struct data_reader {
 	long long	 size;		/* message octets (each line end = 2) */
 	int		 after_lf;	/* this line follows a bare LF: it
 					 * cannot be the final dot */
+	/* -S (submission.c): the header so far lacks Date, Message-ID */
+	int		 in_header;	/* still in the header section */
+	int		 has_date;
+	int		 has_msgid;
 };
 
 struct session {
@@ -97,6 +110,11 @@ struct session {
 	char			 tls_desc[96];	/* version and cipher, for Received */
 	/* Set by AUTH when it succeeds: the login (never put in a header). */
 	char			 auth_login[256];
+	/* AUTH's back end, set by main.c; NULL: AUTH is not available. */
+	const struct auth_setup	*auth;
+	int			 submission;	/* -S: AUTH before MAIL */
+	enum auth_step		 auth_step;
+	char			 auth_pending[AUTH_LOGIN_MAX + 1]; /* LOGIN's */
 };
 
 #define TLS_OFFER_NONE	0	/* no tlscert and tlskey: 502 to STARTTLS */

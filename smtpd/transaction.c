@@ -45,6 +45,8 @@ cmd_mail(struct session *s, char *arg)
 	size_t		 used;
 
 	transaction_reset(s);
+	if (!auth_mail_allowed(s))	/* -S: AUTH first */
+		return;
 	if ((path = after_keyword(arg, "FROM:")) == NULL) {
 		reply_error(s, 501, "5.5.4", "syntax: MAIL FROM:<address>");
 		return;
@@ -71,6 +73,10 @@ cmd_mail(struct session *s, char *arg)
 		return;
 	}
 	addr_format(&mb, sender, sizeof(sender));
+	if (!auth_sender_allowed(s, sender)) {	/* authsenders= */
+		transaction_reset(s);
+		return;
+	}
 	if ((s->env.sender = strdup(sender)) == NULL) {
 		reply(s, 451, "4.3.0", "out of memory");
 		transaction_reset(s);

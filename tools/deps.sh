@@ -10,7 +10,7 @@ set -eu
 # devscripts: hardening-check (installed without its many recommends).
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libldns-dev s-nail bsd-mailx
 libbsd-dev libssl-dev libcmocka-dev mandoc openbsd-inetd ucspi-tcp swaks python3
-postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc
+postfix nsd ldnsutils dovecot-imapd dovecot-pop3d openssl strace perl systemd bc msmtp
 procps libwrap0 libtirpc3 libselinux1 devscripts cron unbound python3-aiosmtpd"
 # make deb (the Build-Depends of debian/control, dpkg-buildpackage,
 # lintian) and make package-check (debootstrap, and the host's swaks,

@@ -14,7 +14,8 @@ import struct
 
 for d in ('smtpd_session', 'mailer_client', 'mailer_reply', 'mailer_headers',
           'mailer_addrlist', 'lib_envelope', 'spoolmgr_dsn', 'lib_config',
-          'lib_aliases', 'lib_mx', 'lib_mx_reply', 'lib_tlsa'):
+          'lib_aliases', 'lib_mx', 'lib_mx_reply', 'lib_tlsa',
+          'smtpd_auth', 'lib_auth_dovecot'):
     os.makedirs('corpus/' + d, exist_ok=True)
 
 
@@ -197,3 +198,17 @@ w('lib_tlsa', 'short-data', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, TLSA, b""), rr(TQ
 w('lib_tlsa', 'cname', bytes([1]) + pkt(TQ, TLSA, [rr(TQ, CNAME, name("_25._tcp.mx.hoster.test")), rr("_25._tcp.mx.hoster.test", TLSA, tlsa(3, 1, 1, bytes(32)))], flags=AD))
 w('lib_tlsa', 'nxdomain-ad', bytes([1]) + pkt(TQ, TLSA, [], rcode=3, flags=AD))
 w('lib_tlsa', 'servfail', bytes([1]) + pkt(TQ, TLSA, [], rcode=2))
+# smtpd_auth: first byte bits 0-2 piece size, 3 -S, 4 TLS off, 5 authsenders
+E = b"EHLO client.test\r\n"
+wh('smtpd_auth', 'plain-initial', [0], E + b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nMAIL FROM:<alice@example.test> AUTH=<>\r\nRCPT TO:<x@remote.test>\r\nDATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+wh('smtpd_auth', 'login-continuation', [0x01], E + b"AUTH LOGIN\r\nYWxpY2U=\r\nc2VjcmV0\r\nAUTH LOGIN\r\nMAIL FROM:<a@x.test>\r\n")
+wh('smtpd_auth', 'cancel-bad-b64', [0x02], E + b"AUTH PLAIN\r\n*\r\nAUTH PLAIN !!!!\r\nAUTH LOGIN YWxpY2U=\r\n====\r\nAUTH PLAIN =\r\nAUTH PLAIN\r\n\r\nAUTH XOAUTH2 abc\r\n")
+wh('smtpd_auth', 'submission', [0x08 | 0x20], E + b"MAIL FROM:<alice@example.test>\r\nAUTH PLAIN YWxpY2UAYWxpY2UAc2VjcmV0\r\nMAIL FROM:<eve@remote.test>\r\nMAIL FROM:<x@alice.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: no date\r\nX: a\r\n b\r\n\r\nDate: not a header\r\n.\r\n")
+wh('smtpd_auth', 'no-tls', [0x10], E + b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nAUTH LOGIN\r\n")
+wh('smtpd_auth', 'guessing', [0x03], E + b"AUTH PLAIN AGFsaWNlAHg=\r\n" * 12)
+# lib_auth_dovecot: Dovecot's side of the auth client protocol (and base64)
+wh('lib_auth_dovecot', 'ok', [], b"VERSION\t1\t2\nMECH\tPLAIN\tplaintext\nMECH\tLOGIN\tplaintext\nSPID\t42\nCUID\t7\nCOOKIE\t0123456789abcdef\nDONE\nOK\t1\tuser=alice@example.test\n")
+wh('lib_auth_dovecot', 'fail', [], b"VERSION\t1\t2\nMECH\tPLAIN\nDONE\nFAIL\t1\tuser=alice\treason=Password mismatch\n")
+wh('lib_auth_dovecot', 'temp', [], b"VERSION\t1\t2\nMECH\tPLAIN\nDONE\nFAIL\t1\ttemp\n")
+wh('lib_auth_dovecot', 'cont-escaped', [], b"VERSION\t1\t2\nMECH\tPLAIN\nDONE\nCONT\t1\t\nOK\t1\tuser=a\x01tb\n")
+wh('lib_auth_dovecot', 'base64', [], b"AGFsaWNlAHNlY3JldA==")
