@@ -32,6 +32,10 @@ struct deliver_opts {
 	int			 verbose;	/* protocol to stderr */
 	/* credentials for the relay host (authfile), or NULL */
 	const char		*auth_user, *auth_pass;
+	/* called after a message's text is sent, before its final dot:
+	 * the last moment to hold the message back (or NULL) */
+	void			(*before_dot)(void *);
+	void			*before_dot_arg;
 };
 
 /*
