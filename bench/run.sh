@@ -37,7 +37,7 @@ trap 'exit 1' INT TERM
 MESSAGES=${MESSAGES:-400}	# per run, at most 1000
 SESSIONS=${SESSIONS:-8}
 SIZE=${SIZE:-4096}
-REPEAT=${REPEAT:-5}		# runs of each measure; the median counts
+REPEAT=${REPEAT:-3}		# runs of each measure; the median counts
 DRAIN=${DRAIN:-1000}		# messages in each drain run, at most 5000
 DRAIN_REPEAT=${DRAIN_REPEAT:-3}	# drain runs (each queues DRAIN twice)
 MANY=${MANY:-10000}		# recipients of the one-message mailing
@@ -121,9 +121,10 @@ RECV="-std=c11 -D_DEFAULT_SOURCE -O2 $TOP/bench/recv-common.c"
 cc -o "$B/recv-duties" "$TOP/bench/recv-duties.c" $RECV || exit 1
 # shellcheck disable=SC2086
 cc -static -o "$B/recv-floor" "$TOP/bench/recv-floor.c" $RECV || exit 1
-STATIC_SMTPD=$B/smtpd-static
-cc -static -o "$STATIC_SMTPD" "$TOP"/smtpd/*.o "$TOP/lib/libsmtpgate.a" \
-    -lbsd -lmd 2> /dev/null || { note "no static smtpd (libbsd.a?)"; STATIC_SMTPD=; }
+STATIC_SMTPD=$TOP/smtpd/smtpd-static	# make smtpd-static (the Makefile)
+[ -x "$STATIC_SMTPD" ] && [ "$STATIC_SMTPD" -nt "$TOP/smtpd/smtpd" ] ||
+	make -C "$TOP" smtpd-static > /dev/null 2>&1 ||
+	{ note "no static smtpd (make smtpd-static: libbsd.a?)"; STATIC_SMTPD=; }
 
 # smtpgate: one spool and config per way of running smtpd, so that each
 # run's messages can be counted on disk.
