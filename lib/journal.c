@@ -139,13 +139,24 @@ open_day(const char *path, int create)
 }
 
 /*
- * The day's file last appended to stays open for the next line: a queue
- * run writes two lines a message, and opening and checking the file and
- * its directory for each cost seven system calls of a delivery's fifty.
- * A new day, or another spool, opens (and checks) the next file.
+ * With journal_keep_open(1), the day's file last appended to stays open
+ * for the next line: a queue run writes two lines a message, and opening
+ * and checking the file and its directory for each cost seven system
+ * calls of a delivery's fifty.  A new day, or another spool, opens (and
+ * checks) the next file.  Off, each line opens and checks them anew.
  */
 static char	 open_path[PATH_MAX + 16];
-static int	 open_fd = -1;
+static int	 open_fd = -1, keep_open;
+
+void
+journal_keep_open(int on)
+{
+	keep_open = on;
+	if (!on && open_fd != -1) {
+		close(open_fd);
+		open_fd = -1;
+	}
+}
 
 static int
 day_fd(const char *spool, time_t when, int create)
@@ -179,7 +190,7 @@ journal_add(const char *spool, const struct jentry *e, int create)
 	    (fd = day_fd(spool, e->when, create)) == -1)
 		goto out;
 	len = line.len;
-	if ((put = write(fd, line.data, len)) != (ssize_t)len) {
+	if ((put = write(fd, line.data, len)) != (ssize_t)len || !keep_open) {
 		saved = errno;
 		close(open_fd);		/* the next line opens it anew */
 		open_fd = -1;

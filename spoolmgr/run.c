@@ -324,7 +324,9 @@ cmd_run(struct runner *r)
 		log_error("journal: %s", strerror(errno));
 	msg_sweep_orphans(r->cf->spool, "in", r->now);
 	msg_sweep_orphans(r->cf->spool, "out", r->now);
+	journal_keep_open(1);
 	run_queue(r);
+	journal_keep_open(0);
 	if (r->delivered + r->deferred + r->failed > 0)
 		log_info("run: %d delivered, %d deferred, %d failed",
 		    r->delivered, r->deferred, r->failed);
