@@ -7,11 +7,13 @@
 # to out/ is a rename that a crash may undo, not lose.  The journal still
 # has every delivery and removal.  A deferral is still synced: the state
 # that decides when to try again must survive.  Counted with strace.
+# And mailer -B -A runs the next transaction while the caller records
+# the last, holding back only its final dot.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 9
+plan 13
 
-command -v strace > /dev/null || { for _ in $(seq 1 9); do echo "ok # skip no strace"; done; exit 0; }
+command -v strace > /dev/null || { for _ in $(seq 1 13); do echo "ok # skip no strace"; done; exit 0; }
 
 mkdir -p "$T/sink"
 chown nobody "$T/sink"
@@ -53,3 +55,20 @@ like "$($SPOOLMGR -C "$CONF" list)" "refused|Connection refused|4\.4\." \
     "down: the deferral is recorded"
 ok "$([ "$(calls down 'fsync(')" -ge 6 ]; echo $?)" \
     "down: each deferral synced ($(calls down 'fsync(') fsyncs for 3 messages)"
+
+# 3. mailer -x -B -A 3 whose caller never answers: the second message's
+# MAIL goes out at once, its dot never; the first arrives, the second not.
+rm -f "$T/sink"/*
+for k in 0 1; do
+	printf 'Message-ID: <window.%d@test>\nSubject: %d\n\nHello.\n' "$k" "$k" > "$T/m$k"
+done
+printf 'MSG 0 %s\nFROM a@example.test\nTO x@remote.test\nEND\nMSG 1 %s\nFROM a@example.test\nTO x@remote.test\nEND\n' \
+    "$T/m0" "$T/m1" > "$T/list"
+(exec 3< <(sleep 6); exec timeout 3 "$TOP/mailer/mailer" -C "$CONF" -x -B -A 3 -v \
+    -h "127.0.44.1:$PORT" < "$T/list" > "$T/window.out" 2> "$T/window.err")
+like "$(cat "$T/window.out")" "END 0" "window: the first message reported"
+ok "$(grep -q 'END 1' "$T/window.out"; [ $? -ne 0 ]; echo $?)" "window: not the second"
+is "$(grep -c '^>>> MAIL FROM' "$T/window.err")" 2 \
+    "window: the second transaction began before the caller's word"
+is "$(cat "$T/sink"/* 2>/dev/null | grep -ic '^message-id: <window\.')" 1 \
+    "window: its dot waited: only the first message arrived"
