@@ -79,7 +79,9 @@ deliver_local(struct runner *r, struct msg *m)
 		if (msg_changed(r, m) != 0)
 			return;
 	}
-	msg_flush(r, m);
+	/* done and owing nothing: finish removes it, and that is the record */
+	if (!msg_done_quietly(m))
+		msg_flush(r, m);
 }
 
 /* Due remote recipients of a dead domain that are too old fail now. */

@@ -11,9 +11,9 @@
 # the last, holding back only its final dot.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/spoolmgr-env.sh"
-plan 13
+plan 15
 
-command -v strace > /dev/null || { for _ in $(seq 1 13); do echo "ok # skip no strace"; done; exit 0; }
+command -v strace > /dev/null || { for _ in $(seq 1 15); do echo "ok # skip no strace"; done; exit 0; }
 
 mkdir -p "$T/sink"
 chown nobody "$T/sink"
@@ -72,3 +72,12 @@ is "$(grep -c '^>>> MAIL FROM' "$T/window.err")" 2 \
     "window: the second transaction began before the caller's word"
 is "$(cat "$T/sink"/* 2>/dev/null | grep -ic '^message-id: <window\.')" 1 \
     "window: its dot waited: only the first message arrived"
+
+# 4. Local delivery: the Maildir file and new/ are synced, the message's
+# last states are not written before its removal.
+rm -rf "$T/spool"
+setup
+queue_msg bob@example.test alice@example.test -m local -n 5 > /dev/null
+traced local
+is "$(files alice@example.test)" 5 "local: five messages in the Maildir"
+is "$(calls local 'fsync(')" 10 "local: two fsyncs a message (its file, new/), no WRK rewrite"
