@@ -143,7 +143,7 @@ read_envelope(int fd, const char *path, struct envelope *env, char *err,
 		if (len + 4096 > cap) {
 			if ((grown = realloc(buf, cap = len + 65536)) == NULL) {
 				free(buf);
-				snprintf(err, errlen, "%s: out of memory", path);
+				say(err, errlen, "%s: out of memory", path);
 				return -1;
 			}
 			buf = grown;
@@ -154,7 +154,7 @@ read_envelope(int fd, const char *path, struct envelope *env, char *err,
 			n = 1;
 	}
 	if (n == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		say(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	} else
 		rc = envelope_parse(env, buf, len, err, errlen);
