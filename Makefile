@@ -98,8 +98,9 @@ UNIT_BINS = $(patsubst %.c,$(O)%,$(UNIT_SRCS))
 MANPAGES  = $(wildcard man/*.[158])
 
 .PHONY: all deps check unit-check asan-check clang-check integration-check lint-man \
-        hardening-check fuzz fuzz-build fuzz-check demo bench install install-mta clean \
-        offline-check deb package-deps package-check version $(PROGRAMS)
+        hardening-check fuzz fuzz-build fuzz-check demo bench smtpd-static install \
+        install-mta clean offline-check deb package-deps package-check version \
+        $(PROGRAMS)
 
 all: $(foreach p,$(BUILT),$(O)$(p)/$(p))
 
@@ -289,7 +290,21 @@ demo: deps
 
 bench: deps
 	$(MAKE) all
+	-$(MAKE) smtpd-static
 	bash bench/run.sh
+
+# smtpd linked statically: its fastest launch (bench/README.md), for a
+# super-server that starts it as its user (inetd.conf's user field,
+# tcpserver -u UID -g GID; smtpd(8)).  Not made by `all`: it needs
+# libbsd.a and libmd.a (libbsd-dev), gives up the system's library
+# updates, and glibc's getpwnam in a static program needs that glibc's
+# NSS modules at run time, so it must not be started as root (smtpd
+# looks user= up only then).  Plain SMTP only: a static program cannot
+# load OpenSSL with dlopen(3) for STARTTLS.
+smtpd-static: $(O)smtpd/smtpd-static
+$(O)smtpd/smtpd-static: $(call prog_objs,smtpd) $(O)smtpd/main.o $(LIBA) $(FLAGS_FILE)
+	$(CC) $(filter-out -pie,$(ALL_LDFLAGS)) $(if $(HARDEN),-static-pie,-static) \
+	    -o $@ $(filter %.o,$^) $(LIBA) -lbsd -lmd -lcrypt
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -324,5 +339,5 @@ install-mta: install
 
 clean:
 	rm -rf build-asan build-clang build-fuzz build-deb demo .build-flags
-	rm -f lib/*.o lib/*.a $(foreach p,$(PROGRAMS),$(p)/*.o $(p)/$(p)) \
+	rm -f lib/*.o lib/*.a $(foreach p,$(PROGRAMS),$(p)/*.o $(p)/$(p)) smtpd/smtpd-static \
 	    $(patsubst %.c,%,$(UNIT_SRCS))

@@ -37,10 +37,11 @@ trap 'exit 1' INT TERM
 MESSAGES=${MESSAGES:-400}	# per run, at most 1000
 SESSIONS=${SESSIONS:-8}
 SIZE=${SIZE:-4096}
-REPEAT=${REPEAT:-5}		# runs of each measure; the median counts
+REPEAT=${REPEAT:-3}		# runs of each measure; the median counts
 DRAIN=${DRAIN:-1000}		# messages in each drain run, at most 5000
 DRAIN_REPEAT=${DRAIN_REPEAT:-3}	# drain runs (each queues DRAIN twice)
 MANY=${MANY:-10000}		# recipients of the one-message mailing
+ONLY=${ONLY:-}			# "drain", "mailing", "main": only those parts
 BIG=20971520			# 20 MiB
 LIMIT=120			# seconds any one measured step may take
 [ "$MESSAGES" -le 1000 ] || MESSAGES=1000
@@ -48,6 +49,9 @@ LIMIT=120			# seconds any one measured step may take
 [ "$DRAIN" -le 5000 ] || DRAIN=5000
 [ "$DRAIN_REPEAT" -le 9 ] || DRAIN_REPEAT=9
 [ "$MANY" -le 100000 ] || MANY=100000
+
+# want PART: whether ONLY (empty: everything) names PART
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 mkdir -p "$TOP/bench/results"
 RES=$B/results.txt
@@ -117,9 +121,10 @@ RECV="-std=c11 -D_DEFAULT_SOURCE -O2 $TOP/bench/recv-common.c"
 cc -o "$B/recv-duties" "$TOP/bench/recv-duties.c" $RECV || exit 1
 # shellcheck disable=SC2086
 cc -static -o "$B/recv-floor" "$TOP/bench/recv-floor.c" $RECV || exit 1
-STATIC_SMTPD=$B/smtpd-static
-cc -static -o "$STATIC_SMTPD" "$TOP"/smtpd/*.o "$TOP/lib/libsmtpgate.a" \
-    -lbsd -lmd -lcrypt 2> /dev/null || { note "no static smtpd (libbsd.a?)"; STATIC_SMTPD=; }
+STATIC_SMTPD=$TOP/smtpd/smtpd-static	# make smtpd-static (the Makefile)
+[ -x "$STATIC_SMTPD" ] && [ "$STATIC_SMTPD" -nt "$TOP/smtpd/smtpd" ] ||
+	make -C "$TOP" smtpd-static > /dev/null 2>&1 ||
+	{ note "no static smtpd (make smtpd-static: libbsd.a?)"; STATIC_SMTPD=; }
 
 # smtpgate: one spool and config per way of running smtpd, so that each
 # run's messages can be counted on disk.
@@ -177,6 +182,8 @@ printf 'relayhost=127.0.0.1:%s\n' "$P_DSINK" >> "$B/drain.conf"
 printf '#!/bin/sh\nexec %s %s/rss/mailer.$$ %s "$@"\n' "$MAXRSS" "$B" \
     "$TOP/mailer/mailer" > "$B/mailer-rss"
 chmod 755 "$B/mailer-rss"
+sed "s|^mailer=.*|mailer=$B/mailer-rss|" "$B/drain.conf" > "$B/drain.tmp"
+mv "$B/drain.tmp" "$B/drain.conf"
 sed "s|^mailer=.*|mailer=$B/mailer-rss|" "$B/many.conf" > "$B/many.tmp"
 printf 'relayhost=127.0.0.1:%s\nmaxrcpt=%s\n' "$P_DSINK" "$MANY" >> "$B/many.tmp"
 mv "$B/many.tmp" "$B/many.conf"
@@ -268,8 +275,8 @@ row "measure" "smtpgate" "peer" "ratio" "better"
 # smtpd's peak comes from wait4 (maxrss between tcpserver and smtpd);
 # Postfix's from VmHWM of its smtpd, which lives on after the session.
 # Postfix's cleanup writes the queue file, a job smtpd does itself.
-note "memory: one session with a 4 KiB message, then one with 20 MiB"
-for size in "$SIZE" "$BIG"; do
+want main && note "memory: one session with a 4 KiB message, then one with 20 MiB"
+want main && for size in "$SIZE" "$BIG"; do
 	rm -f "$B/mem.rss"
 	source_run "$P_MEM" 1 1 "$size" > /dev/null
 	source_run "$P_PF" 1 1 "$size" > /dev/null
@@ -281,10 +288,11 @@ for size in "$SIZE" "$BIG"; do
 	row "receive $label: peak RSS KiB, smtpd vs Postfix smtpd" "$m1" "$m2" "$(ratio "$m1" "$m2")" lower
 	row "receive $label: the same, vs Postfix smtpd + cleanup" "$m1" "$m3" "$(ratio "$m1" "$m3")" lower
 done
-say "  (on disk: smtpgate $(spooled mem), Postfix $(postfix_held "$PF") of 2)"
+want main && say "  (on disk: smtpgate $(spooled mem), Postfix $(postfix_held "$PF") of 2)"
 postsuper -c "$PF" -d ALL hold > /dev/null 2>&1
 unspool mem
 
+if want main; then
 head -c 15000000 /dev/urandom | base64 -w 76 > "$B/big.body"
 { printf 'From: a@bench.test\nTo: b@sink.test\nSubject: big\n\n'; cat "$B/big.body"; } > "$B/big.msg"
 m1=$(timeout "$LIMIT" "$MAXRSS" - "$TOP/mailer/mailer" -C "$B/tcp.conf" \
@@ -292,6 +300,7 @@ m1=$(timeout "$LIMIT" "$MAXRSS" - "$TOP/mailer/mailer" -C "$B/tcp.conf" \
 m2=$(timeout "$LIMIT" "$MAXRSS" - smtp-source -l "$BIG" -m 1 \
     -f a@bench.test -t b@sink.test 127.0.0.1:"$P_SINK" 2> /dev/null | tail -1)
 row "send 20 MiB: peak RSS KiB, mailer -x vs smtp-source" "$m1" "$m2" "$(ratio "$m1" "$m2")" lower
+fi
 
 # Every measure below runs REPEAT times, interleaved, so that a moment of
 # load on the machine touches smtpgate and the peer alike; each line
@@ -481,7 +490,7 @@ startup_run() {
 	done
 }
 
-for r in $(seq 1 "$REPEAT"); do
+want main && for r in $(seq 1 "$REPEAT"); do
 	receive_run 1 remove
 	receive_run "$SESSIONS" keep
 	deliver_run
@@ -526,7 +535,7 @@ spoolmgr_drain() {
 drain_run() {
 	local t n
 	note "drain: $DRAIN messages to one domain via relayhost, run $r of $DRAIN_REPEAT"
-	rm -f "$B"/sink/*
+	rm -f "$B"/sink/* "$B"/rss/*
 	source_run "$P_DRAIN" 4 "$DRAIN" "$SIZE" user@remote.test > /dev/null
 	n=$(spooled drain)
 	[ "$n" = "$DRAIN" ] || warn "smtpgate, drain run $r: $n queued of $DRAIN"
@@ -535,6 +544,8 @@ drain_run() {
 	add drain.sg "$(rate "$(sink_files)" "$t")"
 	add drain.rss "$(cat "$B"/drain.rss.* 2> /dev/null | sort -n | tail -1)"
 	rm -f "$B"/drain.rss.*
+	add drain.mailer "$(cat "$B"/rss/* 2> /dev/null | sort -n | tail -1)"
+	add drain.mailers "$(find "$B/rss" -type f | wc -l | tr -d ' ')"
 	sink_check spoolmgr "$n"
 	rm -f "$B"/sink/*
 	source_run "$P_PF" 4 "$DRAIN" "$SIZE" user@remote.test > /dev/null
@@ -553,7 +564,7 @@ drain_run() {
 	sink_check Postfix "$n"
 	rm -f "$B"/sink/*
 }
-for r in $(seq 1 "$DRAIN_REPEAT"); do
+want drain && for r in $(seq 1 "$DRAIN_REPEAT"); do
 	drain_run
 done
 
@@ -561,6 +572,7 @@ done
 # Queued through smtpd (maxrcpt raised to MANY), delivered by spoolmgr run
 # through the relayhost into smtp-sink; mailer runs under maxrss
 # (mailer-rss) so that its own peak is known beside spoolmgr's.
+if want mailing; then
 note "mailing: one message to $MANY recipients at one domain"
 r=1
 rm -f "$B"/sink/* "$B"/rss/*
@@ -573,6 +585,7 @@ many_mailer=$(cat "$B"/rss/* 2> /dev/null | sort -n | tail -1)
 many_mailers=$(find "$B/rss" -type f | wc -l | tr -d ' ')
 [ "$many_rcpts" = "$MANY" ] ||
 	warn "mailing: smtp-sink took $many_rcpts recipients of $MANY"
+fi
 
 # pair_ratios KEY PEERKEY: the range of the runs' own ratios (run i of KEY
 # over run i of PEERKEY, measured a moment apart): how far the ratio moves
@@ -607,7 +620,7 @@ runs() {
 	done
 	say "  (runs: $out)"
 }
-for s in 1 "$SESSIONS"; do
+want main && for s in 1 "$SESSIONS"; do
 	line "receive, $s session(s): msg/s, smtpd+tcpserver vs Postfix" "receive.$s.tcp" "receive.$s.pf" higher
 	[ -n "$INETD_NAME" ] &&
 		line "receive, $s session(s): msg/s, smtpd+$INETD_NAME vs Postfix" "receive.$s.inetd" "receive.$s.pf" higher
@@ -627,6 +640,7 @@ for s in 1 "$SESSIONS"; do
 	# shellcheck disable=SC2086
 	say "  (diagnosis: with fsync a no-op, smtpd+tcpserver takes $(median ${samples[receive.$s.nofs]}) msg/s, $(ratio "$(median ${samples[receive.$s.nofs]})" "$(median ${samples[receive.$s.tcp]})") times as many)"
 done
+if want main; then
 line "deliver to Maildir: msg/s, spoolmgr run vs Postfix virtual" deliver.sg deliver.pf higher
 runs deliver.sg spoolmgr deliver.pf Postfix
 say "  (ratio in each run: $(pair_ratios deliver.sg deliver.pf))"
@@ -634,12 +648,17 @@ line "send, 1 msg/connection: msg/s, mailer -x vs smtp-source" send.sg send.src 
 line "  the same, vs one smtp-source process per message" send.sg send.src1 higher
 # shellcheck disable=SC2086
 say "  (runs: mailer $(spread ${samples[send.sg]}), smtp-source $(spread ${samples[send.src]}), one process each $(spread ${samples[send.src1]}); mailer $(median ${samples[send.ms]}) ms a message)"
+fi
+if want drain; then
 line "drain $DRAIN msgs to one domain via relayhost: msg/s, spoolmgr vs Postfix" drain.sg drain.pf higher
 runs drain.sg spoolmgr drain.pf Postfix
-say "  (ratio in each run: $(pair_ratios drain.sg drain.pf); peak RSS of spoolmgr run and its mailers, the largest process: $(median ${samples[drain.rss]:--}) KiB)"
-say "mailing, 1 message to $MANY recipients at one domain: spoolmgr run $many_t s, $many_rcpts recipients at the sink"
-say "  (peak RSS KiB: spoolmgr run and its mailers ${many_rss:--}, mailer ${many_mailer:--}, in $many_mailers mailer process(es))"
-if [ -n "$P_DNS" ]; then
+say "  (ratio in each run: $(pair_ratios drain.sg drain.pf))"
+# shellcheck disable=SC2086
+say "  (peak RSS KiB: a batched mailer -x $(median ${samples[drain.mailer]:--}), spoolmgr run and its children $(median ${samples[drain.rss]:--}); $(median ${samples[drain.mailers]:--}) mailer processes a drain)"
+fi
+want mailing && say "mailing, 1 message to $MANY recipients at one domain: spoolmgr run $many_t s, $many_rcpts recipients at the sink"
+want mailing && say "  (peak RSS KiB: spoolmgr run and its mailers ${many_rss:--}, mailer ${many_mailer:--}, in $many_mailers mailer process(es))"
+if [ -n "$P_DNS" ] && want main; then
 	line "dns: MX look-ups/s, mxlookup vs drill MX" dns.sg dns.drill higher
 	runs dns.sg mxlookup dns.drill drill
 	say "  (ratio in each run: $(pair_ratios dns.sg dns.drill))"

@@ -35,6 +35,8 @@ enum { J_TIME, J_ID, J_MSGID, J_SENDER, J_RCPT, J_EVENT, J_HOST, J_REPLY,
  * (ENOENT: the day's file does not exist and create was 0).
  */
 int	journal_add(const char *spool, const struct jentry *e, int create);
+/* 1: journal_add keeps the day's file open between lines (a queue run). */
+void	journal_keep_open(int on);
 /*
  * Makes the files of today and of JOURNAL_DAYS_AHEAD days after it, so
  * that they belong to the caller (the gateway's user) and not to

@@ -430,6 +430,8 @@ run_session(struct session *s)
 				break;
 			}
 			trace(s, ">>>", "(message)\r\n", 11);
+			if (s->opt->before_dot)
+				s->opt->before_dot(s->opt->before_dot_arg);
 			next = client_body_sent(&s->client);
 			reply_by = 0;
 			continue;

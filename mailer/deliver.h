@@ -38,6 +38,10 @@ struct deliver_opts {
 	int			 tls_mode;	/* enum tls_mode (tls.h) */
 	const char		*tlscafile;	/* tls=verify's CAs, or NULL */
 	struct mx_options	 mo;		/* DANE's DNS questions */
+	/* called after a message's text is sent, before its final dot:
+	 * the last moment to hold the message back (or NULL) */
+	void			(*before_dot)(void *);
+	void			*before_dot_arg;
 };
 
 /*

@@ -280,6 +280,7 @@ struct xbatch {
 	const struct xargs	*a;
 	FILE			*out;
 	int			 failed;	/* writing stdout failed */
+	int			 owed;		/* -A: ENDs not yet acknowledged */
 };
 
 /* stdin whole, NUL-terminated; exits on error. */
@@ -470,22 +471,36 @@ prepare_xmsg(struct batch_item *it, void *arg)
 }
 
 /*
- * -A: the caller says when it has recorded the message (a line on the
- * descriptor), and only then does the next one go: a crash of the caller
- * leaves at most the message in flight unrecorded.  Its end stops us.
+ * -A: the caller says when it has recorded a message (a line on the
+ * descriptor for each END).  The next message's transaction goes on
+ * meanwhile, up to its final dot, which waits for that word
+ * (wait_acks, as opt.before_dot): the server takes a message only at the
+ * dot, so a crash of the caller still leaves at most the message in
+ * flight delivered and unrecorded, and the caller's bookkeeping overlaps
+ * the next message's MAIL, RCPT, DATA and text instead of holding them
+ * up.  The caller's end stops us.
  */
 static void
-wait_ack(struct xbatch *xb)
+take_ack(struct xbatch *xb)
 {
 	char	 c = 0;
 	ssize_t	 n;
 
-	if (xb->a->ackfd < 0)
-		return;
 	while ((n = read(xb->a->ackfd, &c, 1)) == -1 && errno == EINTR)
 		;
 	if (n != 1)
 		errx(EX_IOERR, "-A: the caller is gone; batch stopped");
+	xb->owed--;
+}
+
+/* Every END acknowledged: before a dot, and before we end. */
+static void
+wait_acks(void *arg)
+{
+	struct xbatch	*xb = arg;
+
+	while (xb->owed > 0)
+		take_ack(xb);
 }
 
 /* A message's results, the moment its transaction is over. */
@@ -509,7 +524,10 @@ report_xmsg(struct batch_item *it, void *arg)
 	fprintf(xb->out, "END %s\n", x->id);
 	if (fflush(xb->out) == EOF)
 		xb->failed = 1;
-	wait_ack(xb);
+	/* never two unrecorded: a message that ended without its dot (a
+	 * refusal, a lost session) waits here for the one before */
+	if (xb->a->ackfd >= 0 && ++xb->owed > 1)
+		take_ack(xb);
 	if (x->opened)
 		close(it->fd);
 	mime_plan_free(&x->plan);
@@ -523,16 +541,21 @@ report_xmsg(struct batch_item *it, void *arg)
 
 static int
 xbatch_main(const struct xargs *a, struct host_list *hosts,
-    const struct deliver_opts *opt, const struct config *cf, int creds_ok,
+    const struct deliver_opts *opt_in, const struct config *cf, int creds_ok,
     const char *why)
 {
 	struct xbatch		 xb = { .a = a, .out = stdout };
+	struct deliver_opts	 optc = *opt_in, *opt = &optc;
 	struct batch_item	*items;
 	struct xmsg		*msgs;
 	char			*text = read_stdin();
 	char			 down[CLIENT_REPLY_MAX];
 	size_t			 n;
 
+	if (a->ackfd >= 0) {
+		opt->before_dot = wait_acks;
+		opt->before_dot_arg = &xb;
+	}
 	msgs = parse_batch(text, &n);
 	/* a batch goes to one destination: its first recipient's domain */
 	if (n > 0 && msgs[0].nops > 0)
@@ -553,6 +576,9 @@ xbatch_main(const struct xargs *a, struct host_list *hosts,
 	else if (deliver_batch(hosts, items, n, opt, (size_t)cf->batchsize,
 	    report_xmsg, &xb, down, sizeof(down)))
 		fprintf(xb.out, "DOWN %s\n", down);
+	if (fflush(xb.out) == EOF)
+		xb.failed = 1;
+	wait_acks(&xb);
 	free(items);
 	free(msgs);
 	free(text);

@@ -63,16 +63,18 @@ first_line(FILE *fp, char *out, size_t len)
 
 /*
  * In the child of run_capture: argv with stdin from in_fd, stdout to
- * out_fd, stderr to errfp (if there is one).  A program that cannot be
- * run exits as from a shell: 127 when it is missing, 126 otherwise.
+ * out_fd, stderr to errfp (if there is one), and fd3 (if not -1) as
+ * descriptor 3.  A program that cannot be run exits as from a shell:
+ * 127 when it is missing, 126 otherwise.
  */
 static void
-exec_child(char *const argv[], int in_fd, int out_fd, FILE *errfp)
+exec_child(char *const argv[], int in_fd, int out_fd, FILE *errfp, int fd3)
 {
 	int	 failure;
 
 	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1 ||
-	    (errfp && dup2(fileno(errfp), 2) == -1))
+	    (errfp && dup2(fileno(errfp), 2) == -1) ||
+	    (fd3 != -1 && (dup2(fd3, 3) == -1 || fcntl(3, F_SETFD, 0) == -1)))
 		_exit(EX_OSERR);
 	execv(argv[0], argv);
 	failure = errno;
@@ -142,7 +144,7 @@ run_capture(char *const argv[], int in_fd, struct buf *out, char *errtext,
 		return EX_OSERR;
 	}
 	if (pid == 0)
-		exec_child(argv, in_fd, p[1], errfp);
+		exec_child(argv, in_fd, p[1], errfp, -1);
 	close(p[1]);
 	read_all(p[0], out);
 	close(p[0]);
@@ -336,27 +338,12 @@ batch_list(struct runner *r, struct msg *const *msgs, size_t *const *rcpts,
  * mailer's lines to the parent as they come.  Each message's end gives
  * the next one its own time (jobtimeout is per transaction); when the
  * parent is gone (killed), the whole job goes at once, so that at most
- * the message in flight is sent again by the next run.
- */
-/*
- * After a message's END: the runner's word that it recorded it, then
- * mailer's to go on.  No runner: the whole job goes.
+ * the message in flight is sent again by the next run.  The runner's
+ * word that it recorded a message goes to mailer directly (-A), not
+ * through here: one process less to wake on the way.
  */
 static void
-pass_ack(int ackfd, int mailer_ack)
-{
-	struct pollfd	 pfd = { .fd = ackfd, .events = POLLIN };
-	char		 c;
-
-	while (poll(&pfd, 1, -1) == -1 && errno == EINTR)
-		;
-	if (read(ackfd, &c, 1) != 1 || write(mailer_ack, "\n", 1) != 1)
-		kill(0, SIGKILL);
-}
-
-static void
-stream_lines(int fd, FILE *report, unsigned timeout, int ackfd,
-    int mailer_ack)
+stream_lines(int fd, FILE *report, unsigned timeout)
 {
 	struct pollfd	 pfd[2] = { { .fd = fd, .events = POLLIN },
 	    { .fd = fileno(report), .events = 0 } };
@@ -384,7 +371,6 @@ stream_lines(int fd, FILE *report, unsigned timeout, int ackfd,
 				fprintf(report, "out %s\n", line.data);
 			if (strncmp(line.data, "END ", 4) == 0) {
 				fflush(report);
-				pass_ack(ackfd, mailer_ack);
 				alarm(timeout);
 			}
 			buf_consume(&line, (size_t)(nl - line.data) + 1);
@@ -401,25 +387,16 @@ batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
 {
 	struct args	 a = { .n = 0 };
 	FILE		*errfp = tmpfile();
-	int		 p[2], ack[2], status;
+	int		 p[2], status;
 	pid_t		 pid;
-	char		 acknum[16];
-
-	if (pipe(ack) == -1) {
-		say(errtext, errlen, "%s: pipe: %s", r->cf->mailer,
-		    strerror(errno));
-		if (errfp)
-			fclose(errfp);
-		return EX_OSERR;
-	}
-	fcntl(ack[1], F_SETFD, FD_CLOEXEC);	/* mailer gets ack[0] */
-	snprintf(acknum, sizeof(acknum), "%d", ack[0]);
 
 	add_arg(&a, r->cf->mailer);
 	add_option(&a, "-C", r->confpath);
 	add_arg(&a, "-x");
 	add_arg(&a, "-B");
-	add_option(&a, "-A", acknum);
+	/* the runner's acknowledgements, read by mailer itself, as fd 3:
+	 * the number ackfd has here may be past what -A takes */
+	add_option(&a, "-A", "3");
 	add_arg(&a, "-D");
 	for (size_t i = 0; i < nhosts; i++)
 		add_option(&a, "-h", hosts[i]);
@@ -432,13 +409,11 @@ batch_mailer(struct runner *r, FILE *list, char hosts[][300], size_t nhosts,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		exec_child(a.v, fileno(list), p[1], errfp);
+		exec_child(a.v, fileno(list), p[1], errfp, ackfd);
 	}
 	close(p[1]);
-	close(ack[0]);
-	stream_lines(p[0], report, (unsigned)r->cf->jobtimeout, ackfd, ack[1]);
+	stream_lines(p[0], report, (unsigned)r->cf->jobtimeout);
 	close(p[0]);
-	close(ack[1]);
 	status = exit_status(pid);
 	first_line(errfp, errtext, errlen);
 	return status;

@@ -56,8 +56,6 @@ finish_half_move(struct runner *r, struct msg *m)
 	char	 txt[PATH_MAX], other[PATH_MAX];
 
 	msg_path(txt, sizeof(txt), r, m, "TXT");
-	if (access(txt, F_OK) == 0)
-		return 0;
 	spool_path(other, sizeof(other), r->cf->spool,
 	    strcmp(m->subdir, "in") == 0 ? "out" : "in", m->id, "TXT");
 	if (access(other, F_OK) != 0)
@@ -82,14 +80,86 @@ msg_fix_date(const char *spool, const char *subdir, uint32_t id,
 	env->date = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
 }
 
-static void
-read_msgid(struct runner *r, struct msg *m)
+/*
+ * From one pass over the text's header: the Message-ID (for the journal)
+ * and the hops (Received: fields, for loop detection).  -1 when the text
+ * cannot be opened (errno says why).
+ */
+static int
+read_headers(struct runner *r, struct msg *m)
 {
-	char	 txt[PATH_MAX];
+	char	 txt[PATH_MAX], *line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 len;
+	int	 in_msgid = 0;
+	FILE	*fp;
 
 	msg_path(txt, sizeof(txt), r, m, "TXT");
-	if (msg_header(txt, "Message-ID", m->msgid, sizeof(m->msgid)) != 0)
-		m->msgid[0] = '\0';
+	if ((fp = fopen(txt, "re")) == NULL)
+		return -1;
+	m->msgid[0] = '\0';
+	m->hops = 0;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			break;
+		if (in_msgid && (line[0] == ' ' || line[0] == '\t')) {
+			strlcat(m->msgid, line, sizeof(m->msgid));
+			continue;
+		}
+		in_msgid = 0;
+		if (strncasecmp(line, "Received:", 9) == 0)
+			m->hops++;
+		else if (m->msgid[0] == '\0' &&
+		    strncasecmp(line, "Message-ID:", 11) == 0) {
+			char	*v = line + 11;
+
+			while (isspace((unsigned char)*v))
+				v++;
+			strlcpy(m->msgid, v, sizeof(m->msgid));
+			in_msgid = 1;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+/*
+ * The envelope from the locked WRK itself (one open, not two), as
+ * envelope_read(3) would read it from its path.
+ */
+static int
+read_envelope(int fd, const char *path, struct envelope *env, char *err,
+    size_t errlen)
+{
+	char	*buf = NULL, *grown;
+	size_t	 cap = 0, len = 0;
+	ssize_t	 n = 1;
+	int	 rc;
+
+	envelope_init(env);
+	while (n > 0) {
+		if (len + 4096 > cap) {
+			if ((grown = realloc(buf, cap = len + 65536)) == NULL) {
+				free(buf);
+				say(err, errlen, "%s: out of memory", path);
+				return -1;
+			}
+			buf = grown;
+		}
+		if ((n = pread(fd, buf + len, cap - len, (off_t)len)) > 0)
+			len += (size_t)n;
+		else if (n == -1 && errno == EINTR)
+			n = 1;
+	}
+	if (n == -1) {
+		say(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	} else
+		rc = envelope_parse(env, buf, len, err, errlen);
+	free(buf);
+	return rc;
 }
 
 /*
@@ -119,12 +189,13 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 	strlcat(wrk, ".new", sizeof(wrk));
 	(void)unlink(wrk);
 	wrk[strlen(wrk) - 4] = '\0';
-	if (envelope_read(&m->env, wrk, err, sizeof(err)) != 0) {
+	if (read_envelope(m->lockfd, wrk, &m->env, err, sizeof(err)) != 0) {
 		msg_to_bad(r->cf->spool, subdir, id, err);
 		msg_close(m);
 		return -1;
 	}
-	if (finish_half_move(r, m) != 0) {
+	if (read_headers(r, m) == -1 && (errno != ENOENT ||
+	    finish_half_move(r, m) != 0 || read_headers(r, m) == -1)) {
 		msg_to_bad(r->cf->spool, subdir, id, "no TXT file");
 		msg_close(m);
 		return -1;
@@ -134,7 +205,6 @@ msg_open(struct runner *r, const char *subdir, uint32_t id, struct msg **out)
 		msg_close(m);
 		return 1;
 	}
-	read_msgid(r, m);
 	clock_gettime(CLOCK_MONOTONIC, &m->saved_at);	/* as read: saved */
 	*out = m;
 	return 0;
@@ -201,7 +271,33 @@ msg_flush(struct runner *r, struct msg *m)
 	return m->unsaved > 0 ? msg_save(r, m) : 0;
 }
 
-/* in/ -> out/: TXT first, WRK last, as the writer commits. */
+/*
+ * Every recipient delivered or bounced, and no notice owed by this run:
+ * the message's removal is all that is left.  The removal is not synced
+ * and its last states are not written before it: a crash before the
+ * removal reaches the disk leaves the message with its earlier states,
+ * and the next run sends it again (allowed: RFC 1047), never loses it.
+ * Writing and syncing a WRK that is unlinked a moment later cost two of
+ * the fsyncs a delivered message paid.
+ */
+int
+msg_done_quietly(const struct msg *m)
+{
+	if (!queue_all_final(&m->env))
+		return 0;
+	for (size_t i = 0; i < m->env.nrcpts; i++)
+		if (m->notified[i] != NOTE_NONE)
+			return 0;
+	return 1;
+}
+
+/*
+ * in/ -> out/: TXT first, WRK last, as the writer commits.  Not synced:
+ * a crash may undo the move (rename(2) is atomic: the message is under
+ * one name or the other, its WRK unchanged), which repeats the in/ steps
+ * whose results the WRK already holds, and loses nothing; a later WRK
+ * rewrite syncs out/ with the rest of its state.
+ */
 int
 msg_move_out(struct runner *r, struct msg *m)
 {
@@ -219,69 +315,11 @@ msg_move_out(struct runner *r, struct msg *m)
 	if (rename(from, to) == -1)
 		goto fail;
 	strlcpy(m->subdir, "out", sizeof(m->subdir));
-	if (fsync_dir(spool, "out") == -1 || fsync_dir(spool, "in") == -1)
-		goto fail;
 	return 0;
 fail:
 	log_error("message %lu: moving to out/: %s", (unsigned long)m->id,
 	    strerror(errno));
 	return -1;
-}
-
-/* The first header called name (unfolded, trimmed); -1 when absent. */
-int
-msg_header(const char *txtpath, const char *name, char *out, size_t outlen)
-{
-	FILE	*fp;
-	char	*line = NULL;
-	size_t	 cap = 0, nlen = strlen(name);
-	ssize_t	 len;
-	int	 found = 0;
-
-	if ((fp = fopen(txtpath, "r")) == NULL)
-		return -1;
-	out[0] = '\0';
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
-			break;
-		if (found && (line[0] == ' ' || line[0] == '\t')) {
-			strlcat(out, line, outlen);
-			continue;
-		}
-		if (found)
-			break;
-		if (strncasecmp(line, name, nlen) == 0 && line[nlen] == ':') {
-			char	*v = line + nlen + 1;
-
-			while (isspace((unsigned char)*v))
-				v++;
-			strlcpy(out, v, outlen);
-			found = 1;
-		}
-	}
-	free(line);
-	fclose(fp);
-	return found ? 0 : -1;
-}
-
-/* The number of Received: header fields, the hops the message made. */
-int
-msg_hops(const char *txtpath)
-{
-	FILE	*fp;
-	char	*line = NULL;
-	size_t	 cap = 0;
-	int	 hops = 0;
-
-	if ((fp = fopen(txtpath, "r")) == NULL)
-		return 0;
-	while (getline(&line, &cap, fp) > 0 && line[0] != '\n')
-		if (strncasecmp(line, "Received:", 9) == 0)
-			hops++;
-	free(line);
-	fclose(fp);
-	return hops;
 }
 
 static int

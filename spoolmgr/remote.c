@@ -474,7 +474,12 @@ job_apply(struct runner *r, struct job *j)
 		domain_clear(r, j->domain);
 	else if (all_deferred && !r->cf->relayhost)
 		domain_defer(r, j->domain);
-	msg_save(r, j->m);
+	/* The message's last job, and nothing left to do: finish removes
+	 * it next, and that removal is the record (msg_done_quietly). */
+	if (j->m->jobs == 1 && msg_done_quietly(j->m))
+		j->m->unsaved++;
+	else
+		msg_save(r, j->m);
 }
 
 static void
@@ -597,37 +602,81 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+/* j, unlinked, and the jobs waiting for its destination, as a batch. */
+static void
+start_one(struct runner *r, struct job *j,
+    void (*finished)(struct runner *, struct msg *))
+{
+	struct batch	*b;
+
+	if (job_skip(r, j)) {
+		job_done(r, j, finished);
+		return;
+	}
+	if (r->cf->relayhost && relay_down[0]) {
+		job_defer_down(r, j);
+		job_done(r, j, finished);
+		return;
+	}
+	if ((b = batch_form(r, j)) == NULL || job_start(r, b) != 0) {
+		if (b == NULL)
+			job_done(r, j, finished);
+		for (size_t k = 0; b && k < b->n; k++)
+			job_done(r, b->jobs[k], finished);
+		if (b)
+			batch_free(b);
+		return;
+	}
+	b->next = running;
+	running = b;
+	nrunning++;
+	runjobs += b->n;
+}
+
 static void
 start_jobs(struct runner *r, void (*finished)(struct runner *, struct msg *))
 {
 	struct job	*j;
-	struct batch	*b;
 
 	while (nrunning < (size_t)r->cf->sessions &&
-	    (j = take_startable(r)) != NULL) {
-		if (job_skip(r, j)) {
-			job_done(r, j, finished);
-			continue;
-		}
-		if (r->cf->relayhost && relay_down[0]) {
-			job_defer_down(r, j);
-			job_done(r, j, finished);
-			continue;
-		}
-		if ((b = batch_form(r, j)) == NULL || job_start(r, b) != 0) {
-			if (b == NULL)
-				job_done(r, j, finished);
-			for (size_t k = 0; b && k < b->n; k++)
-				job_done(r, b->jobs[k], finished);
-			if (b)
-				batch_free(b);
-			continue;
-		}
-		b->next = running;
-		running = b;
-		nrunning++;
-		runjobs += b->n;
-	}
+	    (j = take_startable(r)) != NULL)
+		start_one(r, j, finished);
+}
+
+/*
+ * A full batch (batchsize jobs) for the destination of the job queued
+ * last, when a session is free for it: delivery starts while the runner
+ * is still reading the queue, instead of in waves after it stops to
+ * wait.  Only full batches: a mailer per few messages would be the cost
+ * that batches are there to spread.
+ */
+static void
+start_full(struct runner *r, void (*finished)(struct runner *, struct msg *))
+{
+	struct job	*last = NULL, **pp;
+	const char	*dest;
+	size_t		 n = 0;
+
+	if (nrunning >= (size_t)r->cf->sessions)
+		return;
+	for (struct job *j = waiting; j; j = j->next)
+		last = j;
+	if (last == NULL)
+		return;
+	dest = dest_of(r, last);
+	if (dest_running(dest) >= (size_t)r->cf->destsessions)
+		return;
+	for (struct job *j = waiting; j; j = j->next)
+		n += strcmp(dest_of(r, j), dest) == 0;
+	if (n < (size_t)r->cf->batchsize)
+		return;
+	for (pp = &waiting; strcmp(dest_of(r, *pp), dest) != 0;
+	    pp = &(*pp)->next)
+		;
+	last = *pp;
+	*pp = last->next;
+	last->next = NULL;
+	start_one(r, last, finished);
 }
 
 /*
@@ -751,6 +800,7 @@ remote_record_ready(struct runner *r,
 {
 	if (nrunning > 0)
 		collect_jobs(r, 0, finished);
+	start_full(r, finished);
 }
 
 void

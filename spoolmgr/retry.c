@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
@@ -117,6 +118,13 @@ domain_due(const struct runner *r, const char *domain)
 	return next <= (long long)r->now;
 }
 
+/*
+ * The domain whose next-try file this run removed last, and found no
+ * cause to write since: every delivery to it would remove the file
+ * again, a system call a message for nothing.  One run, one process.
+ */
+static char	 cleared[256];
+
 void
 domain_defer(const struct runner *r, const char *domain)
 {
@@ -127,6 +135,7 @@ domain_defer(const struct runner *r, const char *domain)
 
 	if (domain_file(r, domain, path, sizeof(path)) != 0)
 		return;
+	cleared[0] = '\0';
 	snprintf(dir, sizeof(dir), "%s/domains", r->cf->spool);
 	(void)mkdir(dir, 0750);
 	domain_read(r, domain, &next, &tries);
@@ -147,8 +156,11 @@ domain_clear(const struct runner *r, const char *domain)
 {
 	char	 path[PATH_MAX];
 
-	if (domain_file(r, domain, path, sizeof(path)) == 0)
-		(void)unlink(path);
+	if (strcasecmp(domain, cleared) == 0)
+		return;
+	if (domain_file(r, domain, path, sizeof(path)) == 0 &&
+	    (unlink(path) == 0 || errno == ENOENT))
+		strlcpy(cleared, domain, sizeof(cleared));
 }
 
 /*

@@ -9,6 +9,7 @@
  * done or bounced, it is removed.
  */
 #include <sys/file.h>
+#include <sys/resource.h>
 
 #include <err.h>
 #include <errno.h>
@@ -78,7 +79,9 @@ deliver_local(struct runner *r, struct msg *m)
 		if (msg_changed(r, m) != 0)
 			return;
 	}
-	msg_flush(r, m);
+	/* done and owing nothing: finish removes it, and that is the record */
+	if (!msg_done_quietly(m))
+		msg_flush(r, m);
 }
 
 /* Due remote recipients of a dead domain that are too old fail now. */
@@ -153,22 +156,35 @@ queue_remote(struct runner *r, struct msg *m)
 	return m->jobs;
 }
 
-/* Everything tried: notices, then removal when nothing is left to do. */
+static int
+remove_message(struct runner *r, struct msg *m)
+{
+	if (queue_remove(r->cf->spool, m->subdir, m->id) != 0) {
+		log_error("message %lu: removing: %s", (unsigned long)m->id,
+		    strerror(errno));
+		return -1;
+	}
+	log_info("message %lu: complete, removed from the spool",
+	    (unsigned long)m->id);
+	journal_msg(r, m, NULL, "removed", NULL, NULL, NULL);
+	return 0;
+}
+
+/*
+ * Everything tried: notices, then removal when nothing is left to do.
+ * A message done that owes no notice is removed at once, its last states
+ * never written: the removal is its record (see msg_done_quietly).
+ */
 static void
 finish(struct runner *r, struct msg *m)
 {
-	msg_flush(r, m);
-	bounce_message(r, m);
-	bounce_delay_warning(r, m);
-	bounce_success(r, m);
-	if (queue_all_final(&m->env)) {
-		if (queue_remove(r->cf->spool, m->subdir, m->id) == 0) {
-			log_info("message %lu: complete, removed from the spool",
-			    (unsigned long)m->id);
-			journal_msg(r, m, NULL, "removed", NULL, NULL, NULL);
-		} else
-			log_error("message %lu: removing: %s",
-			    (unsigned long)m->id, strerror(errno));
+	if (!msg_done_quietly(m) || remove_message(r, m) != 0) {
+		msg_flush(r, m);
+		bounce_message(r, m);
+		bounce_delay_warning(r, m);
+		bounce_success(r, m);
+		if (queue_all_final(&m->env))
+			remove_message(r, m);
 	}
 	msg_close(m);
 }
@@ -178,11 +194,10 @@ static int
 fail_loop(struct runner *r, struct msg *m)
 {
 	struct rcpt_status	 st;
-	char			 txt[PATH_MAX], reply[128];
+	char			 reply[128];
 	int			 hops;
 
-	msg_path(txt, sizeof(txt), r, m, "TXT");
-	if ((hops = msg_hops(txt)) <= HOPS_MAX)
+	if ((hops = m->hops) <= HOPS_MAX)
 		return 0;
 	say(reply, sizeof(reply), "554 5.4.6 mail loop: %d Received: header "
 	    "fields", hops);
@@ -196,20 +211,26 @@ fail_loop(struct runner *r, struct msg *m)
 }
 
 /*
- * Jobs queued before the runner waits for some to end: enough for full
- * batches (batchsize messages each, for every session), and no more
- * than PENDING_MAX, each an open, locked message.
+ * Jobs pending (running or waiting) before the runner waits for one to
+ * end: a full batch (batchsize messages) for every session, and one
+ * more waiting, so that a session that ends starts its next batch at
+ * once instead of after the runner has read another batch's messages.
+ * Each is an open, locked message: no more than the descriptors allow
+ * (RLIMIT_NOFILE, less some for the rest and two for every batch).
  */
-#define PENDING_MAX	400
-
 static size_t
 pending_high(const struct runner *r)
 {
-	size_t	 want = (size_t)r->cf->sessions * (size_t)r->cf->batchsize;
-	size_t	 floor = 2 * (size_t)r->cf->sessions;
+	size_t		 sessions = (size_t)r->cf->sessions;
+	size_t		 want = (sessions + 1) * (size_t)r->cf->batchsize;
+	size_t		 floor = 2 * sessions, cap = 256;
+	struct rlimit	 rl;
 
-	if (want > PENDING_MAX)
-		want = PENDING_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur > 64 + 3 * sessions + cap)
+		cap = (size_t)rl.rlim_cur - 64 - 3 * sessions;
+	if (want > cap)
+		want = cap;
 	return want > floor ? want : floor;
 }
 
@@ -229,7 +250,7 @@ process(struct runner *r, const char *subdir, uint32_t id)
 	if (queue_remote(r, m) == 0)
 		finish(r, m);
 	else if (remote_pending() >= pending_high(r))
-		remote_run_until(r, pending_high(r) / 2, finish);
+		remote_run_until(r, pending_high(r), finish);
 }
 
 static int
@@ -305,7 +326,9 @@ cmd_run(struct runner *r)
 		log_error("journal: %s", strerror(errno));
 	msg_sweep_orphans(r->cf->spool, "in", r->now);
 	msg_sweep_orphans(r->cf->spool, "out", r->now);
+	journal_keep_open(1);
 	run_queue(r);
+	journal_keep_open(0);
 	if (r->delivered + r->deferred + r->failed > 0)
 		log_info("run: %d delivered, %d deferred, %d failed",
 		    r->delivered, r->deferred, r->failed);

@@ -39,6 +39,7 @@ struct msg {
 	int		 lockfd;
 	struct envelope	 env;
 	char		 msgid[256];	/* the Message-ID header, or "" */
+	int		 hops;		/* its Received: header fields */
 	int		 jobs;		/* remote deliveries still running */
 	char		**remote;	/* per recipient: the one host of this
 					   run's attempt, for Remote-MTA */
@@ -87,13 +88,11 @@ int	msg_save(struct runner *r, struct msg *m);
 int	msg_changed(struct runner *r, struct msg *m);
 int	msg_flush(struct runner *r, struct msg *m);
 int	msg_move_out(struct runner *r, struct msg *m);
+int	msg_done_quietly(const struct msg *m);
 void	msg_to_bad(const char *spool, const char *subdir, uint32_t id,
 	    const char *why);
 void	msg_fix_date(const char *spool, const char *subdir, uint32_t id,
 	    struct envelope *env);
-int	msg_header(const char *txtpath, const char *name, char *out,
-	    size_t outlen);
-int	msg_hops(const char *txtpath);
 void	msg_sweep_orphans(const char *spool, const char *subdir, time_t now);
 int	scan_ids(const char *spool, const char *subdir, uint32_t **ids,
 	    size_t *n);
@@ -119,7 +118,8 @@ size_t	remote_pending(void);
 /*
  * Records what running batches have reported, without waiting: mail
  * delivered is recorded at once, not when the runner next waits (a crash
- * between would send it again).
+ * between would send it again); and starts a batch once a destination
+ * has a full one waiting and a session free.
  */
 void	remote_record_ready(struct runner *r,
 	    void (*finished)(struct runner *, struct msg *));
