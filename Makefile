@@ -159,7 +159,8 @@ lint-man:
 # them can run side by side.
 SLOW_TESTS = tests/spoolmgr-batch.t tests/spoolmgr-dsn-kinds.t \
 	tests/spoolmgr-many.t tests/hostile-local.t tests/mailer-fallback.t \
-	tests/smtpd-tcpserver.t tests/install.t tests/mailer-nobody.t
+	tests/smtpd-tcpserver.t tests/install.t tests/mailer-nobody.t \
+	tests/smtpd-tls.t tests/mailer-dane.t tests/spoolmgr-batch-cost.t
 integration-check: all
 	prove -j2 --timer --failures --comments \
 	    $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/*.t)))
