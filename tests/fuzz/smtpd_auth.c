@@ -109,7 +109,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int		 ready;
-	static struct auth_setup auth = { stub_check, NULL, NULL, "stub" };
+	static struct auth_setup auth = { .check = stub_check,
+	    .backend = "stub" };
 	struct session		 s;
 	struct buf		 out = { NULL, 0, 0 };
 	const char		*in = (const char *)data + 1;
