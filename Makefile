@@ -299,11 +299,14 @@ bench: deps
 # tcpserver -u UID -g GID; smtpd(8)).  Not made by `all`: it needs
 # libbsd.a and libmd.a (libbsd-dev), gives up the system's library
 # updates, and glibc's getpwnam in a static program needs that glibc's
-# NSS modules at run time, so it must not be started as root (smtpd
-# looks user= up only then).  Plain SMTP only: a static program cannot
-# load OpenSSL with dlopen(3) for STARTTLS.
+# NSS modules at run time (and crashed in libnss_systemd here), so its
+# main.o refuses root (SMTPD_STATIC).  STARTTLS still works: static
+# glibc's dlopen(3) loads the shared libssl at the first STARTTLS, if
+# the key is readable by the user it runs as.
 smtpd-static: $(O)smtpd/smtpd-static
-$(O)smtpd/smtpd-static: $(call prog_objs,smtpd) $(O)smtpd/main.o $(LIBA) $(FLAGS_FILE)
+$(O)smtpd/main-static.o: smtpd/main.c $(wildcard lib/*.h) $(wildcard smtpd/*.h) $(FLAGS_FILE)
+	$(CC) $(ALL_CPPFLAGS) -DSMTPD_STATIC $(ALL_CFLAGS) -c -o $@ $<
+$(O)smtpd/smtpd-static: $(call prog_objs,smtpd) $(O)smtpd/main-static.o $(LIBA) $(FLAGS_FILE)
 	$(CC) $(filter-out -pie,$(ALL_LDFLAGS)) $(if $(HARDEN),-static-pie,-static) \
 	    -o $@ $(filter %.o,$^) $(LIBA) -lbsd -lmd -lcrypt
 

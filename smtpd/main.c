@@ -158,6 +158,14 @@ start(int argc, char **argv, struct config *cf, struct aliases *al,
 	if (st->submission && st->auth.check == NULL)
 		refuse(EX_CONFIG, cf->logfile, "-S needs AUTH: set authusers "
 		    "or dovecotauth in the configuration");
+#ifdef SMTPD_STATIC
+	/* a static program looks users up with whatever NSS modules the
+	 * installed glibc has: it may crash in them (make smtpd-static) */
+	if (getuid() == 0 || geteuid() == 0)
+		refuse(EX_CONFIG, cf->logfile, "this statically linked smtpd "
+		    "must be started as its user (inetd.conf's user field, "
+		    "tcpserver -u -g), never as root");
+#endif
 	if (privs_drop(cf->user, cf->group, err, sizeof(err)) != 0)
 		refuse(EX_CONFIG, cf->logfile, err);
 	if (getuid() == 0 || geteuid() == 0)
