@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: ISC */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <bsd/stdlib.h>
-#include <bsd/string.h>
 
 #include "aliases.h"
+#include "keylist.h"
 #include "text.h"
 
 static void
@@ -20,51 +19,43 @@ free_alias(struct alias *a)
 	free(a->name);
 }
 
-/* Splits "t1, t2" into a NULL-terminated list; NULL if empty or no memory. */
+/* Copies a NULL-terminated list of strings; NULL if no memory. */
 static char **
-split_targets(char *text)
+copy_targets(char *const *values)
 {
-	char	**list = NULL, **grown, *word;
-	size_t	 n = 0;
+	char	**list;
+	size_t	  n = 0;
 
-	while ((word = strsep(&text, ",")) != NULL) {
-		word = str_trim(word);
-		if (*word == '\0')
-			continue;
-		if ((grown = reallocarray(list, n + 2, sizeof(*list))) == NULL)
-			break;
-		list = grown;
-		if ((list[n] = strdup(word)) == NULL)
-			break;
-		list[++n] = NULL;
-	}
-	if (n == 0 || text != NULL) {	/* empty, or stopped early */
-		struct alias	 a = { NULL, list };
-
-		if (list)
-			list[n] = NULL;
-		free_alias(&a);
+	while (values[n] != NULL)
+		n++;
+	if ((list = calloc(n + 1, sizeof(*list))) == NULL)
 		return NULL;
-	}
+	for (size_t i = 0; i < n; i++)
+		if ((list[i] = strdup(values[i])) == NULL) {
+			struct alias	 a = { NULL, list };
+
+			free_alias(&a);
+			return NULL;
+		}
 	return list;
 }
 
+/* One "name: target, ..." line: a name without blanks, some target. */
 static int
-add_line(struct aliases *al, char *line)
+add_entry(void *arg, const struct keylist_entry *entry, char *why,
+    size_t whylen)
 {
-	struct alias	*grown, a;
-	char		*colon = strchr(line, ':'), *name;
+	struct aliases	*al = arg;
+	struct alias	*grown, a = { NULL, NULL };
 
-	if (colon == NULL)
+	if (*entry->key == '\0' || strpbrk(entry->key, " \t") != NULL ||
+	    entry->values[0] == NULL) {
+		snprintf(why, whylen, "expected name: target, ...");
 		return -1;
-	*colon = '\0';
-	name = str_trim(line);
-	if (*name == '\0' || strpbrk(name, " \t") != NULL)
-		return -1;
-	str_lower(name);
-	if ((a.targets = split_targets(colon + 1)) == NULL)
-		return -1;
-	if ((a.name = strdup(name)) == NULL ||
+	}
+	str_lower(entry->key);
+	if ((a.targets = copy_targets(entry->values)) == NULL ||
+	    (a.name = strdup(entry->key)) == NULL ||
 	    (grown = reallocarray(al->items, al->count + 1,
 	    sizeof(*grown))) == NULL) {
 		free_alias(&a);
@@ -78,34 +69,20 @@ add_line(struct aliases *al, char *line)
 int
 aliases_load(struct aliases *al, const char *path, char *err, size_t errlen)
 {
-	FILE	*fp;
-	char	*line = NULL, *text;
-	size_t	 cap = 0;
-	int	 lineno = 0, rc = 0;
+	const struct keylist_format format = {
+		.flags = KEYLIST_HASH_ANYWHERE | KEYLIST_MISSING_EMPTY,
+		.no_colon = "expected name: target, ...",
+		.entry = add_entry,
+		.arg = al,
+	};
 
 	al->items = NULL;
 	al->count = 0;
-	if (path == NULL || (fp = fopen(path, "r")) == NULL) {
-		if (path == NULL || errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (keylist_read(path, &format, err, errlen) != 0) {
+		aliases_free(al);
 		return -1;
 	}
-	while (rc == 0 && getline(&line, &cap, fp) != -1) {
-		lineno++;
-		line[strcspn(line, "#")] = '\0';
-		text = str_trim(line);
-		if (*text != '\0' && add_line(al, text) != 0) {
-			snprintf(err, errlen, "%s:%d: expected name: target, ...",
-			    path, lineno);
-			rc = -1;
-		}
-	}
-	free(line);
-	fclose(fp);
-	if (rc != 0)
-		aliases_free(al);
-	return rc;
+	return 0;
 }
 
 void

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: ISC */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include <bsd/stdlib.h>
 
 #include "auth_senders.h"
+#include "keylist.h"
 #include "text.h"
 
 static void
@@ -31,34 +31,29 @@ addr_form_ok(const char *a)
 	    strpbrk(a, " \t<>,") == NULL;
 }
 
-/* Splits "a, b c" into l->addrs; -1 with why on a bad address. */
+/* Copies the values into l->addrs, lower case; -1 with why on a bad one. */
 static int
-parse_addrs(struct auth_sender_line *l, char *list, char *why, size_t whylen)
+copy_addrs(struct auth_sender_line *l, char *const *values, char *why,
+    size_t whylen)
 {
-	char	*word, **grown;
 	size_t	 n = 0;
 
-	if ((l->addrs = calloc(1, sizeof(*l->addrs))) == NULL)
-		return -1;
-	while ((word = strsep(&list, ", \t")) != NULL) {
-		if (*word == '\0')
-			continue;
-		if (!addr_form_ok(word)) {
-			snprintf(why, whylen, "%s: not an address, @domain, "
-			    "<> or *", word);
-			return -1;
-		}
-		if ((grown = reallocarray(l->addrs, n + 2,
-		    sizeof(*grown))) == NULL)
-			return -1;
-		l->addrs = grown;
-		if ((l->addrs[n] = strdup(str_lower(word))) == NULL)
-			return -1;
-		l->addrs[++n] = NULL;
-	}
+	while (values[n] != NULL)
+		n++;
 	if (n == 0) {
 		snprintf(why, whylen, "no address after the login");
 		return -1;
+	}
+	if ((l->addrs = calloc(n + 1, sizeof(*l->addrs))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!addr_form_ok(values[i])) {
+			snprintf(why, whylen, "%s: not an address, @domain, "
+			    "<> or *", values[i]);
+			return -1;
+		}
+		if ((l->addrs[i] = strdup(str_lower(values[i]))) == NULL)
+			return -1;
 	}
 	return 0;
 }
@@ -72,29 +67,21 @@ find_login(const struct auth_senders *senders, const char *login)
 	return NULL;
 }
 
+/* One "login: address ..." line: a new login, some well-formed address. */
 static int
-parse_line(struct auth_senders *senders, char *line, char *why,
+add_entry(void *arg, const struct keylist_entry *entry, char *why,
     size_t whylen)
 {
+	struct auth_senders	*senders = arg;
 	struct auth_sender_line	 l = { NULL, NULL }, *grown;
-	char			*colon;
 
-	line = str_trim(line);
-	if (*line == '\0' || *line == '#')
-		return 0;
-	if ((colon = strchr(line, ':')) == NULL) {
-		snprintf(why, whylen, "expected login: address, ...");
+	if (*entry->key == '\0' || find_login(senders, entry->key) != NULL) {
+		snprintf(why, whylen, "%s", *entry->key ?
+		    "login listed twice" : "empty login");
 		return -1;
 	}
-	*colon = '\0';
-	line = str_trim(line);
-	if (*line == '\0' || find_login(senders, line) != NULL) {
-		snprintf(why, whylen, "%s", *line ? "login listed twice" :
-		    "empty login");
-		return -1;
-	}
-	if ((l.login = strdup(line)) == NULL ||
-	    parse_addrs(&l, colon + 1, why, whylen) != 0 ||
+	if ((l.login = strdup(entry->key)) == NULL ||
+	    copy_addrs(&l, entry->values, why, whylen) != 0 ||
 	    (grown = reallocarray(senders->items, senders->count + 1,
 	    sizeof(*grown))) == NULL) {
 		free_line(&l);
@@ -109,34 +96,19 @@ int
 auth_senders_load(struct auth_senders *senders, const char *path, char *err,
     size_t errlen)
 {
-	FILE	*fp;
-	char	*line = NULL, why[300];
-	size_t	 cap = 0;
-	int	 lineno = 0, rc = 0;
+	const struct keylist_format format = {
+		.flags = KEYLIST_SPLIT_BLANKS,
+		.no_colon = "expected login: address, ...",
+		.entry = add_entry,
+		.arg = senders,
+	};
 
 	memset(senders, 0, sizeof(*senders));
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (keylist_read(path, &format, err, errlen) != 0) {
+		auth_senders_free(senders);
 		return -1;
 	}
-	while (rc == 0 && getline(&line, &cap, fp) != -1) {
-		lineno++;
-		why[0] = '\0';
-		if (parse_line(senders, line, why, sizeof(why)) != 0) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno,
-			    *why ? why : "out of memory");
-			rc = -1;
-		}
-	}
-	if (rc == 0 && ferror(fp)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	free(line);
-	fclose(fp);
-	if (rc != 0)
-		auth_senders_free(senders);
-	return rc;
+	return 0;
 }
 
 void

@@ -176,6 +176,21 @@ test_senders(void **state)
 	assert_int_equal(auth_senders_load(&senders, write_tmp("senders4",
 	    "alice:\n"), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "senders4:1: no address after"));
+	/* '#' starts only a comment line: inside a line it is an address's. */
+	assert_int_equal(auth_senders_load(&senders, write_tmp("senders5",
+	    "  # note\nAlice: A#B@X.test\n"), err, sizeof(err)), 0);
+	assert_true(auth_senders_allowed(&senders, "Alice", "a#b@x.test"));
+	assert_false(auth_senders_allowed(&senders, "alice", "a#b@x.test"));
+	auth_senders_free(&senders);
+	assert_int_equal(auth_senders_load(&senders, write_tmp("senders6",
+	    "alice: a@x.test # note\n"), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "senders6:1: #: not an address"));
+	assert_int_equal(auth_senders_load(&senders, write_tmp("senders7",
+	    "alice: a@x.test\n\nalice: b@x.test\n"), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "senders7:3: login listed twice"));
+	assert_int_equal(auth_senders_load(&senders, write_tmp("senders8",
+	    " : a@x.test\n"), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "senders8:1: empty login"));
 }
 
 #define FEED(c, text)	dovecot_reply((c), (text), strlen(text))
