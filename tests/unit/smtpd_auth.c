@@ -19,16 +19,7 @@
 #include "auth_senders.h"
 #include "log.h"
 #include "../../smtpd/session.h"
-
-struct fixture {
-	char		 dir[64];
-	struct config	 cf;
-	struct aliases	 al;
-	struct buf	 out;
-	struct session	 s;
-	struct auth_setup auth;
-	struct auth_senders senders;
-};
+#include "smtpd_fixture.h"
 
 static char	last_password[300];
 
@@ -47,63 +38,22 @@ stub_check(void *ctx, const char *login, const char *password,
 	return AUTH_OK;
 }
 
-static void
-write_text(const char *path, const char *text)
-{
-	FILE	*fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
 static int
 setup_with(void **state, int tls, int submission)
 {
-	struct fixture	*f = calloc(1, sizeof(*f));
-	char		 path[200], conf[1024], err[300];
+	struct fixture	*f = fixture_open("localdomains=example.test\n"
+	    "relayclients=127.0.0.0/8\nmaxerrors=3\n", "");
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/smtpd-auth-unit-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/spool", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/spool/in", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test/bob", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/aliases", f->dir);
-	write_text(path, "");
-	snprintf(path, sizeof(path), "%s/senders", f->dir);
-	write_text(path, "alice: alice@example.test, @alice.test\n");
-	snprintf(path, sizeof(path), "%s/log", f->dir);
-	write_text(path, "");	/* root never creates a log (lib/log.c) */
-	snprintf(path, sizeof(path), "%s/smtpgate.conf", f->dir);
-	snprintf(conf, sizeof(conf), "hostname=mx.example.test\n"
-	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n"
-	    "localdomains=example.test\nrelayclients=127.0.0.0/8\n"
-	    "logfile=%s/log\nmaxerrors=3\n", f->dir, f->dir, f->dir, f->dir);
-	write_text(path, conf);
-	if (config_load(&f->cf, path, err, sizeof(err)) != 0 ||
-	    aliases_load(&f->al, f->cf.aliases, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	log_open("smtpd-auth-unit", f->cf.logfile);
+	fixture_write(f, "senders", "alice: alice@example.test, @alice.test\n");
 	f->auth.check = stub_check;
 	f->auth.backend = "stub";
 	session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
 	f->s.auth = &f->auth;
 	f->s.tls = tls;
 	f->s.submission = submission;
-	session_greet(&f->s);
-	buf_consume(&f->out, f->out.len);
+	fixture_greet(f);
 	*state = f;
 	return 0;
 }
@@ -115,19 +65,7 @@ static int setup_submit(void **state) { return setup_with(state, 1, 1); }
 static int
 teardown(void **state)
 {
-	struct fixture	*f = *state;
-	char		 cmd[200];
-
-	session_free(&f->s);
-	buf_free(&f->out);
-	aliases_free(&f->al);
-	auth_senders_free(&f->senders);
-	config_free(&f->cf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(*state);
 }
 
 static const char *

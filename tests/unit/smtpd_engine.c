@@ -17,62 +17,20 @@
 
 #include "log.h"
 #include "../../smtpd/session.h"
-
-struct fixture {
-	char		 dir[64];
-	struct config	 cf;
-	struct aliases	 al;
-	struct buf	 out;
-	struct session	 s;
-};
-
-static void
-write_text(const char *path, const char *text)
-{
-	FILE	*fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
+#include "smtpd_fixture.h"
 
 static int
 setup_with(void **state, const char *extra_conf, const char *client)
 {
-	struct fixture	*f = calloc(1, sizeof(*f));
-	char		 path[200], conf[1024], err[300];
+	char		 conf[512];
+	struct fixture	*f;
 
-	strcpy(f->dir, "/tmp/smtpd-unit-XXXXXX");
-	if (f == NULL || mkdtemp(f->dir) == NULL)
+	snprintf(conf, sizeof(conf), "localdomains=example.test, other.example\n"
+	    "relayclients=127.0.0.0/8\n%s", extra_conf);
+	if ((f = fixture_open(conf, "sales: bob\n")) == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "%s/spool", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/spool/in", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test/bob", f->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/aliases", f->dir);
-	write_text(path, "sales: bob\n");
-	snprintf(path, sizeof(path), "%s/smtpgate.conf", f->dir);
-	snprintf(conf, sizeof(conf), "hostname=mx.example.test\n"
-	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n"
-	    "localdomains=example.test, other.example\n"
-	    "relayclients=127.0.0.0/8\nlogfile=%s/log\n%s", f->dir, f->dir,
-	    f->dir, f->dir, extra_conf);
-	write_text(path, conf);
-	if (config_load(&f->cf, path, err, sizeof(err)) != 0 ||
-	    aliases_load(&f->al, f->cf.aliases, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	log_open("smtpd-unit", f->cf.logfile);
 	session_init(&f->s, &f->cf, &f->al, client, &f->out);
-	session_greet(&f->s);
-	buf_consume(&f->out, f->out.len);
+	fixture_greet(f);
 	*state = f;
 	return 0;
 }
@@ -98,18 +56,7 @@ setup_small(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture	*f = *state;
-	char		 cmd[200];
-
-	session_free(&f->s);
-	buf_free(&f->out);
-	aliases_free(&f->al);
-	config_free(&f->cf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(*state);
 }
 
 /* Feeds input in pieces of at most step octets; returns all replies. */

@@ -20,60 +20,20 @@
 
 #include "log.h"
 #include "../../smtpd/session.h"
+#include "smtpd_fixture.h"
 
 #define DESC	"TLSv1.3 TLS_AES_256_GCM_SHA384"
-
-struct fixture {
-	char		 dir[64];
-	struct config	 cf;
-	struct aliases	 al;
-	struct buf	 out;
-	struct session	 s;
-};
-
-static void
-make_dir(const char *dir, const char *sub)
-{
-	char	 path[200];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, sub);
-	assert_int_equal(mkdir(path, 0700), 0);
-}
 
 static int
 setup_offer(void **state, int offer)
 {
-	struct fixture	*f = calloc(1, sizeof(*f));
-	char		 path[200], err[300];
-	FILE		*fp;
+	struct fixture	*f = fixture_open("localdomains=example.test\n", NULL);
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/smtpd-tls-unit-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	make_dir(f->dir, "spool");
-	make_dir(f->dir, "spool/in");
-	make_dir(f->dir, "mail");
-	make_dir(f->dir, "mail/example.test");
-	make_dir(f->dir, "mail/example.test/bob");
-	snprintf(path, sizeof(path), "%s/smtpgate.conf", f->dir);
-	if ((fp = fopen(path, "w")) == NULL)
-		return -1;
-	fprintf(fp, "hostname=mx.example.test\nspool=%s/spool\n"
-	    "mailroot=%s/mail\naliases=%s/none\nlocaldomains=example.test\n"
-	    "logfile=%s/log\n", f->dir, f->dir, f->dir, f->dir);
-	fclose(fp);
-	if (config_load(&f->cf, path, err, sizeof(err)) != 0 ||
-	    aliases_load(&f->al, f->cf.aliases, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	log_open("smtpd-tls-unit", f->cf.logfile);
 	session_init(&f->s, &f->cf, &f->al, "192.0.2.1", &f->out);
 	f->s.tls_offer = offer;
-	session_greet(&f->s);
-	buf_consume(&f->out, f->out.len);
+	fixture_greet(f);
 	*state = f;
 	return 0;
 }
@@ -99,18 +59,7 @@ setup_broken(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture	*f = *state;
-	char		 cmd[200];
-
-	session_free(&f->s);
-	buf_free(&f->out);
-	aliases_free(&f->al);
-	config_free(&f->cf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(*state);
 }
 
 /*
