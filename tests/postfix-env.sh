@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: ISC
 # A private Postfix's main.cf and master.cf, shared by the tests that run
-# one (mailer-auth.t, mailer-8bit.t, postfix-relay.t) and bench/postfix.sh.
+# one (mailer-auth.t, mailer-8bit.t, postfix-relay.t, smtpd-tls-postfix.t)
+# and bench/postfix.sh.
 #
 # postfix_main_cf DIR HOSTNAME: makes DIR's queue and data directories and
 # prints the main.cf lines every private Postfix here has (its own
@@ -23,6 +24,21 @@ alias_maps =
 alias_database =
 maillog_file_prefixes = $1
 maillog_file = $1/maillog
+EOF
+}
+
+#
+# postfix_relay_cf DIR BIND RELAY: main.cf of a private Postfix of
+# relay.test that relays everything (through its pickup) to RELAY,
+# "[ADDR]:PORT", from the address BIND; the caller appends its TLS lines.
+postfix_relay_cf() {
+	postfix_main_cf "$1" relay.test
+	cat <<EOF
+mydomain = relay.test
+myorigin = relay.test
+smtp_bind_address = $2
+mynetworks = 127.0.0.0/8
+relayhost = $3
 EOF
 }
 

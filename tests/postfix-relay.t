@@ -32,13 +32,8 @@ wait_port "$SMTPD_ADDR" "$PORT"
 PF=$T/pf
 mkdir -p "$PF"
 {
-	postfix_main_cf "$PF" relay.test
+	postfix_relay_cf "$PF" "$PF_ADDR" "[$SMTPD_ADDR]:$PORT"
 	cat <<EOC
-mydomain = relay.test
-myorigin = relay.test
-smtp_bind_address = $PF_ADDR
-mynetworks = 127.0.0.0/8
-relayhost = [$SMTPD_ADDR]:$PORT
 smtp_tls_security_level = none
 EOC
 } > "$PF/main.cf"
