@@ -11,7 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include "aliases.h"
 #include "common.h"
+#include "config.h"
 #include "spool.h"
 
 struct fuzz_spool fuzz_spool;
@@ -55,6 +59,31 @@ fuzz_write_file(const char *path, const void *data, size_t len)
 
 	if (fp == NULL || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
 		fuzz_fail("cannot write", path);
+}
+
+void
+fuzz_smtpd_config(const char *aliases, const char *conf, struct config *cf,
+    struct aliases *al)
+{
+	const char	*dir = fuzz_scratch();
+	char		 path[256], text[2048], err[512];
+
+	snprintf(path, sizeof(path), "%s/mail", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/mail/example.test", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/mail/example.test/bob", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/aliases", dir);
+	fuzz_write_file(path, aliases, strlen(aliases));
+	snprintf(text, sizeof(text), "hostname=mx.example.test\n"
+	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n%s", dir,
+	    dir, dir, conf);
+	snprintf(path, sizeof(path), "%s/smtpgate.conf", dir);
+	fuzz_write_file(path, text, strlen(text));
+	if (config_load(cf, path, err, sizeof(err)) != 0 ||
+	    aliases_load(al, cf->aliases, err, sizeof(err)) != 0)
+		fuzz_fail("setup", err);
 }
 
 void

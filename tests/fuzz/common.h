@@ -18,6 +18,16 @@ const char	*fuzz_scratch(void);
 /* Writes len bytes to path, replacing it; aborts on failure. */
 void		 fuzz_write_file(const char *path, const void *data, size_t len);
 /* Stops the run as a finding, with what went wrong. */
+struct config;
+struct aliases;
+/*
+ * The scratch directory as a gateway for smtpd's engine: a Maildir root
+ * with example.test/bob, an aliases file of the text aliases, and a
+ * configuration of hostname, spool, mailroot and aliases, then conf;
+ * loaded into cf and al.
+ */
+void		 fuzz_smtpd_config(const char *aliases, const char *conf,
+		    struct config *cf, struct aliases *al);
 void		 fuzz_fail(const char *what, const char *detail)
 		    __attribute__((noreturn));
 

@@ -39,29 +39,14 @@ stub_check(void *ctx, const char *login, const char *password,
 static void
 setup(void)
 {
-	const char	*dir = fuzz_scratch();
-	char		 path[256], conf[2048], err[512];
+	char		 path[256], err[512];
 
-	snprintf(path, sizeof(path), "%s/mail", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test/bob", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/aliases", dir);
-	fuzz_write_file(path, "", 0);
-	snprintf(path, sizeof(path), "%s/senders", dir);
+	fuzz_smtpd_config("", "localdomains=example.test\n"
+	    "relayclients=127.0.0.0/8\nmaxsize=20000\nmaxerrors=20\n",
+	    &cf, &al);
+	snprintf(path, sizeof(path), "%s/senders", fuzz_scratch());
 	fuzz_write_file(path, "alice: alice@example.test, @alice.test\n", 39);
 	if (auth_senders_load(&senders, path, err, sizeof(err)) != 0)
-		fuzz_fail("setup", err);
-	snprintf(conf, sizeof(conf), "hostname=mx.example.test\n"
-	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n"
-	    "localdomains=example.test\nrelayclients=127.0.0.0/8\n"
-	    "maxsize=20000\nmaxerrors=20\n", dir, dir, dir);
-	snprintf(path, sizeof(path), "%s/smtpgate.conf", dir);
-	fuzz_write_file(path, conf, strlen(conf));
-	if (config_load(&cf, path, err, sizeof(err)) != 0 ||
-	    aliases_load(&al, cf.aliases, err, sizeof(err)) != 0)
 		fuzz_fail("setup", err);
 }
 

@@ -28,29 +28,11 @@ static struct aliases	al;
 static void
 setup(void)
 {
-	const char	*dir = fuzz_scratch();
-	char		 path[256], conf[2048], err[512];
-	const char	*aliases = "sales: bob, ann@remote.test\n"
-	    "sales+eu: partner@remote.test\n";
-
-	snprintf(path, sizeof(path), "%s/mail", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/mail/example.test/bob", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/aliases", dir);
-	fuzz_write_file(path, aliases, strlen(aliases));
-	snprintf(conf, sizeof(conf), "hostname=mx.example.test\n"
-	    "spool=%s/spool\nmailroot=%s/mail\naliases=%s/aliases\n"
+	fuzz_smtpd_config("sales: bob, ann@remote.test\n"
+	    "sales+eu: partner@remote.test\n",
 	    "localdomains=example.test, other.example\n"
 	    "relayclients=127.0.0.0/8\nmaxsize=20000\nmaxrcpt=100\n"
-	    "maxerrors=50\n", dir, dir, dir);
-	snprintf(path, sizeof(path), "%s/smtpgate.conf", dir);
-	fuzz_write_file(path, conf, strlen(conf));
-	if (config_load(&cf, path, err, sizeof(err)) != 0 ||
-	    aliases_load(&al, cf.aliases, err, sizeof(err)) != 0)
-		fuzz_fail("setup", err);
+	    "maxerrors=50\n", &cf, &al);
 }
 
 static void
