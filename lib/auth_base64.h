@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Base64 (RFC 4648 section 4) as SASL uses it (RFC 4954): one line, no
+ * Base64 (RFC 4648 section 4) as SASL uses it (RFC 4954), for smtpd's AUTH,
+ * the Dovecot back end and mailer's AUTH as a client: one line, no
  * white space, padding required.  The decoder is strict: anything else
  * is an error, never a guess, because the input is a client's.
  */

@@ -9,6 +9,7 @@
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
 
+#include "auth_base64.h"
 #include "client.h"
 
 /* client_rcpt.flags, for the current transaction */
@@ -352,30 +353,6 @@ start_transaction(struct client *c)
 	return CLIENT_READ;
 }
 
-/* base64 (RFC 4648) of len bytes into out, NUL-terminated. */
-static void
-base64(const void *in, size_t len, char *out)
-{
-	static const char digits[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = in;
-	size_t			 o = 0;
-
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned long	 v = (unsigned long)p[i] << 16;
-
-		if (i + 1 < len)
-			v |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		out[o++] = digits[(v >> 18) & 63];
-		out[o++] = digits[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? digits[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? digits[v & 63] : '=';
-	}
-	out[o] = '\0';
-}
-
 static enum client_next
 send_auth(struct client *c)
 {
@@ -388,7 +365,7 @@ send_auth(struct client *c)
 		plain[0] = '\0';
 		memcpy(plain + 1, c->auth_user, ulen + 1);
 		memcpy(plain + ulen + 2, c->auth_pass, plen);
-		base64(plain, ulen + plen + 2, coded);
+		(void)b64_encode(plain, ulen + plen + 2, coded, sizeof(coded));
 		explicit_bzero(plain, sizeof(plain));
 		buf_printf(&c->out, "AUTH PLAIN %s\r\n", coded);
 		explicit_bzero(coded, sizeof(coded));
@@ -455,7 +432,7 @@ on_auth(struct client *c, const struct reply *r, const char *text)
 		what = c->auth_step == 1 ? c->auth_user : c->auth_pass;
 		if (strlen(what) > 290)
 			what = "";
-		base64(what, strlen(what), coded);
+		(void)b64_encode(what, strlen(what), coded, sizeof(coded));
 		buf_printf(&c->out, "%s\r\n", coded);
 		explicit_bzero(coded, sizeof(coded));
 		c->auth_step++;
